@@ -1,0 +1,36 @@
+# Two entry points for a fresh machine: `make demo` and `make test`.
+# Each makes its own virtual environment in .venv on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+OUT ?= mkbcopy-output
+
+.PHONY: demo test lint format bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: $(VENV)/.installed
+	$(BIN)/mkbcopy generate --out $(OUT)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check mkbcopy tests bench
+	$(BIN)/ruff format --check mkbcopy tests bench
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest
+	$(BIN)/python -m bench --smoke
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format mkbcopy tests bench
+	$(BIN)/ruff check --fix mkbcopy tests bench
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) $(OUT) dist build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+from mkbcopy.cli import main
+
+main()

@@ -1,0 +1,158 @@
+"""The campaign brief: the facts of one concrete route, which the research cannot know."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import pydantic
+from pydantic import AfterValidator
+
+from mkbcopy.errors import InputError
+from mkbcopy.text import Strict, Text
+from mkbcopy.yamlfile import load_yaml, validation_error
+
+# Every fact the copy may state, with the question a placeholder asks the user.
+FACT_QUESTIONS: dict[str, str] = {
+    "programme_content": "hoe ziet het programma eruit?",
+    "weekly_schedule": "hoeveel dagen per week werk je en hoeveel leer je?",
+    "duration": "hoe lang duurt de opleiding?",
+    "diploma": "welk diploma haal je?",
+    "costs": "wat kost de opleiding?",
+    "paid_by": "wie betaalt de opleiding?",
+    "salary": "welk salaris krijg je?",
+    "job_security": "hoe zeker zijn je baan en je salaris?",
+    "on_quit": "wat gebeurt er als je stopt?",
+    "employer_match": "hoe kom je bij een werkgever terecht?",
+    "travel": "hoe ver moet je reizen?",
+    "guidance": "welke begeleiding krijg je?",
+    "learn_first": "kun je eerst leren en later gaan werken?",
+    "future": "wat zijn je kansen na de opleiding?",
+    "employer_testimonial": "wat zegt een werkgever over het diploma?",
+}
+FACT_KEYS = tuple(FACT_QUESTIONS)
+
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+_EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[A-Za-z]{2,}$")
+_COLOUR = re.compile(r"^#?[0-9a-fA-F]{6}$")
+
+
+def _url(value: str) -> str:
+    if not _URL.match(value):
+        raise ValueError(f"'{value}' is not a web address (start it with https://)")
+    return value
+
+
+def _email(value: str) -> str:
+    if not _EMAIL.match(value):
+        raise ValueError(f"'{value}' is not an email address")
+    return value
+
+
+def _colour(value: str) -> str:
+    if not _COLOUR.match(value):
+        raise ValueError(f"'{value}' is not a colour; write it as #RRGGBB, e.g. #0B5FA5")
+    return "#" + value.lstrip("#").upper()
+
+
+Url = Annotated[Text, AfterValidator(_url)]
+Email = Annotated[Text, AfterValidator(_email)]
+Colour = Annotated[Text, AfterValidator(_colour)]
+
+
+class Facts(Strict):
+    """Each fact optional: a missing one becomes a visible placeholder, never an invention."""
+
+    programme_content: Text | None = None
+    weekly_schedule: Text | None = None
+    duration: Text | None = None
+    diploma: Text | None = None
+    costs: Text | None = None
+    paid_by: Text | None = None
+    salary: Text | None = None
+    job_security: Text | None = None
+    on_quit: Text | None = None
+    employer_match: Text | None = None
+    travel: Text | None = None
+    guidance: Text | None = None
+    learn_first: Text | None = None
+    future: Text | None = None
+    employer_testimonial: Text | None = None
+
+    def missing(self) -> list[str]:
+        return [key for key in FACT_KEYS if getattr(self, key) is None]
+
+
+class CallToAction(Strict):
+    text: Text
+    url: Url
+
+
+class Contact(Strict):
+    name: Text
+    email: Email
+    phone: Text | None = None
+
+
+class Event(Strict):
+    name: Text
+    date: Text
+    place: Text
+    url: Url | None = None
+
+
+class Brand(Strict):
+    name: Text | None = None
+    colour: Colour | None = None
+    logo: Text | None = None
+    reference_docx: Text | None = None
+
+
+class Brief(Strict):
+    campaign: Text
+    organisation: Text
+    programme: Text
+    facts: Facts = Facts()
+    call_to_action: CallToAction
+    contact: Contact
+    event: Event | None = None
+    brand: Brand | None = None
+    templates: Text | None = None
+    utm: bool = True
+
+
+def example_brief_path() -> Path:
+    """The bundled example brief for a fictional route."""
+    return Path(str(resources.files("mkbcopy") / "data" / "example-brief.yaml"))
+
+
+def load_brief(path: Path | None = None) -> Brief:
+    """Read and validate a brief; None means the bundled example."""
+    path = path or example_brief_path()
+    doc = load_yaml(path, what="brief")
+    if not isinstance(doc.data, dict):
+        raise InputError("a brief must be a mapping of keys (campaign:, facts:, ...)", path=path)
+    try:
+        brief = Brief.model_validate(doc.data)
+    except pydantic.ValidationError as exc:
+        raise validation_error(doc, exc) from None
+    return _resolve_paths(brief, path.parent)
+
+
+def _resolve_paths(brief: Brief, base: Path) -> Brief:
+    """Paths in a brief are relative to the brief's own folder, as users expect."""
+
+    def resolve(value: str | None) -> str | None:
+        return None if value is None else str(base / Path(value).expanduser())
+
+    update: dict[str, object] = {"templates": resolve(brief.templates)}
+    if brief.brand is not None:
+        update["brand"] = brief.brand.model_copy(
+            update={
+                "logo": resolve(brief.brand.logo),
+                "reference_docx": resolve(brief.brand.reference_docx),
+            }
+        )
+    return brief.model_copy(update=update)

@@ -1,0 +1,196 @@
+"""A whole campaign: choose drafts, render them all, then write them all.
+
+Rendering everything before writing anything is what lets --strict leave no
+file behind, and lets the manifest say up front what a run will write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mkbcopy import __version__
+from mkbcopy.brief import FACT_QUESTIONS, Brief
+from mkbcopy.channels import ChannelMeta, load_channel, load_channels
+from mkbcopy.copydeck import load_copydeck
+from mkbcopy.errors import MissingFactsError, UsageError
+from mkbcopy.output import atomic_write, prepare_out, write_manifest
+from mkbcopy.personas import Persona, Research, Subgroup
+from mkbcopy.rendering import Draft, render_draft
+from mkbcopy.writers.eml import build_message
+from mkbcopy.writers.html import render_html
+from mkbcopy.writers.text import render_markdown, render_text
+
+
+@dataclass
+class Plan:
+    """Rendered drafts and the files they become, before anything is written."""
+
+    drafts: list[Draft]
+    files: list[tuple[Draft, str, str]]  # draft, format, path relative to OUT
+    notes: list[str] = field(default_factory=list)
+
+    def missing_facts(self) -> dict[str, list[str]]:
+        """fact key -> personas whose drafts lack it, in fact order."""
+        missing: dict[str, list[str]] = {}
+        for key in FACT_QUESTIONS:
+            personas = sorted({d.persona for d in self.drafts if key in d.missing_facts})
+            if personas:
+                missing[key] = personas
+        return missing
+
+
+def _templates_dir(brief: Brief, templates: Path | None) -> Path | None:
+    if templates is not None:
+        return templates
+    return Path(brief.templates) if brief.templates else None
+
+
+def _targets(
+    research: Research, persona_ids: Sequence[str], subgroup_id: str | None
+) -> list[tuple[Persona, Subgroup | None]]:
+    personas = [research.persona(p) for p in persona_ids] if persona_ids else research.personas
+    if subgroup_id is None:
+        return [(p, None) for p in personas]
+    if persona_ids:
+        return [(p, p.subgroup(subgroup_id)) for p in personas]
+    chosen: list[tuple[Persona, Subgroup | None]] = [
+        (p, s) for p in personas for s in p.subgroups if s.id == subgroup_id
+    ]
+    if not chosen:
+        known = sorted({s.id for p in personas for s in p.subgroups})
+        raise UsageError(f"no persona has subgroup '{subgroup_id}' (known: {', '.join(known)})")
+    return chosen
+
+
+def plan_campaign(
+    brief: Brief,
+    research: Research,
+    *,
+    personas: Sequence[str] = (),
+    channels: Sequence[str] = (),
+    formats: Sequence[str] = (),
+    subgroup: str | None = None,
+    templates: Path | None = None,
+) -> Plan:
+    """Render every persona x channel that was asked for; pure apart from reading templates."""
+    user_dir = _templates_dir(brief, templates)
+    metas = [load_channel(c, user_dir) for c in channels] if channels else load_channels(user_dir)
+    deck = load_copydeck(research, user_dir)
+    plan = Plan(drafts=[], files=[])
+    for meta in metas:
+        wanted = [f for f in formats if _supports(meta, f)] if formats else list(meta.formats)
+        skipped = [f for f in formats if f not in wanted]
+        if skipped:
+            plan.notes.append(
+                f"{meta.name}: skipped format {', '.join(skipped)} (needs an email channel)"
+            )
+        if not wanted:
+            continue
+        for persona, sub in _targets(research, personas, subgroup):
+            draft = render_draft(
+                brief, persona, meta, deck[persona.id], subgroup=sub, user_dir=user_dir
+            )
+            plan.drafts.append(draft)
+            for fmt in wanted:
+                plan.files.append((draft, fmt, f"{draft.slug}/{meta.name}.{fmt}"))
+    if not plan.files:
+        raise UsageError("nothing to write: no channel supports the formats you asked for")
+    return plan
+
+
+def _supports(meta: ChannelMeta, fmt: str) -> bool:
+    return fmt != "eml" or meta.medium == "email"
+
+
+def render_file(draft: Draft, fmt: str, brief: Brief) -> bytes:
+    """One draft in one format, as bytes."""
+    doc = draft.document
+    colour = brief.brand.colour if brief.brand else None
+    if fmt == "txt":
+        return render_text(doc).encode("utf-8")
+    if fmt == "md":
+        return render_markdown(doc).encode("utf-8")
+    if fmt == "html":
+        return render_html(doc, colour=colour, title=brief.campaign).encode("utf-8")
+    if fmt == "eml":
+        message = build_message(
+            subject=doc.meta.get("subject", brief.campaign),
+            preheader=doc.meta.get("preheader"),
+            text=render_text(doc),
+            html=render_html(doc, colour=colour, title=brief.campaign),
+            sender_name=brief.contact.name,
+            sender_email=brief.contact.email,
+        )
+        return bytes(message)
+    if fmt == "docx":
+        from mkbcopy.writers.docx import render_docx  # python-docx is slow to import
+
+        brand = brief.brand
+        return render_docx(
+            doc,
+            title=brief.campaign,
+            colour=colour,
+            reference_docx=Path(brand.reference_docx) if brand and brand.reference_docx else None,
+            logo=Path(brand.logo) if brand and brand.logo else None,
+        )
+    raise UsageError(f"unknown format '{fmt}'")
+
+
+def _entry(draft: Draft, fmt: str, path: str) -> dict[str, Any]:
+    return {
+        "path": path,
+        "persona": draft.persona,
+        "subgroup": draft.subgroup,
+        "channel": draft.channel.name,
+        "format": fmt,
+        "motivators": draft.motivators,
+        "drempels": draft.drempels,
+        "warnings": draft.warnings,
+    }
+
+
+def write_campaign(
+    plan: Plan,
+    brief: Brief,
+    out: Path,
+    *,
+    force: bool = False,
+    strict: bool = False,
+    brief_path: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Write every planned file atomically and return the manifest."""
+    missing = plan.missing_facts()
+    if strict and missing:
+        first, personas = next(iter(missing.items()))
+        raise MissingFactsError(
+            f"the brief lacks {len(missing)} fact(s) the copy needs, e.g. '{first}' "
+            f"({FACT_QUESTIONS[first]}) for {', '.join(personas)}; nothing written",
+            path=brief_path,
+        )
+    paths = [path for _, _, path in plan.files]
+    prepare_out(out, paths, force=force)
+    manifest: dict[str, Any] = {
+        "tool": "mkbcopy",
+        "version": __version__,
+        "brief": str(brief_path) if brief_path else "(bundled example)",
+        "campaign": brief.campaign,
+        "complete": False,
+        "planned": paths,
+        "files": [],
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    write_manifest(out, manifest)
+    for draft, fmt, path in plan.files:
+        atomic_write(out / path, render_file(draft, fmt, brief))
+        manifest["files"].append(_entry(draft, fmt, path))
+        if progress:
+            progress(path)
+    manifest["complete"] = True
+    del manifest["planned"]
+    manifest["missing_facts"] = missing
+    write_manifest(out, manifest)
+    return manifest

@@ -1,0 +1,273 @@
+"""The command line: parse, call the library, report. The only module that imports typer."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from typer.core import TyperGroup
+
+from mkbcopy import __version__
+from mkbcopy.errors import MkbcopyError, UsageError
+
+
+class _Group(TyperGroup):
+    """Turns MkbcopyError into one line on stderr, for the console script and CliRunner alike."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except MkbcopyError as exc:
+            root = ctx.find_root()
+            debug = bool(root.params.get("debug")) or bool(os.environ.get("MKBCOPY_DEBUG"))
+            if debug:
+                traceback.print_exception(exc)
+            print(f"mkbcopy: error: {exc}", file=sys.stderr)
+            raise typer.Exit(2 if isinstance(exc, UsageError) else 1) from None
+
+
+app = typer.Typer(
+    name="mkbcopy",
+    cls=_Group,
+    pretty_exceptions_enable=False,
+    help=(
+        "Draft campaign copy for the Mkb-route in het hbo, grounded in the persona research.\n\n"
+        "Example: mkbcopy generate campaign.yaml --out drafts"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+personas_app = typer.Typer(
+    cls=_Group,
+    help="Show the research personas.\n\nExample: mkbcopy personas list",
+    no_args_is_help=True,
+)
+app.add_typer(personas_app, name="personas")
+
+out_console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+DEFAULT_OUT = Path("mkbcopy-output")
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"mkbcopy {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the full traceback on errors.")
+    ] = False,
+) -> None:
+    """Draft campaign copy for the Mkb-route in het hbo."""
+
+
+def _warn(message: str) -> None:
+    err_console.print(f"[yellow]warning:[/yellow] {message}", markup=True)
+
+
+BriefArg = Annotated[
+    Path | None,
+    typer.Argument(
+        help="The campaign brief (YAML). Default: the bundled example brief.",
+        show_default=False,
+    ),
+]
+
+
+@app.command()
+def generate(
+    brief: BriefArg = None,
+    persona: Annotated[
+        list[str] | None,
+        typer.Option("--persona", "-p", help="Persona id; repeat for more. Default: all."),
+    ] = None,
+    channel: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--channel", "-c", help="Channel (flyer, email, linkedin, ...). Default: all."
+        ),
+    ] = None,
+    fmt: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="docx, txt, md, html or eml; repeat for more. Default: per channel.",
+        ),
+    ] = None,
+    subgroup: Annotated[
+        str | None, typer.Option("--subgroup", "-s", help="Subgroup id, e.g. 35+ or hbo.")
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = DEFAULT_OUT,
+    templates: Annotated[
+        Path | None, typer.Option("--templates", "-t", help="Folder with your own templates.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Write into a folder that holds other files.")
+    ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail, writing nothing, if the brief lacks a fact.")
+    ] = False,
+) -> None:
+    """Write drafts for every persona x channel into OUT.
+
+    Example: mkbcopy generate campaign.yaml -p doelgerichte-doorstromer -c email -s 35+
+    """
+    from mkbcopy.brief import load_brief
+    from mkbcopy.campaign import plan_campaign, write_campaign
+    from mkbcopy.personas import load_personas
+
+    for value in fmt or []:
+        if value not in ("docx", "txt", "md", "html", "eml"):
+            raise UsageError(f"unknown format '{value}' (use docx, txt, md, html or eml)")
+    loaded = load_brief(brief)
+    plan = plan_campaign(
+        loaded,
+        load_personas(),
+        personas=persona or (),
+        channels=channel or (),
+        formats=fmt or (),
+        subgroup=subgroup,
+        templates=templates,
+    )
+    manifest = write_campaign(plan, loaded, out, force=force, strict=strict, brief_path=brief)
+    table = Table(title=f"{len(manifest['files'])} files in {out}/")
+    for column in ("draft", "channel", "formats", "motivators", "drempels", "warnings"):
+        table.add_column(column)
+    for draft in plan.drafts:
+        formats = [fmt for d, fmt, _ in plan.files if d is draft]
+        table.add_row(
+            draft.slug,
+            draft.channel.name,
+            ", ".join(formats),
+            str(len(draft.motivators)),
+            str(len(draft.drempels)),
+            str(len(draft.warnings)) if draft.warnings else "",
+        )
+    out_console.print(table)
+    for note in plan.notes:
+        _warn(note)
+    for key, personas in plan.missing_facts().items():
+        from mkbcopy.brief import FACT_QUESTIONS
+
+        _warn(
+            f"brief lacks fact '{key}' ({FACT_QUESTIONS[key]}); placeholder written for "
+            f"{', '.join(personas)}"
+        )
+    for draft in plan.drafts:
+        for warning in draft.warnings:
+            if not warning.startswith("missing fact"):
+                _warn(f"{draft.slug}/{draft.channel.name}: {warning}")
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="Folder to create the brief in.")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing brief.")] = False,
+) -> None:
+    """Write a commented example brief (campaign.yaml) to edit.
+
+    Example: mkbcopy init mijn-campagne
+    """
+    from mkbcopy.brief import example_brief_path
+    from mkbcopy.output import atomic_write
+
+    target = folder / "campaign.yaml"
+    if target.exists() and not force:
+        raise MkbcopyError("already exists; use --force to overwrite it", path=target)
+    atomic_write(target, example_brief_path().read_bytes())
+    print(f"Wrote {target}. Edit the facts, then run: mkbcopy generate {target}")
+
+
+@personas_app.command("list")
+def personas_list() -> None:
+    """List the personas with their share of the target group.
+
+    Example: mkbcopy personas list
+    """
+    from mkbcopy.personas import load_personas
+
+    table = Table()
+    for column in ("id", "name", "share", "motivators", "drempels", "subgroups"):
+        table.add_column(column)
+    for p in load_personas().personas:
+        table.add_row(
+            p.id,
+            p.name,
+            f"{p.share}%",
+            str(len(p.motivators)),
+            str(len(p.drempels)),
+            ", ".join(s.id for s in p.subgroups),
+        )
+    out_console.print(table)
+
+
+@personas_app.command("show")
+def personas_show(
+    persona_id: Annotated[str, typer.Argument(metavar="ID", help="Persona id.")],
+) -> None:
+    """Show everything the research says about one persona.
+
+    Example: mkbcopy personas show onafhankelijke-zij-instromer
+    """
+    from mkbcopy.personas import load_personas
+
+    p = load_personas().persona(persona_id)
+    bar = p.profile_bar
+    lines = [
+        f"{p.name} ({p.id}), {p.share}% of the target group",
+        "",
+        f"Employment: {bar.employment}",
+        f"Age:        {bar.age}",
+        f"Education:  {bar.education}",
+        f"Sectors:    {bar.sectors or '-'}",
+        "",
+        f"Profile:        {p.profile}",
+        f"Learning style: {p.learning_style}",
+        f"Life phase:     {p.life_phase}",
+        "",
+        "Motivators (Hoe motiveer je mij?):",
+    ]
+    for m in p.motivators:
+        lines.append(f"  {m.id}: {m.title}: {m.guidance}  [needs: {', '.join(m.needs)}]")
+    lines += ["", "Drempels:"]
+    for d in p.drempels:
+        lines.append(f"  {d.id}: {d.description}  [needs: {', '.join(d.needs)}]")
+    lines += ["", "Subgroups:"]
+    for s in p.subgroups:
+        lines.append(f"  {s.id} ({s.name}): stress {', '.join(s.stress) or '-'}")
+        lines += [f"    - {n}" for n in s.nuances]
+    print("\n".join(lines))
+
+
+def main() -> None:
+    """Console entry point; an unexpected error is one line too, unless --debug."""
+    try:
+        app(prog_name="mkbcopy")
+    except KeyboardInterrupt:
+        print("mkbcopy: interrupted; no file was left half-written", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:
+        if "--debug" in sys.argv[1:] or os.environ.get("MKBCOPY_DEBUG"):
+            raise
+        print(
+            f"mkbcopy: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+            file=sys.stderr,
+        )
+        sys.exit(1)

@@ -1,0 +1,54 @@
+"""Lengths as each platform counts them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from mkbcopy.channels import ChannelMeta
+from mkbcopy.document import Document
+from mkbcopy.writers.text import render_text
+
+URL = re.compile(r"https?://\S+")
+HASHTAG = re.compile(r"(?<![\w#])#\w+")
+X_URL_LENGTH = 23
+# twitter-text v3: these ranges weigh 1, everything else 2.
+_LIGHT = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
+
+
+def x_length(text: str) -> int:
+    """X's weighted length: a URL counts 23, an emoji or CJK character 2."""
+    text = unicodedata.normalize("NFC", text)
+    total = 0
+    for index, chunk in enumerate(URL.split(text)):
+        if index:
+            total += X_URL_LENGTH
+        for char in chunk:
+            code = ord(char)
+            if char in "\u200d\ufe0f" or 0x1F3FB <= code <= 0x1F3FF:
+                continue  # joiners, variation selectors and skin tones ride on the emoji
+            total += 1 if any(lo <= code <= hi for lo, hi in _LIGHT) else 2
+    return total
+
+
+def channel_length(text: str, channel: ChannelMeta) -> int:
+    return x_length(text) if channel.counting == "x" else len(text.rstrip("\n"))
+
+
+def length_problems(document: Document, channel: ChannelMeta) -> list[str]:
+    """Warnings for a draft that breaks its channel's limits."""
+    problems: list[str] = []
+    text = render_text(document)
+    if channel.limit is not None:
+        length = channel_length(text, channel)
+        if length > channel.limit:
+            problems.append(f"{length} characters; {channel.name} allows {channel.limit}")
+    if channel.hashtags is not None:
+        count = len(HASHTAG.findall(text))
+        if count > channel.hashtags:
+            problems.append(f"{count} hashtags; {channel.name} allows {channel.hashtags}")
+    subject = document.meta.get("subject")
+    limit = channel.subject_limit
+    if limit is not None and subject is not None and len(subject) > limit:
+        problems.append(f"subject is {len(subject)} characters; keep it within {limit}")
+    return problems

@@ -1,0 +1,89 @@
+"""The output folder: atomic writes, no clobbering, and a manifest of what is ours."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from mkbcopy.errors import OutputError
+
+MANIFEST = "manifest.json"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename: never a half file.
+
+    The rename replaces a symbolic link at `path` instead of writing through it.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_manifest(out: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def owned_files(out: Path) -> set[str]:
+    """Paths (relative to OUT) that an earlier mkbcopy run wrote."""
+    manifest = read_manifest(out)
+    if manifest is None:
+        return set()
+    owned = {MANIFEST}
+    for entry in manifest.get("files", []) + manifest.get("planned", []):
+        if isinstance(entry, dict) and isinstance(entry.get("path"), str):
+            owned.add(entry["path"])
+        elif isinstance(entry, str):
+            owned.add(entry)
+    return owned
+
+
+def prepare_out(out: Path, planned: Iterable[str], *, force: bool) -> None:
+    """Refuse an OUT that holds the user's own files, unless --force.
+
+    Files that an earlier run listed in its manifest are ours to replace.
+    """
+    if out.is_symlink() and not force:
+        raise OutputError("is a symbolic link; give the real folder or use --force", path=out)
+    if out.exists() and not out.is_dir():
+        raise OutputError("exists and is not a folder", path=out)
+    planned = list(planned)
+    root = out.resolve()
+    for rel in planned:
+        target = (out / rel).parent.resolve()
+        if target != root and root not in target.parents:
+            raise OutputError(f"'{rel}' would be written outside the output folder", path=out)
+    if not out.exists() or force:
+        return
+    owned = owned_files(out)
+    foreign = sorted(
+        str(p.relative_to(out))
+        for p in out.rglob("*")
+        if (p.is_file() or p.is_symlink()) and str(p.relative_to(out)) not in owned
+    )
+    if foreign:
+        more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
+        raise OutputError(
+            f"holds files mkbcopy did not write ({foreign[0]}{more}); "
+            "use --force to write anyway, or choose another --out",
+            path=out,
+        )
+
+
+def write_manifest(out: Path, manifest: dict[str, Any]) -> None:
+    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+    atomic_write(out / MANIFEST, text.encode("utf-8"))

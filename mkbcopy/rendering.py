@@ -1,0 +1,274 @@
+"""Rendering: brief + persona + channel -> a Draft, with no I/O."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from mkbcopy.brief import FACT_QUESTIONS, Brief
+from mkbcopy.channels import ChannelMeta, template_dirs
+from mkbcopy.copydeck import PersonaCopy
+from mkbcopy.document import Document, escape_md, parse_document
+from mkbcopy.errors import TemplateError
+from mkbcopy.links import slugify, tag_url
+from mkbcopy.measure import length_problems
+from mkbcopy.personas import Persona, Subgroup
+
+PLACEHOLDER = "[AANVULLEN: {question}]"
+
+
+def placeholder(key: str) -> str:
+    return PLACEHOLDER.format(question=FACT_QUESTIONS[key])
+
+
+@cache
+def make_environment(user_dir: Path | None = None) -> ImmutableSandboxedEnvironment:
+    """The one Jinja2 environment: sandboxed, strict, user folder before built-ins."""
+    loader = jinja2.ChoiceLoader(
+        [jinja2.FileSystemLoader(str(d), encoding="utf-8") for d in template_dirs(user_dir)]
+    )
+    env = ImmutableSandboxedEnvironment(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = escape_md
+    return env
+
+
+@dataclass
+class Draft:
+    """One rendered piece of copy, with what it addressed and what it lacks."""
+
+    persona: str
+    subgroup: str | None
+    channel: ChannelMeta
+    document: Document
+    motivators: list[str] = field(default_factory=list)
+    drempels: list[str] = field(default_factory=list)
+    missing_facts: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        return f"{self.persona}--{self.subgroup}" if self.subgroup else self.persona
+
+
+class _Recorder:
+    """Notes which blocks and facts a render really used, for manifest and warnings."""
+
+    def __init__(self, brief: Brief) -> None:
+        self.brief = brief
+        self.motivators: list[str] = []
+        self.drempels: list[str] = []
+        self.missing: list[str] = []
+
+    def track(self, item: dict[str, Any]) -> str:
+        seen = self.motivators if item["kind"] == "motivator" else self.drempels
+        if item["id"] not in seen:
+            seen.append(item["id"])
+        return ""
+
+    def fact(self, key: str) -> str:
+        if key not in FACT_QUESTIONS:
+            close = difflib.get_close_matches(key, FACT_QUESTIONS, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise TemplateError(f"unknown fact '{key}'{hint}")
+        value = getattr(self.brief.facts, key)
+        if value is None:
+            if key not in self.missing:
+                self.missing.append(key)
+            return escape_md(placeholder(key))
+        return escape_md(value)
+
+
+def _ordered(items: list[Any], stress: list[str]) -> list[Any]:
+    first = [i for s in stress for i in items if i.id == s]
+    return first + [i for i in items if i not in first]
+
+
+def _escaped(value: Any, key: str = "") -> Any:
+    """Brief text is data, not markup: escape it for Markdown, keep links as they are."""
+    if isinstance(value, dict):
+        return {k: _escaped(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    if isinstance(value, str) and not key.endswith(("url", "email", "colour")):
+        return escape_md(value)
+    return value
+
+
+def build_context(
+    brief: Brief,
+    persona: Persona,
+    subgroup: Subgroup | None,
+    channel: ChannelMeta,
+    copy: PersonaCopy,
+    recorder: _Recorder,
+    *,
+    first_name: str | None = None,
+) -> dict[str, Any]:
+    """Everything a template can use; docs/templates.md lists each name."""
+    stress = subgroup.stress if subgroup else []
+    motivators = [
+        {
+            "kind": "motivator",
+            "id": m.id,
+            "title": m.title,
+            "guidance": m.guidance,
+            "needs": list(m.needs),
+            **copy.motivators[m.id].model_dump(),
+        }
+        for m in _ordered(list(persona.motivators), stress)
+    ]
+    drempels = [
+        {
+            "kind": "drempel",
+            "id": d.id,
+            "description": d.description,
+            "needs": list(d.needs),
+            "vraag": copy.drempels[d.id].vraag,
+        }
+        for d in _ordered(list(persona.drempels), stress)
+    ]
+    content = f"{persona.id}--{subgroup.id}" if subgroup else persona.id
+
+    def link(url: str) -> str:
+        if not brief.utm:
+            return url
+        return tag_url(
+            url,
+            source=channel.name,
+            medium=channel.medium,
+            campaign=slugify(brief.campaign),
+            content=content,
+        )
+
+    sub_copy = copy.subgroups.get(subgroup.id) if subgroup else None
+    hashtags = list(copy.hashtags)
+    if channel.hashtags is not None:
+        hashtags = hashtags[: channel.hashtags]
+    event = brief.event.model_dump() if brief.event else None
+    if event and event.get("url"):
+        event["url"] = link(event["url"])
+    return {
+        "persona": persona,
+        "subgroup": subgroup,
+        "channel": channel,
+        "copy": {
+            "kop": (sub_copy.kop if sub_copy and sub_copy.kop else copy.kop),
+            "intro": copy.intro,
+            "subgroup_intro": sub_copy.intro if sub_copy else None,
+            "subgroup_needs": list(subgroup.needs) if subgroup else [],
+            "onderwerp": copy.onderwerp,
+            "preheader": copy.preheader,
+        },
+        "motivators": motivators,
+        "drempels": drempels,
+        "lead": motivators[0],
+        "hashtags": hashtags,
+        "brief": _escaped(brief.model_dump(exclude={"facts", "templates", "utm"})),
+        "event": _escaped(event),
+        "contact": _escaped(brief.contact.model_dump()),
+        "cta": {
+            "text": escape_md(brief.call_to_action.text),
+            "url": link(brief.call_to_action.url),
+        },
+        "first_name": first_name,
+        "fact": recorder.fact,
+        "track": recorder.track,
+        "link": link,
+    }
+
+
+def render_draft(
+    brief: Brief,
+    persona: Persona,
+    channel: ChannelMeta,
+    copy: PersonaCopy,
+    *,
+    subgroup: Subgroup | None = None,
+    user_dir: Path | None = None,
+    first_name: str | None = None,
+) -> Draft:
+    """Render one persona x channel; pure apart from reading templates."""
+    env = make_environment(user_dir)
+    recorder = _Recorder(brief)
+    context = build_context(
+        brief, persona, subgroup, channel, copy, recorder, first_name=first_name
+    )
+    text = render_template(env, channel.template, context)
+    document = parse_document(text)
+    draft = Draft(
+        persona=persona.id,
+        subgroup=subgroup.id if subgroup else None,
+        channel=channel,
+        document=document,
+        motivators=recorder.motivators,
+        drempels=recorder.drempels,
+        missing_facts=recorder.missing,
+    )
+    draft.warnings = [
+        f"missing fact '{key}': {FACT_QUESTIONS[key]}" for key in recorder.missing
+    ] + length_problems(document, channel)
+    return draft
+
+
+def render_template(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+    """Render with every Jinja2 failure turned into one line naming file and line."""
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(
+            f"syntax error: {exc.message}", path=exc.filename or exc.name, line=exc.lineno
+        ) from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(f"template not found: {exc.name}") from None
+    except jinja2.UndefinedError as exc:
+        path, line = _template_frame(exc)
+        raise TemplateError(
+            _undefined_message(str(exc.message), context), path=path, line=line
+        ) from None
+    except SecurityError as exc:
+        path, line = _template_frame(exc)
+        raise TemplateError(f"not allowed in a template: {exc}", path=path, line=line) from None
+    except TemplateError as exc:
+        path, line = _template_frame(exc)
+        exc.path, exc.line = exc.path or path, exc.line or line
+        raise
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+        path, line = _template_frame(exc)
+        raise TemplateError(f"template failed: {exc}", path=path, line=line) from None
+
+
+def _undefined_message(message: str, context: dict[str, Any]) -> str:
+    match = re.search(r"'([^']+)' is undefined", message)
+    if match:
+        close = difflib.get_close_matches(match.group(1), list(context), n=1)
+        if close:
+            return f"unknown variable '{match.group(1)}'; did you mean '{close[0]}'?"
+        return f"unknown variable '{match.group(1)}'"
+    return f"undefined value: {message}"
+
+
+def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
+    """The innermost template file and line in a traceback Jinja2 rewrote."""
+    found: tuple[str | None, int | None] = (None, None)
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".j2", ".jinja", ".html", ".md", ".txt")):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found

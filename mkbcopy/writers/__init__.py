@@ -1,0 +1,1 @@
+"""One module per output format; only writers.docx imports python-docx."""

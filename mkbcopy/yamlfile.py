@@ -1,0 +1,203 @@
+"""Safe YAML reading that remembers where every value stood.
+
+PyYAML's safe_load forgets line numbers, keeps the last of two duplicate keys
+silently and expands alias bombs; users edit these files by hand, so we build
+the Python values from the node tree ourselves and keep a line per key path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pydantic
+import yaml
+
+from mkbcopy.errors import InputError, ValidationError
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_NODES = 200_000
+
+Key = tuple[str | int, ...]
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+_MAP = "tag:yaml.org,2002:map"
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+@dataclass
+class YamlDoc:
+    """Parsed data plus the line (1-based) of every key path in it."""
+
+    path: Path
+    data: Any
+    lines: dict[Key, int] = field(default_factory=dict)
+
+    def line_of(self, key: Sequence[str | int]) -> int | None:
+        """Line of `key`, or of its nearest parent that exists."""
+        parts = tuple(key)
+        while parts:
+            if parts in self.lines:
+                return self.lines[parts]
+            parts = parts[:-1]
+        return self.lines.get((), None)
+
+
+def format_key(key: Sequence[str | int]) -> str:
+    """`('personas', 1, 'title')` -> `personas[1].title`."""
+    out = ""
+    for part in key:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def read_text(path: Path, *, what: str, max_bytes: int = MAX_BYTES) -> str:
+    """Read a user's text file as UTF-8 (BOM allowed) with one-line errors."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(
+                f"{what} is {size / 1_048_576:.1f} MB; the limit is {max_bytes / 1_048_576:.0f} MB",
+                path=path,
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{what} not found", path=path) from None
+    except IsADirectoryError:
+        raise InputError(f"{what} is a folder, not a file", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read {what}: {exc.strerror}", path=path) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            "is not UTF-8 text; save it as UTF-8 and try again", path=path, line=line
+        ) from None
+
+
+def load_yaml(path: Path, *, what: str = "YAML file", text: str | None = None) -> YamlDoc:
+    """Parse `path` (or `text`, reported as `path`) into a YamlDoc."""
+    if text is None:
+        text = read_text(path, what=what)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        if "\t" in problem or "found character '\\t'" in problem:
+            problem = "a tab is used for indentation; use spaces"
+        raise InputError(
+            f"invalid YAML: {problem}", path=path, line=mark.line + 1 if mark else None
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"invalid YAML: {exc}", path=path) from None
+    doc = YamlDoc(path=path, data=None)
+    if node is None:
+        return doc
+    counter = [0]
+    doc.data = _build(node, (), doc, counter)
+    return doc
+
+
+def _build(node: yaml.Node, key: Key, doc: YamlDoc, counter: list[int]) -> Any:
+    counter[0] += 1
+    if counter[0] > MAX_NODES:
+        raise InputError(
+            f"has more than {MAX_NODES} values (alias expansion?); refusing to read it",
+            path=doc.path,
+        )
+    line = node.start_mark.line + 1
+    doc.lines.setdefault(key, line)
+    if isinstance(node, yaml.MappingNode):
+        if node.tag != _MAP:
+            raise _bad_tag(node, key, doc)
+        result: dict[Any, Any] = {}
+        for knode, vnode in node.value:
+            if knode.tag == "tag:yaml.org,2002:merge":
+                raise InputError(
+                    "merge keys (<<) are not supported",
+                    path=doc.path,
+                    line=knode.start_mark.line + 1,
+                )
+            if not isinstance(knode, yaml.ScalarNode):
+                raise ValidationError(
+                    "a key must be plain text",
+                    path=doc.path,
+                    line=knode.start_mark.line + 1,
+                    key=format_key(key) or None,
+                )
+            name = _scalar(knode, key, doc)
+            name = str(name) if not isinstance(name, str) else name
+            if name in result:
+                raise ValidationError(
+                    f"duplicate key '{name}' (first at line {doc.lines[(*key, name)]})",
+                    path=doc.path,
+                    line=knode.start_mark.line + 1,
+                    key=format_key(key) or None,
+                )
+            doc.lines[(*key, name)] = knode.start_mark.line + 1
+            result[name] = _build(vnode, (*key, name), doc, counter)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        if node.tag != _SEQ:
+            raise _bad_tag(node, key, doc)
+        return [_build(item, (*key, i), doc, counter) for i, item in enumerate(node.value)]
+    return _scalar(node, key, doc)
+
+
+def _scalar(node: yaml.Node, key: Key, doc: YamlDoc) -> Any:
+    if node.tag not in _SCALAR_TAGS:
+        raise _bad_tag(node, key, doc)
+    if node.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
+        # Dates stay text: the brief shows them as the user wrote them.
+        return str(node.value)
+    return _CONSTRUCTOR.construct_object(node, deep=True)
+
+
+def _bad_tag(node: yaml.Node, key: Key, doc: YamlDoc) -> InputError:
+    return InputError(
+        f"the tag {node.tag} is not allowed; write plain values",
+        path=doc.path,
+        line=node.start_mark.line + 1,
+        key=format_key(key) or None,
+    )
+
+
+def validation_error(doc: YamlDoc, exc: pydantic.ValidationError) -> ValidationError:
+    """Turn pydantic's first problem into one line naming file, line and key."""
+    err = exc.errors()[0]
+    loc = tuple(p for p in err["loc"] if isinstance(p, str | int))
+    message = _message(err)
+    more = len(exc.errors()) - 1
+    if more:
+        message += f" (and {more} more problem{'s' if more > 1 else ''})"
+    return ValidationError(
+        message, path=doc.path, line=doc.line_of(loc), key=format_key(loc) or None
+    )
+
+
+def _message(err: Any) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "is required but missing"
+    if kind in ("string_type", "int_type", "float_type", "bool_type", "list_type", "dict_type"):
+        expected = kind.removesuffix("_type").replace("dict", "mapping").replace("str", "text")
+        return f"must be {expected}, not {type(err.get('input')).__name__}"
+    msg = str(err["msg"])
+    return msg.removeprefix("Value error, ")
