@@ -52,7 +52,8 @@ personas_app = typer.Typer(
 )
 app.add_typer(personas_app, name="personas")
 
-out_console = Console(highlight=False, soft_wrap=True)
+# Wide enough for the summary table when output is piped or captured.
+out_console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DEFAULT_OUT = Path("mkbcopy-output")
@@ -84,6 +85,7 @@ def _warn(message: str) -> None:
 BriefArg = Annotated[
     Path | None,
     typer.Argument(
+        metavar="BRIEF",
         help="The campaign brief (YAML). Default: the bundled example brief.",
         show_default=False,
     ),
@@ -95,12 +97,17 @@ def generate(
     brief: BriefArg = None,
     persona: Annotated[
         list[str] | None,
-        typer.Option("--persona", "-p", help="Persona id; repeat for more. Default: all."),
+        typer.Option(
+            "--persona", "-p", metavar="ID", help="Persona id; repeat for more. Default: all."
+        ),
     ] = None,
     channel: Annotated[
         list[str] | None,
         typer.Option(
-            "--channel", "-c", help="Channel (flyer, email, linkedin, ...). Default: all."
+            "--channel",
+            "-c",
+            metavar="NAME",
+            help="Channel (flyer, email, linkedin, ...). Default: all.",
         ),
     ] = None,
     fmt: Annotated[
@@ -108,15 +115,20 @@ def generate(
         typer.Option(
             "--format",
             "-f",
+            metavar="FMT",
             help="docx, txt, md, html or eml; repeat for more. Default: per channel.",
         ),
     ] = None,
     subgroup: Annotated[
-        str | None, typer.Option("--subgroup", "-s", help="Subgroup id, e.g. 35+ or hbo.")
+        str | None,
+        typer.Option("--subgroup", "-s", metavar="ID", help="Subgroup id, e.g. 35+ or hbo."),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = DEFAULT_OUT,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="DIR", help="Output folder.")
+    ] = DEFAULT_OUT,
     templates: Annotated[
-        Path | None, typer.Option("--templates", "-t", help="Folder with your own templates.")
+        Path | None,
+        typer.Option("--templates", "-t", metavar="DIR", help="Folder with your own templates."),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Write into a folder that holds other files.")
@@ -150,7 +162,7 @@ def generate(
     table = Table(title=f"{len(manifest['files'])} files in {out}/")
     for column in ("draft", "channel", "formats", "motivators", "drempels", "warnings"):
         table.add_column(column)
-    for draft in plan.drafts:
+    for draft in sorted(plan.drafts, key=lambda d: d.slug):
         formats = [fmt for d, fmt, _ in plan.files if d is draft]
         table.add_row(
             draft.slug,
@@ -178,7 +190,7 @@ def generate(
 
 @app.command()
 def init(
-    folder: Annotated[Path, typer.Argument(help="Folder to create the brief in.")],
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder to create the brief in.")],
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing brief.")] = False,
 ) -> None:
     """Write a commented example brief (campaign.yaml) to edit.

@@ -73,7 +73,7 @@ def prepare_out(out: Path, planned: Iterable[str], *, force: bool) -> None:
     foreign = sorted(
         str(p.relative_to(out))
         for p in out.rglob("*")
-        if (p.is_file() or p.is_symlink()) and str(p.relative_to(out)) not in owned
+        if p.is_symlink() or (p.is_file() and str(p.relative_to(out)) not in owned)
     )
     if foreign:
         more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""

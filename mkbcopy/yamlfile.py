@@ -190,14 +190,36 @@ def validation_error(doc: YamlDoc, exc: pydantic.ValidationError) -> ValidationE
     )
 
 
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping of keys",
+    "model_type": "a mapping of keys",
+}
+_NAMES = {
+    "str": "text",
+    "int": "a number",
+    "float": "a number",
+    "bool": "true/false",
+    "list": "a list",
+    "dict": "a mapping",
+    "NoneType": "empty",
+}
+
+
 def _message(err: Any) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
         return "unknown key"
     if kind == "missing":
         return "is required but missing"
-    if kind in ("string_type", "int_type", "float_type", "bool_type", "list_type", "dict_type"):
-        expected = kind.removesuffix("_type").replace("dict", "mapping").replace("str", "text")
-        return f"must be {expected}, not {type(err.get('input')).__name__}"
+    expected = _EXPECTED.get(kind)
+    if expected:
+        got = type(err.get("input")).__name__
+        hint = " (put it in quotes)" if kind == "string_type" and got in ("int", "float") else ""
+        return f"must be {expected}, not {_NAMES.get(got, got)}{hint}"
     msg = str(err["msg"])
     return msg.removeprefix("Value error, ")
