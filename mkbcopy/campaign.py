@@ -16,7 +16,7 @@ from mkbcopy.brief import FACT_QUESTIONS, Brief
 from mkbcopy.channels import ChannelMeta, load_channel, load_channels
 from mkbcopy.copydeck import load_copydeck
 from mkbcopy.errors import MissingFactsError, UsageError
-from mkbcopy.output import atomic_write, prepare_out, write_manifest
+from mkbcopy.output import atomic_write, prepare_out, read_manifest, write_manifest
 from mkbcopy.personas import Persona, Research, Subgroup
 from mkbcopy.rendering import Draft, render_draft
 from mkbcopy.writers.eml import build_message
@@ -152,6 +152,21 @@ def _entry(draft: Draft, fmt: str, path: str) -> dict[str, Any]:
     }
 
 
+def _kept_from_earlier_run(out: Path, paths: set[str]) -> tuple[list[Any], list[str]]:
+    """Files an earlier run wrote and this one does not replace stay listed, so stay ours."""
+    old = read_manifest(out) or {}
+    files = [
+        e
+        for e in old.get("files", [])
+        if isinstance(e, dict)
+        and isinstance(e.get("path"), str)
+        and e["path"] not in paths
+        and (out / e["path"]).is_file()
+    ]
+    extras = [e for e in old.get("extras", []) if isinstance(e, str) and (out / e).is_file()]
+    return files, extras
+
+
 def write_campaign(
     plan: Plan,
     brief: Brief,
@@ -173,6 +188,7 @@ def write_campaign(
         )
     paths = [path for _, _, path in plan.files]
     prepare_out(out, paths, force=force)
+    earlier, extras = _kept_from_earlier_run(out, set(paths))
     manifest: dict[str, Any] = {
         "tool": "mkbcopy",
         "version": __version__,
@@ -180,7 +196,8 @@ def write_campaign(
         "campaign": brief.campaign,
         "complete": False,
         "planned": paths,
-        "files": [],
+        "files": earlier,
+        "extras": extras,
     }
     out.mkdir(parents=True, exist_ok=True)
     write_manifest(out, manifest)

@@ -268,6 +268,74 @@ def personas_show(
     print("\n".join(lines))
 
 
+brief_app = typer.Typer(
+    cls=_Group,
+    help="Check a campaign brief.\n\nExample: mkbcopy brief check campaign.yaml",
+    no_args_is_help=True,
+)
+app.add_typer(brief_app, name="brief")
+
+
+@brief_app.command("check")
+def brief_check(
+    brief: Annotated[Path, typer.Argument(metavar="BRIEF", help="The campaign brief (YAML).")],
+) -> None:
+    """List the facts each persona's copy needs and the brief lacks; exit 1 if any.
+
+    Example: mkbcopy brief check campaign.yaml
+    """
+    from mkbcopy.brief import FACT_QUESTIONS, load_brief
+    from mkbcopy.gaps import brief_gaps
+    from mkbcopy.personas import load_personas
+
+    research = load_personas()
+    gaps = brief_gaps(load_brief(brief), research)
+    if not gaps:
+        print(f"{brief}: complete; every fact the research asks for is there.")
+        return
+    for persona in research.personas:
+        mine = [g for g in gaps if g.persona == persona.id]
+        if not mine:
+            continue
+        print(f"{persona.name} ({persona.id}):")
+        for gap in mine:
+            print(f"  - {gap.fact}: {FACT_QUESTIONS[gap.fact]}")
+            print(f"      needed by {', '.join(gap.needed_by)}")
+    facts = len({g.fact for g in gaps})
+    print(f"{facts} fact(s) missing. Add them under facts: in {brief}.", file=sys.stderr)
+    raise typer.Exit(1)
+
+
+@app.command()
+def coverage(
+    out: Annotated[Path, typer.Argument(metavar="OUT", help="A folder written by generate.")],
+) -> None:
+    """Show which motivators and drempels each persona's drafts address, per channel.
+
+    Writes OUT/coverage.csv too. Example: mkbcopy coverage mkbcopy-output
+    """
+    from mkbcopy.coverage import compute_coverage, load_manifest, render_coverage_csv
+    from mkbcopy.output import write_extra
+    from mkbcopy.personas import load_personas
+
+    result = compute_coverage(load_manifest(out), load_personas())
+    table = Table(title=f"Coverage of {out}/")
+    for column in ("persona", "item", *result.channels):
+        table.add_column(column)
+    for row in result.rows:
+        marks = ["x" if row.channels[c] else "" for c in result.channels]
+        label = f"{row.kind[0].upper()} {row.id}"
+        if not row.addressed:
+            label = f"[red]{label} (unaddressed)[/red]"
+        table.add_row(row.persona, label, *marks)
+    out_console.print(table)
+    write_extra(out, "coverage.csv", render_coverage_csv(result).encode("utf-8"))
+    gaps = result.gaps()
+    for row in gaps:
+        _warn(f"{row.persona}: {row.kind} '{row.id}' is not addressed by any draft")
+    print(f"Wrote {out / 'coverage.csv'}; {len(gaps)} unaddressed item(s).")
+
+
 def main() -> None:
     """Console entry point; an unexpected error is one line too, unless --debug."""
     try:

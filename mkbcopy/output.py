@@ -44,7 +44,8 @@ def owned_files(out: Path) -> set[str]:
     if manifest is None:
         return set()
     owned = {MANIFEST}
-    for entry in manifest.get("files", []) + manifest.get("planned", []):
+    entries = manifest.get("files", []) + manifest.get("planned", []) + manifest.get("extras", [])
+    for entry in entries:
         if isinstance(entry, dict) and isinstance(entry.get("path"), str):
             owned.add(entry["path"])
         elif isinstance(entry, str):
@@ -87,3 +88,18 @@ def prepare_out(out: Path, planned: Iterable[str], *, force: bool) -> None:
 def write_manifest(out: Path, manifest: dict[str, Any]) -> None:
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     atomic_write(out / MANIFEST, text.encode("utf-8"))
+
+
+def write_extra(out: Path, rel: str, data: bytes) -> None:
+    """Write a file beside the drafts (coverage.csv, index.html) and record it as ours."""
+    manifest = read_manifest(out)
+    if manifest is None:
+        raise OutputError(f"no {MANIFEST}; run mkbcopy generate first", path=out)
+    target = out / rel
+    if target.is_symlink() or (target.exists() and rel not in owned_files(out)):
+        raise OutputError(f"'{rel}' exists and was not written by mkbcopy", path=out)
+    atomic_write(target, data)
+    extras = manifest.setdefault("extras", [])
+    if rel not in extras:
+        extras.append(rel)
+        write_manifest(out, manifest)

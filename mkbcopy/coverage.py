@@ -1,0 +1,82 @@
+"""Which motivators and drempels each persona's drafts address, per channel.
+
+Read from manifest.json, which records what the templates actually rendered,
+so the matrix shows the copy as written, not as intended.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mkbcopy.errors import InputError
+from mkbcopy.output import MANIFEST, read_manifest
+from mkbcopy.personas import Research
+
+
+@dataclass(frozen=True)
+class Row:
+    persona: str
+    kind: str  # "motivator" or "drempel"
+    id: str
+    title: str
+    channels: dict[str, bool]
+
+    @property
+    def addressed(self) -> bool:
+        return any(self.channels.values())
+
+
+@dataclass(frozen=True)
+class Coverage:
+    channels: list[str]
+    rows: list[Row]
+
+    def gaps(self) -> list[Row]:
+        return [row for row in self.rows if not row.addressed]
+
+
+def load_manifest(out: Path) -> dict[str, Any]:
+    manifest = read_manifest(out)
+    if manifest is None or not isinstance(manifest.get("files"), list):
+        raise InputError(f"no readable {MANIFEST}; run mkbcopy generate first", path=out)
+    return manifest
+
+
+def compute_coverage(manifest: dict[str, Any], research: Research) -> Coverage:
+    """One row per motivator and drempel of each persona that has drafts."""
+    files = [f for f in manifest["files"] if isinstance(f, dict)]
+    channels = list(dict.fromkeys(str(f.get("channel")) for f in files))
+    rows: list[Row] = []
+    for persona in research.personas:
+        mine = [f for f in files if f.get("persona") == persona.id]
+        if not mine:
+            continue
+        items = [("motivator", m.id, m.title) for m in persona.motivators] + [
+            ("drempel", d.id, d.description) for d in persona.drempels
+        ]
+        for kind, item_id, title in items:
+            field = f"{kind}s"
+            cells = {
+                channel: any(
+                    item_id in f.get(field, []) for f in mine if f.get("channel") == channel
+                )
+                for channel in channels
+            }
+            rows.append(Row(persona.id, kind, item_id, title, cells))
+    return Coverage(channels=channels, rows=rows)
+
+
+def render_coverage_csv(coverage: Coverage) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["persona", "kind", "id", "title", *coverage.channels, "addressed"])
+    for row in coverage.rows:
+        cells = ["x" if row.channels[c] else "" for c in coverage.channels]
+        writer.writerow(
+            [row.persona, row.kind, row.id, row.title, *cells, "yes" if row.addressed else "NO"]
+        )
+    return buffer.getvalue()

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from mkbcopy.brief import load_brief
+from mkbcopy.cli import app
+from mkbcopy.coverage import compute_coverage
+from mkbcopy.gaps import brief_gaps
+from mkbcopy.personas import Research
+
+
+def test_coverage_matches_what_was_rendered(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    assert runner.invoke(app, ["generate", "-o", str(out), "-c", "x", "-c", "email"]).exit_code == 0
+    result = runner.invoke(app, ["coverage", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader((out / "coverage.csv").open(encoding="utf-8")))
+    manifest = json.loads((out / "manifest.json").read_text())
+    for row in rows:
+        for channel in ("x", "email"):
+            rendered = any(
+                row["id"] in e[f"{row['kind']}s"]
+                for e in manifest["files"]
+                if e["persona"] == row["persona"] and e["channel"] == channel
+            )
+            assert (row[channel] == "x") == rendered
+    # coverage.csv is ours now: generating again into OUT is allowed.
+    assert runner.invoke(app, ["generate", "-o", str(out), "-c", "x"]).exit_code == 0
+    assert "coverage.csv" in json.loads((out / "manifest.json").read_text())["extras"]
+
+
+def test_unaddressed_items_are_flagged(research: Research) -> None:
+    manifest = {
+        "files": [
+            {
+                "persona": "doelgerichte-doorstromer",
+                "channel": "x",
+                "motivators": ["kosten"],
+                "drempels": [],
+            }
+        ]
+    }
+    coverage = compute_coverage(manifest, research)
+    gaps = {row.id for row in coverage.gaps()}
+    persona = research.persona("doelgerichte-doorstromer")
+    assert gaps == {m.id for m in persona.motivators if m.id != "kosten"} | {
+        d.id for d in persona.drempels
+    }
+
+
+def test_brief_gaps_group_by_persona(
+    write_brief: Callable[..., Path], research: Research, runner: CliRunner
+) -> None:
+    path = write_brief(drop=("travel", "guidance"))
+    gaps = brief_gaps(load_brief(path), research)
+    assert {(g.persona, g.fact) for g in gaps} == {
+        ("doelgerichte-doorstromer", "travel"),
+        ("nieuwsgierige-student", "guidance"),
+    }
+    travel = next(g for g in gaps if g.fact == "travel")
+    assert "motivator 'Werkgever'" in travel.needed_by
+    assert "drempel 'reisafstand'" in travel.needed_by
+    result = runner.invoke(app, ["brief", "check", str(path)])
+    assert result.exit_code == 1
+    assert "travel: hoe ver moet je reizen?" in result.stdout
+    complete = runner.invoke(app, ["brief", "check", str(write_brief(name="full.yaml"))])
+    assert complete.exit_code == 0
