@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 from rich.console import Console
@@ -15,6 +16,9 @@ from typer.core import TyperGroup
 
 from mkbcopy import __version__
 from mkbcopy.errors import MkbcopyError, UsageError
+
+if TYPE_CHECKING:
+    from mkbcopy.lint import LintReport, Severity
 
 
 class _Group(TyperGroup):
@@ -136,6 +140,9 @@ def generate(
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail, writing nothing, if the brief lacks a fact.")
     ] = False,
+    no_lint: Annotated[
+        bool, typer.Option("--no-lint", help="Skip the lint summary after writing.")
+    ] = False,
 ) -> None:
     """Write drafts for every persona x channel into OUT.
 
@@ -186,6 +193,14 @@ def generate(
         for warning in draft.warnings:
             if not warning.startswith("missing fact"):
                 _warn(f"{draft.slug}/{draft.channel.name}: {warning}")
+    if not no_lint:
+        from mkbcopy.lint import lint_document
+
+        first_file = {id(d): out / path for d, _, path in reversed(plan.files)}
+        reports = [
+            lint_document(d.document, d.channel, path=first_file[id(d)]) for d in plan.drafts
+        ]
+        _print_lint(reports, verbose=False)
 
 
 @app.command()
@@ -266,6 +281,67 @@ def personas_show(
         lines.append(f"  {s.id} ({s.name}): stress {', '.join(s.stress) or '-'}")
         lines += [f"    - {n}" for n in s.nuances]
     print("\n".join(lines))
+
+
+@app.command()
+def lint(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(metavar="PATH...", help="Draft files, or folders such as an output folder."),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the reports as JSON.")] = False,
+    fail_on: Annotated[
+        str,
+        typer.Option(
+            "--fail-on",
+            metavar="LEVEL",
+            help="Exit 1 on a finding at this level or worse: warning or error.",
+        ),
+    ] = "error",
+) -> None:
+    """Check drafts: B1 readability, spelling, channel limits, placeholders and spam words.
+
+    Example: mkbcopy lint mkbcopy-output --fail-on warning
+    """
+    from mkbcopy.lint import lint_paths
+
+    if fail_on not in ("warning", "error"):
+        raise UsageError(f"unknown --fail-on '{fail_on}' (use warning or error)")
+    reports = lint_paths(paths)
+    if as_json:
+        print(json.dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False))
+    else:
+        _print_lint(reports, verbose=True)
+    if any(r.fails(cast("Severity", fail_on)) for r in reports):
+        raise typer.Exit(1)
+
+
+def _print_lint(reports: list[LintReport], *, verbose: bool) -> None:
+    from mkbcopy.spelling import unavailable_reason
+
+    for report in reports:
+        stats = report.readability
+        about = [report.channel or "no channel"]
+        if stats is not None and stats.word_count:
+            about.append(
+                f"Flesch-Douma {stats.score:.0f}, {stats.average_words:.1f} words/sentence"
+            )
+        shown = [f for f in report.findings if verbose or f.severity != "info"]
+        if not verbose and not shown:
+            continue
+        out_console.print(f"{report.path} ({'; '.join(about)})", markup=False)
+        for f in shown:
+            out_console.print(f"  {f.severity:<7} {f.rule:<22} {f.message}", markup=False)
+            if f.excerpt:
+                out_console.print(f"  {'':<30} > {f.excerpt}", markup=False)
+    totals = {s: sum(r.count(s) for r in reports) for s in ("error", "warning", "info")}
+    out_console.print(
+        f"lint: {len(reports)} files, {totals['error']} errors, {totals['warning']} warnings, "
+        f"{totals['info']} hints",
+        markup=False,
+    )
+    if not all(r.spelling_checked for r in reports):
+        _warn(f"spelling not checked: {unavailable_reason()}")
 
 
 brief_app = typer.Typer(

@@ -53,6 +53,11 @@ def owned_files(out: Path) -> set[str]:
     return owned
 
 
+def is_owned(rel: str, owned: set[str]) -> bool:
+    """Listed itself, or inside a folder listed with a trailing '/'."""
+    return rel in owned or any(o.endswith("/") and rel.startswith(o) for o in owned)
+
+
 def prepare_out(out: Path, planned: Iterable[str], *, force: bool) -> None:
     """Refuse an OUT that holds the user's own files, unless --force.
 
@@ -65,7 +70,7 @@ def prepare_out(out: Path, planned: Iterable[str], *, force: bool) -> None:
     planned = list(planned)
     root = out.resolve()
     for rel in planned:
-        target = (out / rel).parent.resolve()
+        target = (out / rel.rstrip("/")).parent.resolve()
         if target != root and root not in target.parents:
             raise OutputError(f"'{rel}' would be written outside the output folder", path=out)
     if not out.exists() or force:
@@ -74,7 +79,7 @@ def prepare_out(out: Path, planned: Iterable[str], *, force: bool) -> None:
     foreign = sorted(
         str(p.relative_to(out))
         for p in out.rglob("*")
-        if p.is_symlink() or (p.is_file() and str(p.relative_to(out)) not in owned)
+        if p.is_symlink() or (p.is_file() and not is_owned(str(p.relative_to(out)), owned))
     )
     if foreign:
         more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""

@@ -1,0 +1,106 @@
+"""Dutch spelling through hunspell-nl, with the project word list and name rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from mkbcopy.spelling import (
+    INSTALL_HINT,
+    candidate_words,
+    check_text,
+    find_dictionary,
+    misspelled,
+    suggestions,
+    unavailable_reason,
+)
+
+REASON = unavailable_reason()
+needs_hunspell = pytest.mark.skipif(
+    REASON is not None, reason=f"spelling tests need hunspell-nl: {REASON}"
+)
+
+
+def test_candidates_skip_names_links_numbers_hashtags_and_placeholders() -> None:
+    text = (
+        "Groet,\n"
+        "Priya Raghoenath, Hogeschool Rivierland\n"
+        "E-mail: mkbroute@hogeschoolrivierland.example\n\n"
+        "Je werkt 32 uur bij Metaalwerk Oost. Kijk op https://www.school.example/route. "
+        "Sanne de Vries zegt het ook. [AANVULLEN: wat kost de opleidnig?] #MkbRoote\n"
+    )
+    found = candidate_words(text)
+    for skipped in ("Priya", "Raghoenath", "Hogeschool", "Rivierland", "Metaalwerk", "Oost"):
+        assert skipped not in found
+    for skipped in ("Sanne", "Vries", "opleidnig", "MkbRoote", "32", "mkbroute", "www"):
+        assert skipped not in found
+    assert found[:2] == ["Groet", "E-mail"]
+    assert "werkt" in found and "zegt" in found
+
+
+def test_a_capitalised_word_starting_a_sentence_is_checked() -> None:
+    assert candidate_words("Opleidnig is leuk.")[0] == "Opleidnig"
+    # ... unless the text also uses it as a name mid-sentence
+    assert "Priya" not in candidate_words("Priya belt je. Je krijgt een mail van Priya.")
+
+
+def test_known_abbreviations_in_capitals_are_not_candidates() -> None:
+    assert candidate_words("Je volgt de BBL bij het ROC. Dat is GRATSI.") == [
+        "Je",
+        "volgt",
+        "de",
+        "bij",
+        "het",
+        "Dat",
+        "is",
+        "GRATSI",
+    ]
+
+
+def test_without_hunspell_spelling_is_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "")
+    assert misspelled(["opleidnig"]) is None
+    assert check_text("Je volgt een opleidnig.") is None
+    reason = unavailable_reason()
+    assert reason is not None and INSTALL_HINT in reason
+
+
+@needs_hunspell
+def test_dictionary_is_found() -> None:
+    dictionary = find_dictionary()
+    assert dictionary is not None
+    assert dictionary.suffix == ".dic" and dictionary.with_suffix(".aff").is_file()
+
+
+@needs_hunspell
+def test_misspelling_is_found_and_correct_words_pass() -> None:
+    assert misspelled(["opleidnig", "opleiding", "werkgever", "wrekgever", "opleidnig"]) == [
+        "opleidnig",
+        "wrekgever",
+    ]
+
+
+@needs_hunspell
+def test_word_list_terms_pass() -> None:
+    terms = ["zij-instromer", "Mkb-route", "mkb-bedrijven", "BBL", "utm", "propedeuse", "Eén"]
+    assert misspelled(terms) == []
+
+
+@needs_hunspell
+def test_hyphenated_words_pass_when_each_part_does() -> None:
+    assert misspelled(["werkplek-coach", "hbo-werkplek"]) == []
+    assert misspelled(["werkplek-cooch"]) == ["werkplek-cooch"]
+
+
+@needs_hunspell
+def test_check_text_finds_misspellings_but_not_names() -> None:
+    text = (
+        "Je volgt een opleidnig bij Hogeschool Rivierland. Priya Raghoenath helpt je. "
+        "Het collegegeld is 1.320 euro. Mail naar mkbroute@hogeschoolrivierland.example."
+    )
+    assert check_text(text) == ["opleidnig"]
+
+
+@needs_hunspell
+def test_suggestions() -> None:
+    assert "opleiding" in suggestions(["opleidnig"])["opleidnig"]
+    assert suggestions([]) == {}
