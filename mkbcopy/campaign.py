@@ -84,9 +84,8 @@ def plan_campaign(
         wanted = [f for f in formats if _supports(meta, f)] if formats else list(meta.formats)
         skipped = [f for f in formats if f not in wanted]
         if skipped:
-            plan.notes.append(
-                f"{meta.name}: skipped format {', '.join(skipped)} (needs an email channel)"
-            )
+            needs = "; ".join(dict.fromkeys(_NEEDS.get(f, "not supported") for f in skipped))
+            plan.notes.append(f"{meta.name}: skipped format {', '.join(skipped)} ({needs})")
         if not wanted:
             continue
         for persona, sub in _targets(research, personas, subgroup):
@@ -98,11 +97,30 @@ def plan_campaign(
                 plan.files.append((draft, fmt, f"{draft.slug}/{meta.name}.{fmt}"))
     if not plan.files:
         raise UsageError("nothing to write: no channel supports the formats you asked for")
+    if brief.brand and any(fmt in ("docx", "pdf") for _, fmt, _ in plan.files):
+        from mkbcopy.writers.docx import check_brand_files  # python-docx is slow to import
+
+        check_brand_files(_path(brief.brand.reference_docx), _path(brief.brand.logo))
+    if any(fmt == "pdf" for _, fmt, _ in plan.files):
+        from mkbcopy.pdf import require_soffice
+
+        require_soffice()  # before anything is written, not at the first flyer
     return plan
 
 
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
+_NEEDS = {"eml": "needs an email channel", "pdf": "needs a print channel such as flyer"}
+
+
 def _supports(meta: ChannelMeta, fmt: str) -> bool:
-    return fmt != "eml" or meta.medium == "email"
+    if fmt == "eml":
+        return meta.medium == "email"
+    if fmt == "pdf":  # a PDF of every social post would only slow the run down
+        return meta.medium == "print" or bool({"docx", "pdf"} & set(meta.formats))
+    return True
 
 
 def render_file(draft: Draft, fmt: str, brief: Brief) -> bytes:
@@ -125,17 +143,23 @@ def render_file(draft: Draft, fmt: str, brief: Brief) -> bytes:
             sender_email=brief.contact.email,
         )
         return bytes(message)
-    if fmt == "docx":
+    if fmt in ("docx", "pdf"):
         from mkbcopy.writers.docx import render_docx  # python-docx is slow to import
 
         brand = brief.brand
-        return render_docx(
+        word = render_docx(
             doc,
             title=brief.campaign,
             colour=colour,
             reference_docx=Path(brand.reference_docx) if brand and brand.reference_docx else None,
             logo=Path(brand.logo) if brand and brand.logo else None,
         )
+        if fmt == "docx":
+            return word
+        from mkbcopy.pdf import docx_to_pdf
+
+        # The PDF is LibreOffice's print of the same Word file, so the two never differ.
+        return docx_to_pdf(word, name=f"{draft.slug}/{draft.channel.name}.pdf")
     raise UsageError(f"unknown format '{fmt}'")
 
 

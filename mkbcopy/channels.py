@@ -22,11 +22,11 @@ import yaml
 from pydantic import Field
 
 from mkbcopy.bundle import bundled_path
-from mkbcopy.errors import TemplateError
+from mkbcopy.errors import InputError, TemplateError
 from mkbcopy.text import Slug, Strict
 
 TEMPLATE_FILE = "template.md.j2"
-FORMATS = ("docx", "txt", "md", "html", "eml")
+FORMATS = ("docx", "txt", "md", "html", "eml", "pdf")
 _HEADER = re.compile(r"\A\{#-?\s*mkbcopy[ \t]*\n(.*?)-?#\}", re.DOTALL)
 
 
@@ -35,8 +35,9 @@ class ChannelMeta(Strict):
 
     name: Slug
     label: str = ""
-    formats: list[Literal["docx", "txt", "md", "html", "eml"]] = Field(min_length=1)
-    medium: Literal["email", "social", "print"] = "social"
+    formats: list[Literal["docx", "txt", "md", "html", "eml", "pdf"]] = Field(min_length=1)
+    # utm_medium of the links; "email" also makes the eml format available.
+    medium: Slug = "social"
     limit: int | None = Field(default=None, gt=0)
     counting: Literal["chars", "x"] = "chars"
     hashtags: int | None = Field(default=None, ge=0)
@@ -54,7 +55,11 @@ def builtin_templates_dir() -> Path:
 
 def template_dirs(user_dir: Path | None) -> list[Path]:
     """The search path: the user's folder first, then the built-ins."""
-    return [user_dir, builtin_templates_dir()] if user_dir else [builtin_templates_dir()]
+    if user_dir is None:
+        return [builtin_templates_dir()]
+    if not user_dir.is_dir():  # else a typo would silently mean "built-ins only"
+        raise InputError("templates folder not found", path=user_dir)
+    return [user_dir, builtin_templates_dir()]
 
 
 def parse_header(source: str, path: Path) -> dict[str, object]:
@@ -78,18 +83,57 @@ def load_channel(name: str, user_dir: Path | None = None) -> ChannelMeta:
     for folder in template_dirs(user_dir):
         path = folder / name / TEMPLATE_FILE
         if path.is_file():
-            data = parse_header(path.read_text(encoding="utf-8"), path)
-            data.setdefault("name", name)
-            data["path"] = str(path)
-            try:
-                return ChannelMeta.model_validate(data)
-            except pydantic.ValidationError as exc:
-                err = exc.errors()[0]
-                key = ".".join(str(p) for p in err["loc"])
-                raise TemplateError(
-                    f"metadata header: {key}: {err['msg']}", path=path, line=1
-                ) from None
+            meta, problems = read_channel(path)
+            if problems:
+                raise problems[0]
+            assert meta is not None
+            return meta
     raise TemplateError(f"unknown channel '{name}' (known: {', '.join(channel_names(user_dir))})")
+
+
+def read_channel(path: Path) -> tuple[ChannelMeta | None, list[TemplateError]]:
+    """A channel's metadata, or every problem its header has (for `templates check`)."""
+    name = path.parent.name
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [TemplateError(f"cannot read the template: {exc}", path=path)]
+    try:
+        data = parse_header(source, path)
+    except TemplateError as exc:
+        return None, [exc]
+    if data.setdefault("name", name) != name:
+        line = _header_line(source, "name")
+        problem = f"metadata header: name: '{data['name']}' must be the folder name '{name}'"
+        return None, [TemplateError(problem, path=path, line=line)]
+    data["path"] = str(path)
+    try:
+        return ChannelMeta.model_validate(data), []
+    except pydantic.ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            key = ".".join(str(p) for p in err["loc"])
+            line = _header_line(source, str(err["loc"][0])) if err["loc"] else 1
+            message = str(err["msg"]).removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                message = f"unknown key (known: {', '.join(_HEADER_KEYS)})"
+            problems.append(
+                TemplateError(f"metadata header: {key}: {message}", path=path, line=line)
+            )
+        return None, problems
+
+
+_HEADER_KEYS = [k for k in ChannelMeta.model_fields if k != "path"]
+
+
+def _header_line(source: str, key: str) -> int:
+    """Line of `key:` in the header, so a bad value is reported where it stands."""
+    match = _HEADER.match(source)
+    if match:
+        for number, line in enumerate(source[: match.end()].splitlines(), start=1):
+            if re.match(rf"\s*{re.escape(key)}\s*:", line):
+                return number
+    return 1
 
 
 def channel_names(user_dir: Path | None = None) -> list[str]:
@@ -108,3 +152,23 @@ def channel_names(user_dir: Path | None = None) -> list[str]:
 
 def load_channels(user_dir: Path | None = None) -> list[ChannelMeta]:
     return [load_channel(name, user_dir) for name in channel_names(user_dir)]
+
+
+def template_files(user_dir: Path | None = None) -> dict[str, Path]:
+    """Every file the templates are made of, user folder first: relative name -> path."""
+    found: dict[str, Path] = {}
+    for folder in template_dirs(user_dir):
+        if not folder.is_dir():
+            continue
+        root = folder.resolve()
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder).as_posix()
+            hidden = any(part.startswith(".") or part == "__pycache__" for part in rel.split("/"))
+            inside = path.resolve().is_relative_to(root)  # as the loader: no symlinks out
+            if path.is_file() and inside and not hidden and rel != "README.md":
+                found.setdefault(rel, path)
+    return found
+
+
+def is_builtin(path: Path) -> bool:
+    return path.resolve().is_relative_to(builtin_templates_dir().resolve())

@@ -86,6 +86,23 @@ def _warn(message: str) -> None:
     err_console.print(f"[yellow]warning:[/yellow] {message}", markup=True)
 
 
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        metavar="ENC",
+        help="Encoding of CONTACTS, e.g. cp1252. Default: UTF-8, else Windows-1252.",
+    ),
+]
+MapOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map",
+        metavar="COLUMN=FIELD",
+        help="Read COLUMN as FIELD (email, first_name, last_name, age, birth_year, "
+        "birth_date, education, status, persona; or ignore). Repeat for more.",
+    ),
+]
 BriefArg = Annotated[
     Path | None,
     typer.Argument(
@@ -120,7 +137,8 @@ def generate(
             "--format",
             "-f",
             metavar="FMT",
-            help="docx, txt, md, html or eml; repeat for more. Default: per channel.",
+            help="docx, txt, md, html, eml or pdf (print channels, needs LibreOffice); "
+            "repeat for more. Default: per channel.",
         ),
     ] = None,
     subgroup: Annotated[
@@ -143,6 +161,10 @@ def generate(
     no_lint: Annotated[
         bool, typer.Option("--no-lint", help="Skip the lint summary after writing.")
     ] = False,
+    preview: Annotated[
+        bool,
+        typer.Option("--preview", help="Also write OUT/index.html to review drafts in a browser."),
+    ] = False,
 ) -> None:
     """Write drafts for every persona x channel into OUT.
 
@@ -150,11 +172,12 @@ def generate(
     """
     from mkbcopy.brief import load_brief
     from mkbcopy.campaign import plan_campaign, write_campaign
+    from mkbcopy.channels import FORMATS
     from mkbcopy.personas import load_personas
 
     for value in fmt or []:
-        if value not in ("docx", "txt", "md", "html", "eml"):
-            raise UsageError(f"unknown format '{value}' (use docx, txt, md, html or eml)")
+        if value not in FORMATS:
+            raise UsageError(f"unknown format '{value}' (use {', '.join(FORMATS)})")
     loaded = load_brief(brief)
     plan = plan_campaign(
         loaded,
@@ -201,6 +224,10 @@ def generate(
             lint_document(d.document, d.channel, path=first_file[id(d)]) for d in plan.drafts
         ]
         _print_lint(reports, verbose=False)
+    if preview:
+        from mkbcopy.preview import summary_line, write_preview
+
+        print(summary_line(*write_preview(out, load_personas(), loaded)))
 
 
 @app.command()
@@ -344,6 +371,158 @@ def _print_lint(reports: list[LintReport], *, verbose: bool) -> None:
         _warn(f"spelling not checked: {unavailable_reason()}")
 
 
+@app.command()
+def segment(
+    contacts: Annotated[
+        Path,
+        typer.Argument(
+            metavar="CONTACTS",
+            help="Contact list: CSV from Excel, Google Sheets, Mailchimp or Brevo.",
+        ),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="FILE",
+            help="Write the list with persona and subgroup columns, and FILE-rejected.csv "
+            "beside it. Default: only count.",
+        ),
+    ] = None,
+    encoding: EncodingOpt = None,
+    mapping: MapOpt = None,
+) -> None:
+    """Place each contact in a research persona and subgroup, and count them.
+
+    Example: mkbcopy segment contacten.csv --out contacten-persona.csv
+    """
+    from mkbcopy.contacts import parse_mapping
+    from mkbcopy.personas import load_personas
+    from mkbcopy.segments import segment_contacts
+
+    research = load_personas()
+    summary = segment_contacts(
+        contacts, research, out, encoding=encoding, mapping=parse_mapping(mapping or [])
+    )
+    table = Table(title=f"{summary.placed} of {summary.rows_read} contacts placed")
+    table.add_column("persona")
+    table.add_column("subgroup")
+    for column in ("contacts", "share", "report"):
+        table.add_column(column, justify="right")
+    for persona in research.personas:
+        pid = persona.id
+        table.add_row(
+            persona.name,
+            "all",
+            str(summary.by_persona[pid]),
+            f"{summary.share(pid):.0%}",
+            f"{persona.share}%",
+        )
+        for sub in [*(s.id for s in persona.subgroups), None]:
+            count = summary.by_subgroup[(pid, sub)]
+            if sub is None and not count:
+                continue
+            share = f"{summary.subgroup_share(pid, sub):.0%}"
+            table.add_row("", sub or "unknown (general draft)", str(count), share, "")
+    out_console.print(table)
+    print(
+        f"Read {summary.rows_read} rows: {summary.placed} placed, {summary.rejected} rejected, "
+        f"{summary.duplicates} duplicate emails. Shares are of the placed contacts."
+    )
+    for reason, count in summary.reasons.most_common():
+        print(f"  {count:>6}  {reason}")
+    for notice in summary.notices:
+        _warn(notice)
+    if summary.out is not None:
+        print(f"Wrote {summary.out} and {summary.rejects_path}.")
+    else:
+        print("Nothing written; add --out FILE to write the list with persona columns.")
+
+
+@app.command()
+def batch(
+    contacts: Annotated[Path, typer.Argument(metavar="CONTACTS", help="Contact list (CSV).")],
+    brief: BriefArg = None,
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output folder.")] = Path(
+        "mkbcopy-batch"
+    ),
+    merge_tags: Annotated[
+        str,
+        typer.Option(
+            "--merge-tags",
+            metavar="PLATFORM",
+            help="First-name merge tag in segment drafts: mailchimp, brevo, listmonk or plain.",
+        ),
+    ] = "mailchimp",
+    per_recipient: Annotated[
+        bool,
+        typer.Option(
+            "--per-recipient", help="Also write a personal .eml per contact and drafts.mbox."
+        ),
+    ] = False,
+    templates: Annotated[
+        Path | None,
+        typer.Option("--templates", "-t", metavar="DIR", help="Folder with your own templates."),
+    ] = None,
+    encoding: EncodingOpt = None,
+    mapping: MapOpt = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Write into a folder that holds other files.")
+    ] = False,
+) -> None:
+    """Write an email draft per segment (and per contact) from a contact list.
+
+    Example: mkbcopy batch contacten.csv campaign.yaml --out mailing --merge-tags brevo
+    """
+    from mkbcopy.batch import MERGE_TAGS, run_batch
+    from mkbcopy.brief import load_brief
+    from mkbcopy.contacts import parse_mapping
+    from mkbcopy.personas import load_personas
+
+    if merge_tags not in MERGE_TAGS:
+        raise UsageError(f"unknown --merge-tags '{merge_tags}' (use {', '.join(MERGE_TAGS)})")
+    kwargs: dict[str, Any] = {
+        "encoding": encoding,
+        "mapping": parse_mapping(mapping or []),
+        "merge_tags": merge_tags,
+        "per_recipient": per_recipient,
+        "templates": templates,
+        "force": force,
+    }
+    loaded, research = load_brief(brief), load_personas()
+    if sys.stderr.isatty():
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        columns = (SpinnerColumn(), TextColumn("{task.completed} contacts"), TimeElapsedColumn())
+        with Progress(*columns, console=err_console, transient=True) as bar:
+            task = bar.add_task("batch", total=None)
+            report = run_batch(
+                contacts,
+                loaded,
+                research,
+                out,
+                progress=lambda n: bar.update(task, completed=n),
+                **kwargs,
+            )
+    else:
+        report = run_batch(contacts, loaded, research, out, **kwargs)
+    table = Table(title=f"{report.rows_read} rows read into {out}/")
+    table.add_column("segment")
+    table.add_column("contacts", justify="right")
+    for segment_id, count in sorted(report.segments.items()):
+        table.add_row(segment_id, str(count))
+    table.add_row("rejected (rejects.csv)", str(report.rejected))
+    table.add_row("duplicates (rejects.csv)", str(report.duplicates))
+    out_console.print(table)
+    if per_recipient:
+        print(
+            f"{report.recipients} personal drafts in {out / 'recipients'} and {out / 'drafts.mbox'}"
+        )
+    for notice in report.notices:
+        _warn(notice)
+
+
 brief_app = typer.Typer(
     cls=_Group,
     help="Check a campaign brief.\n\nExample: mkbcopy brief check campaign.yaml",
@@ -410,6 +589,161 @@ def coverage(
     for row in gaps:
         _warn(f"{row.persona}: {row.kind} '{row.id}' is not addressed by any draft")
     print(f"Wrote {out / 'coverage.csv'}; {len(gaps)} unaddressed item(s).")
+
+
+@app.command()
+def preview(
+    out: Annotated[Path, typer.Argument(metavar="OUT", help="A folder written by generate.")],
+) -> None:
+    """Write OUT/index.html: every draft as its reader sees it, lint results and coverage.
+
+    One file that works offline; open it in any browser. Example: mkbcopy preview mkbcopy-output
+    """
+    from mkbcopy.personas import load_personas
+    from mkbcopy.preview import summary_line, write_preview
+
+    print(summary_line(*write_preview(out, load_personas())))
+
+
+templates_app = typer.Typer(
+    cls=_Group,
+    help=(
+        "See, copy and check the templates; your own folder overrides the built-ins file by "
+        "file.\n\nExample: mkbcopy templates check mijn-templates"
+    ),
+    no_args_is_help=True,
+)
+app.add_typer(templates_app, name="templates")
+
+TemplatesOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--templates", "-t", metavar="DIR", help="Folder with your own templates (over built-ins)."
+    ),
+]
+
+
+@templates_app.command("list")
+def templates_list(templates: TemplatesOpt = None) -> None:
+    """List every channel: label, formats, limits, persona blocks it uses, and where it is from.
+
+    Example: mkbcopy templates list --templates mijn-templates
+    """
+    from rich.text import Text
+
+    from mkbcopy.templatecheck import describe_channels
+
+    table = Table()
+    for column in ("channel", "label", "formats", "limit", "persona blocks", "from"):
+        table.add_column(column)
+    for info in describe_channels(templates):
+        meta = info.meta
+        limits = []
+        if meta and meta.limit:
+            limits.append(f"{meta.limit}{' (X-weighted)' if meta.counting == 'x' else ''}")
+        if meta and meta.hashtags is not None:
+            limits.append(f"{meta.hashtags} hashtags")
+        if meta and meta.subject_limit:
+            limits.append(f"subject {meta.subject_limit}")
+        label = Text(meta.label) if meta else Text(f"error: {info.problem}", style="red")
+        table.add_row(
+            info.name,
+            label,
+            ", ".join(meta.formats) if meta else "",
+            ", ".join(limits) or "-",
+            ", ".join(info.blocks) or "-",
+            "built-in" if info.builtin else "your folder",
+        )
+    out_console.print(table)
+
+
+@templates_app.command("show")
+def templates_show(
+    name: Annotated[
+        str,
+        typer.Argument(metavar="NAME", help="A channel (email) or a file (_shared/macros.j2)."),
+    ],
+    templates: TemplatesOpt = None,
+) -> None:
+    """Print the template a run would use, and say whether it is yours or built-in.
+
+    The source goes to stdout, where it comes from to stderr, so you can redirect it.
+    Example: mkbcopy templates show email --templates mijn-templates
+    """
+    from mkbcopy.templatecheck import find_template
+    from mkbcopy.yamlfile import read_text
+
+    found = find_template(name, templates)
+    if found.builtin:
+        origin = "built-in"
+    else:
+        origin = "your folder" + (", overriding the built-in" if found.overrides_builtin else "")
+    print(f"# {found.name}: {origin} ({found.path})", file=sys.stderr)
+    sys.stdout.write(read_text(found.path, what="template"))
+
+
+@templates_app.command("init")
+def templates_init(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder to copy the templates to.")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite files already there.")] = False,
+) -> None:
+    """Copy the built-in templates, with a README on editing them, into DIR.
+
+    Example: mkbcopy templates init mijn-templates
+    """
+    from mkbcopy.templatecheck import init_templates
+
+    written = init_templates(folder, force=force)
+    print(f"Wrote {len(written)} files to {folder}/. Read {folder / 'README.md'}, then run:")
+    print(f"  mkbcopy templates check {folder}")
+
+
+@templates_app.command("check")
+def templates_check(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="DIR",
+            help="Your templates folder. Default: the brief's templates:, else the built-ins.",
+            show_default=False,
+        ),
+    ] = None,
+    brief: Annotated[
+        Path | None,
+        typer.Option("--brief", "-b", metavar="BRIEF", help="Render with this brief's facts."),
+    ] = None,
+) -> None:
+    """Render every template for every persona and subgroup; report every problem, exit 1 if any.
+
+    Finds syntax errors, unknown names, copy over a channel's limits, bad metadata
+    headers and gaps in copy.yaml. Example: mkbcopy templates check mijn-templates
+    """
+    import time
+
+    from mkbcopy.brief import load_brief
+    from mkbcopy.channels import template_files
+    from mkbcopy.personas import load_personas
+    from mkbcopy.templatecheck import check_templates, renders_per_check
+
+    loaded = load_brief(brief)
+    user_dir = folder or (Path(loaded.templates) if loaded.templates else None)
+    research = load_personas()
+    start = time.perf_counter()
+    problems = check_templates(user_dir, research=research, brief=loaded)
+    seconds = time.perf_counter() - start
+    for problem in problems:
+        print(problem)
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    where = f"{user_dir} (over the built-ins)" if user_dir else "the built-in templates"
+    if errors:
+        print(f"{errors} error(s), {warnings} warning(s) in {where}.", file=sys.stderr)
+        raise typer.Exit(1)
+    print(
+        f"OK: {where}: {len(template_files(user_dir))} files, "
+        f"{renders_per_check(user_dir, research)} renders in {seconds:.2f} s, "
+        f"{warnings} warning(s)."
+    )
 
 
 def main() -> None:

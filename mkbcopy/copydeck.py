@@ -12,10 +12,10 @@ from pathlib import Path
 import pydantic
 
 from mkbcopy.channels import template_dirs
-from mkbcopy.errors import InputError, ValidationError
+from mkbcopy.errors import InputError, MkbcopyError, ValidationError
 from mkbcopy.personas import Research
 from mkbcopy.text import Strict, Text
-from mkbcopy.yamlfile import YamlDoc, format_key, load_yaml, validation_error
+from mkbcopy.yamlfile import YamlDoc, error_message, format_key, load_yaml
 
 COPY_FILE = "_shared/copy.yaml"
 
@@ -59,24 +59,61 @@ def copy_path(user_dir: Path | None) -> Path:
 
 def load_copydeck(research: Research, user_dir: Path | None = None) -> dict[str, PersonaCopy]:
     """Read the copy deck and check it covers every motivator and drempel."""
-    path = copy_path(user_dir)
-    doc = load_yaml(path, what="copy deck")
-    try:
-        deck = CopyDeck.model_validate(doc.data).root
-    except pydantic.ValidationError as exc:
-        raise validation_error(doc, exc) from None
-    for persona in research.personas:
-        _check_covers(doc, deck, persona.id, research)
+    deck, errors, _ = check_copydeck(research, user_dir)
+    if errors:
+        raise errors[0]
     return deck
 
 
-def _check_covers(
+def check_copydeck(
+    research: Research, user_dir: Path | None = None
+) -> tuple[dict[str, PersonaCopy], list[MkbcopyError], list[MkbcopyError]]:
+    """The valid part of the deck, every error, and entries the research does not know.
+
+    Each persona is checked on its own, so one broken entry does not hide the rest.
+    """
+    path = copy_path(user_dir)
+    try:
+        doc = load_yaml(path, what="copy deck")
+    except InputError as exc:
+        return {}, [exc], []
+    if not isinstance(doc.data, dict):
+        return {}, [ValidationError("must be a mapping of persona ids", path=path, line=1)], []
+    deck: dict[str, PersonaCopy] = {}
+    errors: list[MkbcopyError] = []
+    for key, value in doc.data.items():
+        try:
+            deck[str(key)] = PersonaCopy.model_validate(value)
+        except pydantic.ValidationError as exc:
+            errors += _each_error(doc, exc, (str(key),))
+    for persona in research.personas:
+        errors += _missing(doc, deck, persona.id, research)
+    return deck, errors, _unknown(doc, deck, research)
+
+
+def _each_error(
+    doc: YamlDoc, exc: pydantic.ValidationError, prefix: tuple[str, ...]
+) -> list[MkbcopyError]:
+    out: list[MkbcopyError] = []
+    for err in exc.errors():
+        loc = prefix + tuple(str(p) for p in err["loc"])
+        message = error_message(err)
+        out.append(
+            ValidationError(message, path=doc.path, line=doc.line_of(loc), key=format_key(loc))
+        )
+    return out
+
+
+def _missing(
     doc: YamlDoc, deck: dict[str, PersonaCopy], persona_id: str, research: Research
-) -> None:
+) -> list[MkbcopyError]:
     persona = research.persona(persona_id)
     if persona_id not in deck:
-        raise ValidationError(f"has no copy for persona '{persona_id}'", path=doc.path, line=1)
+        if persona_id in (doc.data or {}):
+            return []  # invalid, and reported as such
+        return [ValidationError(f"has no copy for persona '{persona_id}'", path=doc.path, line=1)]
     entry = deck[persona_id]
+    out: list[MkbcopyError] = []
     for kind, items, have in (
         ("motivators", persona.motivators, entry.motivators),
         ("drempels", persona.drempels, entry.drempels),
@@ -84,9 +121,41 @@ def _check_covers(
         for item in items:
             if item.id not in have:
                 key = (persona_id, kind)
-                raise ValidationError(
-                    f"has no copy for {kind[:-1]} '{item.id}'",
-                    path=doc.path,
-                    line=doc.line_of(key),
-                    key=format_key(key),
+                out.append(
+                    ValidationError(
+                        f"has no copy for {kind[:-1]} '{item.id}'",
+                        path=doc.path,
+                        line=doc.line_of(key),
+                        key=format_key(key),
+                    )
                 )
+    return out
+
+
+def _unknown(doc: YamlDoc, deck: dict[str, PersonaCopy], research: Research) -> list[MkbcopyError]:
+    """Copy for ids the research lacks: harmless, but usually a typo."""
+    known = {p.id: p for p in research.personas}
+    out: list[MkbcopyError] = []
+    for persona_id, entry in deck.items():
+        persona = known.get(persona_id)
+        if persona is None:
+            message = f"copy for unknown persona '{persona_id}' is never used"
+            out.append(ValidationError(message, path=doc.path, line=doc.line_of((persona_id,))))
+            continue
+        for kind, ids, have in (
+            ("motivators", {m.id for m in persona.motivators}, entry.motivators),
+            ("drempels", {d.id for d in persona.drempels}, entry.drempels),
+            ("subgroups", {s.id for s in persona.subgroups}, entry.subgroups),
+        ):
+            for item_id in have:
+                if item_id not in ids:
+                    key = (persona_id, kind, item_id)
+                    out.append(
+                        ValidationError(
+                            f"copy for unknown {kind[:-1]} '{item_id}' is never used",
+                            path=doc.path,
+                            line=doc.line_of(key),
+                            key=format_key(key),
+                        )
+                    )
+    return out

@@ -55,3 +55,7 @@ class OutputError(MkbcopyError):
 
 class UsageError(MkbcopyError):
     """Options that do not fit together; exits 2 like other usage errors."""
+
+
+class ToolError(MkbcopyError):
+    """A program mkbcopy hands work to (LibreOffice) is missing, failed or hung."""

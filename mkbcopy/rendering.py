@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -11,7 +12,6 @@ from typing import Any
 
 import jinja2
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from mkbcopy.brief import FACT_QUESTIONS, Brief
 from mkbcopy.channels import ChannelMeta, template_dirs
@@ -21,6 +21,8 @@ from mkbcopy.errors import TemplateError
 from mkbcopy.links import slugify, tag_url
 from mkbcopy.measure import length_problems
 from mkbcopy.personas import Persona, Subgroup
+from mkbcopy.sandbox import KEPT_GLOBALS, TemplateSandbox, Undefined, render_limits, template_loader
+from mkbcopy.text import BAD_CHARS
 
 PLACEHOLDER = "[AANVULLEN: {question}]"
 
@@ -30,14 +32,11 @@ def placeholder(key: str) -> str:
 
 
 @cache
-def make_environment(user_dir: Path | None = None) -> ImmutableSandboxedEnvironment:
+def make_environment(user_dir: Path | None = None) -> TemplateSandbox:
     """The one Jinja2 environment: sandboxed, strict, user folder before built-ins."""
-    loader = jinja2.ChoiceLoader(
-        [jinja2.FileSystemLoader(str(d), encoding="utf-8") for d in template_dirs(user_dir)]
-    )
-    env = ImmutableSandboxedEnvironment(
-        loader=loader,
-        undefined=jinja2.StrictUndefined,
+    env = TemplateSandbox(
+        loader=template_loader(template_dirs(user_dir)),
+        undefined=Undefined,
         autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -65,7 +64,7 @@ class Draft:
         return f"{self.persona}--{self.subgroup}" if self.subgroup else self.persona
 
 
-class _Recorder:
+class Recorder:
     """Notes which blocks and facts a render really used, for manifest and warnings."""
 
     def __init__(self, brief: Brief) -> None:
@@ -109,13 +108,20 @@ def _escaped(value: Any, key: str = "") -> Any:
     return value
 
 
+# Every name build_context gives a template; docs/templates.md describes each.
+CONTEXT_NAMES = (
+    *("persona", "subgroup", "channel", "copy", "motivators", "drempels", "lead"),
+    *("hashtags", "brief", "event", "contact", "cta", "first_name", "fact", "track", "link"),
+)
+
+
 def build_context(
     brief: Brief,
     persona: Persona,
     subgroup: Subgroup | None,
     channel: ChannelMeta,
     copy: PersonaCopy,
-    recorder: _Recorder,
+    recorder: Recorder,
     *,
     first_name: str | None = None,
 ) -> dict[str, Any]:
@@ -185,7 +191,7 @@ def build_context(
             "text": escape_md(brief.call_to_action.text),
             "url": link(brief.call_to_action.url),
         },
-        "first_name": first_name,
+        "first_name": escape_md(first_name) if first_name else None,
         "fact": recorder.fact,
         "track": recorder.track,
         "link": link,
@@ -204,11 +210,12 @@ def render_draft(
 ) -> Draft:
     """Render one persona x channel; pure apart from reading templates."""
     env = make_environment(user_dir)
-    recorder = _Recorder(brief)
+    recorder = Recorder(brief)
     context = build_context(
         brief, persona, subgroup, channel, copy, recorder, first_name=first_name
     )
     text = render_template(env, channel.template, context)
+    _check_characters(text, channel)
     document = parse_document(text)
     draft = Draft(
         persona=persona.id,
@@ -225,16 +232,30 @@ def render_draft(
     return draft
 
 
+def _check_characters(text: str, channel: ChannelMeta) -> None:
+    """Word cannot hold control characters; say which template wrote one."""
+    bad = BAD_CHARS.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise TemplateError(
+            f"writes the control character U+{ord(bad.group()):04X} "
+            f"(output line {line}); remove it from the template",
+            path=channel.path or channel.template,
+        )
+
+
 def render_template(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
     """Render with every Jinja2 failure turned into one line naming file and line."""
     try:
-        return env.get_template(name).render(context)
+        with render_limits():
+            return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
             f"syntax error: {exc.message}", path=exc.filename or exc.name, line=exc.lineno
         ) from None
     except jinja2.TemplateNotFound as exc:
-        raise TemplateError(f"template not found: {exc.name}") from None
+        path, line = _template_frame(exc)
+        raise TemplateError(f"template not found: {exc.name}", path=path, line=line) from None
     except jinja2.UndefinedError as exc:
         path, line = _template_frame(exc)
         raise TemplateError(
@@ -247,6 +268,20 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
         path, line = _template_frame(exc)
         exc.path, exc.line = exc.path or path, exc.line or line
         raise
+    except OverflowError as exc:  # range() over the sandbox's limit, a float too large
+        path, line = _template_frame(exc)
+        detail = str(exc) if "MAX_RANGE" in str(exc) else "a number is too large"
+        raise TemplateError(f"not allowed in a template: {detail}", path=path, line=line) from None
+    except RecursionError as exc:
+        path, line = _template_frame(exc)
+        raise TemplateError(
+            "the template includes, imports or calls itself without end",
+            path=path or name,
+            line=line,
+        ) from None
+    except MemoryError as exc:
+        path, line = _template_frame(exc)
+        raise TemplateError("the template needs too much memory", path=path, line=line) from None
     except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
         path, line = _template_frame(exc)
         raise TemplateError(f"template failed: {exc}", path=path, line=line) from None
@@ -255,11 +290,15 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
 def _undefined_message(message: str, context: dict[str, Any]) -> str:
     match = re.search(r"'([^']+)' is undefined", message)
     if match:
-        close = difflib.get_close_matches(match.group(1), list(context), n=1)
-        if close:
-            return f"unknown variable '{match.group(1)}'; did you mean '{close[0]}'?"
-        return f"unknown variable '{match.group(1)}'"
-    return f"undefined value: {message}"
+        return unknown_name_message(match.group(1), context)
+    return f"unknown attribute: {message}"
+
+
+def unknown_name_message(name: str, known: Iterable[str]) -> str:
+    """`unknown variable 'x'`, with the closest existing name as a hint."""
+    close = difflib.get_close_matches(name, [*known, *KEPT_GLOBALS], n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"unknown variable '{name}'{hint}"
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:

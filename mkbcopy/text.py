@@ -9,6 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict
 
 # Characters that XML 1.0 (and so docx) cannot hold, plus lone surrogates.
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+BAD_CHARS = _BAD_CHARS
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9+-]*$")
 MAX_TEXT = 2000
 

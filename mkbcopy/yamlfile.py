@@ -210,6 +210,11 @@ _NAMES = {
 }
 
 
+def error_message(err: Any) -> str:
+    """One pydantic error as a short phrase, for callers that report every error."""
+    return _message(err)
+
+
 def _message(err: Any) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":

@@ -106,7 +106,7 @@ def test_debug_shows_the_traceback(runner: CliRunner, tmp_path: Path) -> None:
 
 def test_usage_errors_exit_2(runner: CliRunner) -> None:
     assert runner.invoke(app, ["generate", "--bogus"]).exit_code == 2
-    assert runner.invoke(app, ["generate", "-f", "pdf"]).exit_code == 2
+    assert runner.invoke(app, ["generate", "-f", "odt"]).exit_code == 2
 
 
 def test_init_writes_a_commented_brief_and_refuses_to_overwrite(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from copy import deepcopy
 from pathlib import Path
 from typing import Any
 
@@ -41,17 +42,26 @@ def render_docx(
         doc.core_properties.title = title
     if logo is not None:
         _add_logo(doc, logo)
+    # An explicit brand colour wins; without one, headings keep the reference's colour.
     rgb = RGBColor.from_string(colour.lstrip("#")) if colour else None
+    bullet_style = _style(doc, "List Bullet")
     for block in document.blocks:
         if block.kind == "heading":
-            para = doc.add_heading(level=min(max(block.level, 1), 3))
+            level = min(max(block.level, 1), 3)
+            _style(doc, f"Heading {level}")
+            para = doc.add_heading(level=level)
             _add_runs(para, block.spans)
             if rgb is not None:
                 for run in para.runs:
                     run.font.color.rgb = rgb
         elif block.kind == "bullets":
             for item in block.items:
-                _add_runs(doc.add_paragraph(style="List Bullet"), item)
+                if bullet_style is not None:
+                    _add_runs(doc.add_paragraph(style=bullet_style), item)
+                else:  # a text bullet: copying the style would need its numbering too
+                    para = doc.add_paragraph(style=_style(doc, "List Paragraph", copy=False))
+                    para.add_run("\u2022\t")
+                    _add_runs(para, item)
         else:
             _add_runs(doc.add_paragraph(), block.spans)
     out = io.BytesIO()
@@ -59,13 +69,26 @@ def render_docx(
     return out.getvalue()
 
 
+def check_brand_files(reference_docx: Path | None, logo: Path | None) -> None:
+    """Open the reference document and the logo once, before any file is written."""
+    if reference_docx is not None:
+        _open(reference_docx)
+    if logo is not None:
+        _add_logo(new_docx(), logo)
+
+
 def _open(reference_docx: Path | None) -> Any:
     if reference_docx is None:
         return new_docx()
+    if not reference_docx.is_file():
+        raise InputError("reference document not found", path=reference_docx)
     try:
         doc = new_docx(str(reference_docx))
     except Exception as exc:  # python-docx raises several types for a bad package
-        raise InputError(f"cannot use as reference document: {exc}", path=reference_docx) from None
+        detail = "not a .docx file" if "Package not found" in str(exc) else str(exc)
+        raise InputError(
+            f"cannot use as reference document: {detail}", path=reference_docx
+        ) from None
     # Keep styles, headers and footers; drop the example body text.
     body = doc.element.body
     for child in list(body):
@@ -74,13 +97,36 @@ def _open(reference_docx: Path | None) -> Any:
     return doc
 
 
+def _style(doc: Any, name: str, *, copy: bool = True) -> Any:
+    """The reference's own style; a missing heading style is copied from python-docx's default.
+
+    A Word file only stores the styles it uses, so a reference without headings
+    lacks "Heading 2". "List Bullet" is not copied (it points into numbering.xml):
+    the caller writes a text bullet instead.
+    """
+    try:
+        return doc.styles[name]
+    except KeyError:
+        pass
+    if not copy or not name.startswith("Heading"):
+        return None
+    default = new_docx().styles
+    for wanted in (name, f"{name} Char"):
+        try:
+            doc.styles.element.append(deepcopy(default[wanted].element))
+        except KeyError:
+            continue
+    return doc.styles[name]
+
+
 def _add_logo(doc: Any, logo: Path) -> None:
     try:
         doc.add_picture(str(logo), width=Cm(4))
     except FileNotFoundError:
         raise InputError("logo not found", path=logo) from None
     except Exception as exc:
-        raise InputError(f"logo is not a PNG or JPEG image ({exc})", path=logo) from None
+        detail = f" ({exc})" if str(exc) else ""
+        raise InputError(f"logo is not a PNG or JPEG image{detail}", path=logo) from None
 
 
 def _add_runs(para: Paragraph, spans: Inline) -> None:

@@ -1,0 +1,121 @@
+"""batch --per-recipient against the naive way: a Jinja2 render, an EmailMessage and
+one file per contact, with the same content. Prints both times and the ratio; at full
+size also the time and peak memory of a 100,000-contact run in a fresh process."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from mkbcopy.batch import run_batch
+from mkbcopy.brief import load_brief
+from mkbcopy.channels import load_channel
+from mkbcopy.contacts import open_contacts
+from mkbcopy.copydeck import load_copydeck
+from mkbcopy.personas import load_personas
+from mkbcopy.rendering import render_draft
+from mkbcopy.segments import segment_rows
+from mkbcopy.writers.eml import build_message
+from mkbcopy.writers.html import render_html
+from mkbcopy.writers.text import render_text
+
+NAMES = ["Sanne", "Ömer", "Zoë", "Daan", "Fatima", "Lars", "Noor", "Bram", "Priya", "Jan-Willem"]
+PEOPLE = [
+    ("havo", "scholier"),
+    ("hbo", "student"),
+    ("mbo 4", "werkend"),
+    ("MBO-niveau 3", "werkzoekend"),
+    ("hbo", "in loondienst"),
+    ("wo", "zzp"),
+    ("vwo", "werkend"),
+]
+
+
+def make_contacts(path: Path, rows: int, seed: int = 7) -> None:
+    """An Excel-NL style list: ';', UTF-8 with BOM."""
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        handle.write("Voornaam;Achternaam;E-mailadres;Leeftijd;Opleidingsniveau;Werksituatie\r\n")
+        for i in range(rows):
+            edu, status = rng.choice(PEOPLE)
+            age = rng.randint(16, 24) if status in ("scholier", "student") else rng.randint(18, 60)
+            name = rng.choice(NAMES)
+            handle.write(f"{name};Test{i};contact{i}@example.org;{age};{edu};{status}\r\n")
+
+
+def naive(contacts: Path, out: Path) -> int:
+    """The obvious way: render and build each message from scratch."""
+    brief, research = load_brief(), load_personas()
+    deck, channel = load_copydeck(research), load_channel("email")
+    out.mkdir(parents=True)
+    count = 0
+    with open_contacts(contacts) as reader:
+        for outcome in segment_rows(reader, research):
+            if outcome.kind != "placed" or outcome.persona is None:
+                continue
+            persona = research.persona(outcome.persona)
+            sub = persona.subgroup(outcome.subgroup) if outcome.subgroup else None
+            name = outcome.row.fields["first_name"]
+            draft = render_draft(
+                brief, persona, channel, deck[persona.id], subgroup=sub, first_name=name
+            )
+            message = build_message(
+                subject=draft.document.meta["subject"],
+                preheader=draft.document.meta.get("preheader"),
+                text=render_text(draft.document),
+                html=render_html(draft.document),
+                sender_name=brief.contact.name,
+                sender_email=brief.contact.email,
+                to=outcome.row.fields["email"],
+                to_name=name,
+            )
+            count += 1
+            (out / f"{count:06d}.eml").write_bytes(bytes(message))
+    return count
+
+
+def ours(contacts: Path, out: Path) -> int:
+    report = run_batch(
+        contacts, load_brief(), load_personas(), out, per_recipient=True, merge_tags="plain"
+    )
+    return report.recipients
+
+
+def run(smoke: bool) -> None:
+    rows = 300 if smoke else 10_000
+    with tempfile.TemporaryDirectory() as tmp:
+        contacts = Path(tmp) / "contacts.csv"
+        make_contacts(contacts, rows)
+        load_brief(), load_personas()  # warm caches for both sides alike
+        start = time.perf_counter()
+        n_naive = naive(contacts, Path(tmp) / "naive")
+        t_naive = time.perf_counter() - start
+        start = time.perf_counter()
+        n_ours = ours(contacts, Path(tmp) / "ours")
+        t_ours = time.perf_counter() - start
+        assert n_naive == n_ours, (n_naive, n_ours)
+        print(f"{rows} contacts, {n_ours} drafts")
+        print(f"  naive (Jinja2 + EmailMessage per contact): {t_naive:7.2f} s")
+        print(f"  mkbcopy batch --per-recipient:             {t_ours:7.2f} s")
+        print(f"  ratio: {t_naive / t_ours:.1f}x faster")
+        if not smoke:
+            big = Path(tmp) / "big.csv"
+            make_contacts(big, 100_000)
+            code = (
+                "import sys, time, resource; from pathlib import Path;"
+                "from bench.bench_batch import ours; t = time.perf_counter();"
+                f"n = ours(Path({str(big)!r}), Path({str(Path(tmp) / 'big-out')!r}));"
+                "print(n, time.perf_counter() - t,"
+                " resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+            )
+            result = subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, check=True
+            )
+            n, seconds, peak = result.stdout.split()
+            print(
+                f"100000 contacts: {n} drafts in {float(seconds):.1f} s, peak {float(peak):.0f} MB"
+            )

@@ -1,0 +1,674 @@
+"""Contact lists as marketers have them: any CSV dialect, Dutch or English headers, streamed.
+
+Lists come from Excel-NL (`;`, BOM, sometimes Windows-1252), Google Sheets, Mailchimp
+and Brevo. We sniff the dialect from the first few KB and then read one line at a time,
+so a list of any size is read in flat memory, and every row keeps the line it started on
+so that a rejected contact can be found in the user's own file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Final
+
+from mkbcopy.errors import InputError, UsageError
+
+FIELDS: Final = (
+    "first_name",
+    "last_name",
+    "email",
+    "age",
+    "birth_year",
+    "birth_date",
+    "education",
+    "status",
+    "persona",
+)
+
+SAMPLE_BYTES: Final = 64 * 1024
+"""How much of the file the dialect and encoding are judged on."""
+MAX_LINE_BYTES: Final = 1024 * 1024
+"""A contact row is well under 1 KB; a longer physical line is not a contact list."""
+MAX_FIELD_CHARS: Final = 128 * 1024
+"""csv.field_size_limit: a quote that is never closed stops here instead of eating the file."""
+MAX_RECORD_LINES: Final = 50
+"""A quoted value with more line breaks than this is a quote that was never closed."""
+DELIMITERS: Final = (";", ",", "\t", "|")
+IGNORE: Final = "ignore"
+"""`--map COLUMN=ignore` keeps a column from being recognised as a field."""
+
+_ALIASES: Final[dict[str, tuple[str, ...]]] = {
+    "first_name": (
+        "voornaam",
+        "roepnaam",
+        "firstname",
+        "fname",
+        "givenname",
+        "forename",
+        "prenom",
+        "vorname",
+    ),
+    "last_name": (
+        "achternaam",
+        "familienaam",
+        "lastname",
+        "lname",
+        "surname",
+        "familyname",
+        "nachname",
+    ),
+    "email": (
+        "emailadres",
+        "emailadressen",
+        "emailadress",
+        "mailadres",
+        "email",
+        "emails",
+        "emailaddress",
+        "mail",
+        "email1",
+        "email1value",
+        "eadres",
+    ),
+    "age": ("leeftijd", "age", "leeftijdjaren", "ageyears", "leeftijdsgroep", "agegroup"),
+    "birth_year": ("geboortejaar", "birthyear", "yearofbirth"),
+    "birth_date": (
+        "geboortedatum",
+        "gebdatum",
+        "geboortedag",
+        "birthdate",
+        "dateofbirth",
+        "birthday",
+        "dob",
+    ),
+    "education": (
+        "opleidingsniveau",
+        "opleiding",
+        "education",
+        "educationlevel",
+        "niveau",
+        "hoogsteopleiding",
+        "vooropleiding",
+        "hoogstgenotenopleiding",
+        "schoolniveau",
+    ),
+    "status": (
+        "werksituatie",
+        "status",
+        "werkzaamheid",
+        "werkzaamheden",
+        "situatie",
+        "occupation",
+        "dagbesteding",
+        "beroepssituatie",
+        "arbeidssituatie",
+        "employment",
+        "employmentstatus",
+        "workstatus",
+    ),
+    "persona": ("persona", "personaid"),
+}
+
+
+def norm_header(text: str) -> str:
+    """`E-mail adres` -> `emailadres`: headers compare without case, accents or punctuation."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return re.sub(r"[^a-z0-9]", "", decomposed)
+
+
+_BY_ALIAS: Final = {norm_header(a): f for f, aliases in _ALIASES.items() for a in aliases}
+_BY_ALIAS.update({norm_header(f): f for f in FIELDS})
+
+
+def field_for_header(header: str) -> str | None:
+    """The canonical field a column header names, or None."""
+    return _BY_ALIAS.get(norm_header(header))
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One contact: where it starts in the file, the cells as given, and the canonical fields."""
+
+    line: int
+    raw: dict[str, str]
+    fields: dict[str, str]
+    extra: tuple[str, ...] = ()
+    """Non-empty cells beyond the header: usually a delimiter inside an unquoted value."""
+
+
+def parse_mapping(items: Iterable[str]) -> dict[str, str]:
+    """`["Mail adres=email"]` -> `{"Mail adres": "email"}`; the CLI's repeated `--map`."""
+    mapping: dict[str, str] = {}
+    for item in items:
+        column, sep, name = item.rpartition("=")
+        if not sep or not column.strip() or not name.strip():
+            raise UsageError(f"--map wants COLUMN=FIELD, got '{item}'")
+        mapping[column.strip()] = name.strip()
+    return mapping
+
+
+def _field_name(name: str) -> str:
+    if norm_header(name) in {IGNORE, "skip", ""} or name.strip() == "-":
+        return IGNORE
+    found = field_for_header(name)
+    if found is None:
+        raise UsageError(
+            f"--map: '{name}' is not a field; use one of {', '.join(FIELDS)} or {IGNORE}"
+        )
+    return found
+
+
+def open_contacts(
+    path: Path | str,
+    *,
+    encoding: str | None = None,
+    mapping: dict[str, str] | None = None,
+) -> ContactReader:
+    """Open a contact list; use as `with open_contacts(p) as rows: for row in rows: ...`.
+
+    Opening reads the header, so a file that is not a contact list fails here, before
+    anything is written.
+    """
+    return ContactReader(Path(path), encoding=encoding, mapping=mapping)
+
+
+class _Lines:
+    """Physical lines as text, counted, with the guards csv.reader lacks.
+
+    Without an encoding every line is decoded on its own: UTF-8 when it is, else
+    Windows-1252, so one Excel-made line in an otherwise UTF-8 file costs a notice and
+    not the whole read. Byte lines also give exact line numbers for decoding errors;
+    only UTF-16/32, whose newline is not one byte, go through a TextIOWrapper.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        binary: IO[bytes],
+        codec: str | None,
+        cr_only: bool,
+        notices: list[str],
+    ) -> None:
+        self.path = path
+        self.count = 0
+        self.record: list[str] = []
+        self.fallback_lines = 0
+        self.utf8_lines = 0
+        self.bom = False
+        self._notices = notices
+        self._codec = codec
+        self._first = True
+        self._binary = binary
+        self._chunks = self._cr_lines(binary) if cr_only else None
+        self._next: Callable[[], str]
+        if codec is None:
+            self._next = self._next_auto
+        elif codec.startswith(("utf-16", "utf-32")):
+            self._text = io.TextIOWrapper(binary, encoding=codec, newline="")
+            self._next = self._next_wide
+        else:
+            self._next = self._next_codec
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self._next()
+        if not line:
+            raise StopIteration
+        self.count += 1
+        if "\x00" in line:
+            raise InputError(
+                "contains a NUL character; this is not a text CSV file "
+                "(save it from your spreadsheet as 'CSV UTF-8')",
+                path=self.path,
+                line=self.count,
+            )
+        self.record.append(line)
+        return line
+
+    def _too_long(self) -> InputError:
+        return InputError(
+            f"a line is longer than {MAX_LINE_BYTES // 1024} KB; this is not a contact list "
+            'or a quote (") is never closed',
+            path=self.path,
+            line=self.count + 1,
+        )
+
+    def _bytes(self) -> bytes:
+        if self._chunks is not None:
+            data = next(self._chunks, b"")
+        else:
+            data = self._binary.readline(MAX_LINE_BYTES + 1)
+        if len(data) > MAX_LINE_BYTES:
+            raise self._too_long()
+        if self._first:
+            self._first = False
+            self.bom = data.startswith(codecs.BOM_UTF8)
+            data = data.removeprefix(codecs.BOM_UTF8)
+        return data
+
+    def _next_auto(self) -> str:
+        data = self._bytes()
+        if data.isascii():
+            return data.decode("ascii")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            self.utf8_lines += 1
+            return text
+        self.fallback_lines += 1
+        if self.fallback_lines == 1:
+            self._notices.append(
+                f"{self.path}:{self.count + 1}: not UTF-8; read such lines as Windows-1252 "
+                "(save as 'CSV UTF-8' to avoid this)"
+            )
+        return data.decode("cp1252", errors="replace")
+
+    def _decode_error(self, exc: UnicodeDecodeError) -> InputError:
+        return InputError(
+            f"is not valid {self._codec} ({exc.reason}); try another --encoding, "
+            "or none to let mkbcopy choose",
+            path=self.path,
+            line=self.count + 1,
+        )
+
+    def _next_codec(self) -> str:
+        assert self._codec is not None
+        data = self._bytes()
+        try:
+            return data.decode(self._codec)
+        except UnicodeDecodeError as exc:
+            raise self._decode_error(exc) from None
+
+    def _next_wide(self) -> str:
+        try:
+            line = self._text.readline(MAX_LINE_BYTES + 1)
+        except UnicodeDecodeError as exc:
+            raise self._decode_error(exc) from None
+        if len(line) > MAX_LINE_BYTES:
+            raise self._too_long()
+        return line.removeprefix("\ufeff") if self.count == 0 else line
+
+    @staticmethod
+    def _cr_lines(binary: IO[bytes]) -> Iterator[bytes]:
+        """Lines of an old Mac file (CR only), which readline() cannot split."""
+        pending = b""
+        while chunk := binary.read(64 * 1024):
+            pending += chunk
+            *lines, pending = pending.split(b"\r")
+            for line in lines:
+                yield line + b"\r"
+            if len(pending) > MAX_LINE_BYTES:
+                yield pending
+                return
+        if pending:
+            yield pending
+
+
+class ContactReader:
+    """The rows of one contact list; a context manager and an iterator of Row.
+
+    After opening: `delimiter`, `header` (as written), `keys` (unique names used in
+    Row.raw), `columns` (field -> key) and `notices` (things the user should know,
+    such as an encoding fallback; may grow while reading).
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        encoding: str | None = None,
+        mapping: dict[str, str] | None = None,
+    ) -> None:
+        self.path = path
+        self.notices: list[str] = []
+        self.rows_read = 0
+        self._multiline_notices = 0
+        self._binary = _open_binary(path)
+        try:
+            sample = self._binary.read(SAMPLE_BYTES)
+            self._binary.seek(0)
+            self._codec = _choose_encoding(path, sample, encoding)
+            self.delimiter, sep_line = _sniff(sample, self._codec)
+            cr_only = b"\n" not in sample and b"\r" in sample
+            self._lines = _Lines(path, self._binary, self._codec, cr_only, self.notices)
+            self._csv = csv.reader(self._lines, delimiter=self.delimiter, quotechar='"')
+            csv.field_size_limit(MAX_FIELD_CHARS)
+            if sep_line:
+                next(self._lines)
+            header = self._read_header()
+            self.header: list[str] = header
+            self.keys = _unique_keys(header)
+            self.columns = _resolve_columns(path, header, self.keys, mapping or {}, self.notices)
+            self._field_index = [(name, self.keys.index(key)) for name, key in self.columns.items()]
+        except BaseException:
+            self._binary.close()
+            raise
+
+    @property
+    def encoding(self) -> str:
+        """The codec given or found; 'utf-8+windows-1252' when lines needed the fallback."""
+        if self._codec is not None:
+            return self._codec
+        lines = self._lines
+        if lines.fallback_lines == 0:
+            return "utf-8-sig" if lines.bom else "utf-8"
+        return "utf-8+windows-1252" if lines.utf8_lines else "windows-1252"
+
+    def __enter__(self) -> ContactReader:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._binary.close()
+
+    def __iter__(self) -> Iterator[Row]:
+        return self
+
+    def __next__(self) -> Row:
+        while True:
+            start, cells = self._next_record()
+            if cells is None:
+                raise StopIteration
+            if any(cell.strip() for cell in cells):
+                break
+        width = len(self.keys)
+        extra = tuple(c for c in cells[width:] if c.strip())
+        if len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
+        raw = dict(zip(self.keys, cells, strict=False))
+        fields = dict.fromkeys(FIELDS, "")
+        for name, index in self._field_index:
+            fields[name] = cells[index].strip()
+        self.rows_read += 1
+        return Row(start, raw, fields, extra)
+
+    def _next_record(self) -> tuple[int, list[str] | None]:
+        start = self._lines.count + 1
+        self._lines.record.clear()
+        try:
+            cells = next(self._csv, None)
+        except csv.Error as exc:
+            if "field limit" in str(exc) or "larger than" in str(exc):
+                raise InputError(
+                    f'a value is longer than {MAX_FIELD_CHARS // 1024} KB; probably a quote (") '
+                    "that is never closed",
+                    path=self.path,
+                    line=start,
+                ) from None
+            raise InputError(f"not readable as CSV: {exc}", path=self.path, line=start) from None
+        spanned = self._lines.count - start + 1
+        if cells is not None:
+            if spanned > 1:
+                self._check_multiline(start, spanned)
+            elif self._lines.record[0].count('"') % 2:
+                self._check_unclosed(start)
+        return start, cells
+
+    def _unclosed(self, start: int, detail: str = "") -> InputError:
+        return InputError(
+            f'a quote (") opened on this line is never closed{detail}; close or remove it',
+            path=self.path,
+            line=start,
+        )
+
+    def _check_unclosed(self, start: int) -> None:
+        """One line with an odd quote: fine mid-value (5" scherm), not when it opens a value.
+
+        The lenient reader ends an unclosed value at the end of the file without a word.
+        """
+        try:
+            for _ in csv.reader(self._lines.record, delimiter=self.delimiter, strict=True):
+                pass
+        except csv.Error as exc:
+            if "unexpected end" in str(exc):
+                raise self._unclosed(start) from None
+
+    def _check_multiline(self, start: int, spanned: int) -> None:
+        """A value may hold a line break, but an unclosed quote must not swallow rows."""
+        end = start + spanned - 1
+        quotes = sum(line.count('"') for line in self._lines.record)
+        if quotes % 2 or spanned > MAX_RECORD_LINES:
+            raise self._unclosed(start, f" (the value runs on to line {end})")
+        self._multiline_notices += 1
+        if self._multiline_notices <= 3:
+            self.notices.append(
+                f"{self.path}:{start}: a quoted value runs over {spanned} lines (to line {end})"
+            )
+
+    def _read_header(self) -> list[str]:
+        while True:
+            start, cells = self._next_record()
+            if cells is None:
+                raise InputError("is empty; expected a header row and contacts", path=self.path)
+            if any(c.strip() for c in cells):
+                break
+        header = [c.strip() for c in cells]
+        while header and not header[-1]:
+            header.pop()
+        if any("@" in cell for cell in header) and not any(
+            field_for_header(cell) == "email" for cell in header
+        ):
+            raise InputError(
+                "the first row holds an email address, not column names; "
+                "add a header row such as 'email;voornaam'",
+                path=self.path,
+                line=start,
+            )
+        return header
+
+
+def _open_binary(path: Path) -> IO[bytes]:
+    if path.is_dir():
+        raise InputError("is a folder, not a CSV file", path=path)
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        raise InputError("does not exist", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror or exc}", path=path) from None
+
+
+_SAVE_AS = "in your spreadsheet use Save As > 'CSV UTF-8'"
+
+
+def _choose_encoding(path: Path, sample: bytes, encoding: str | None) -> str | None:
+    """Refuse what is not text; return the codec, or None for per-line automatic decoding."""
+    if not sample:
+        raise InputError("is empty; expected a header row and contacts", path=path)
+    if sample.startswith(b"PK\x03\x04"):
+        kind = {".xlsx": "an Excel workbook", ".xlsm": "an Excel workbook"}.get(
+            path.suffix.lower(), "a zip archive (a spreadsheet such as .xlsx or .ods?)"
+        )
+        raise InputError(f"is {kind}, not a CSV file; {_SAVE_AS}", path=path)
+    if sample.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError(f"is an old Excel workbook (.xls), not a CSV file; {_SAVE_AS}", path=path)
+    if sample.startswith(b"%PDF"):
+        raise InputError("is a PDF, not a CSV file", path=path)
+    utf16 = sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if encoding is not None:
+        try:
+            name = codecs.lookup(encoding).name
+        except LookupError:
+            raise UsageError(f"unknown encoding '{encoding}' (try utf-8 or cp1252)") from None
+        if not name.startswith(("utf-16", "utf-32")):
+            _refuse_binary(path, sample)
+        return name
+    if utf16:
+        return "utf-16"
+    _refuse_binary(path, sample)
+    return None
+
+
+def _refuse_binary(path: Path, sample: bytes) -> None:
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
+    if b"\x00" in sample or controls > max(8, len(sample) // 100):
+        raise InputError(
+            f"is a binary file, not a CSV file; {_SAVE_AS}",
+            path=path,
+        )
+
+
+def _sample_lines(sample: bytes, codec: str | None) -> list[str]:
+    if codec is not None:
+        text = codecs.getincrementaldecoder(codec)(errors="replace").decode(sample)
+    else:
+        try:
+            text = sample.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            # The sample may end inside a character; judge only what precedes it.
+            good = sample[: exc.start].decode("utf-8-sig")
+            text = good if exc.start > len(sample) - 4 else sample.decode("cp1252", "replace")
+    lines = text.splitlines(keepends=True)
+    if len(sample) >= SAMPLE_BYTES and len(lines) > 1:
+        lines.pop()  # probably cut short
+    return lines[:50]
+
+
+_SEP_LINE = re.compile(r"^sep=(.)\s*$")
+
+
+def _sniff(sample: bytes, codec: str | None) -> tuple[str, bool]:
+    """The delimiter, and whether the first line is Excel's `sep=;` hint."""
+    lines = _sample_lines(sample, codec)
+    if lines:
+        hint = _SEP_LINE.match(lines[0].lstrip("\ufeff"))
+        if hint:
+            return hint.group(1), True
+    lines = [line for line in lines if line.strip()]
+    if not lines:
+        return ",", False
+    text = "".join(lines)
+    try:
+        guess: str | None = csv.Sniffer().sniff(text, delimiters="".join(DELIMITERS)).delimiter
+    except csv.Error:
+        guess = None
+    if guess in DELIMITERS and _consistency(lines, guess)[1] >= 2:
+        consistent, _ = _consistency(lines, guess)
+        if consistent >= 0.8:
+            return guess, False
+    return _count_delimiter(lines), False
+
+
+def _consistency(lines: list[str], delimiter: str) -> tuple[float, int]:
+    """Share of rows with as many cells as the header, and the header's width."""
+    rows = [r for r in csv.reader(lines, delimiter=delimiter) if r]
+    if not rows:
+        return 0.0, 0
+    width = len(rows[0])
+    if len(rows) == 1:
+        return 1.0, width
+    same = sum(1 for r in rows[1:] if len(r) == width)
+    return same / (len(rows) - 1), width
+
+
+def _count_delimiter(lines: list[str]) -> str:
+    """Fallback to the sniffer: the candidate that splits rows most consistently and widest."""
+    best, best_score = ",", (0.0, 1)
+    for delimiter in DELIMITERS:
+        try:
+            score = _consistency(lines, delimiter)
+        except csv.Error:
+            continue
+        if score[1] >= 2 and score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _unique_keys(header: list[str]) -> list[str]:
+    """Row.raw keys: the header, with blanks and repeats made unique."""
+    keys: list[str] = []
+    seen: set[str] = set()
+    for index, cell in enumerate(header, start=1):
+        key = cell or f"column {index}"
+        n = 2
+        while key in seen:
+            key = f"{cell or f'column {index}'} ({n})"
+            n += 1
+        seen.add(key)
+        keys.append(key)
+    return keys
+
+
+def _resolve_columns(
+    path: Path,
+    header: list[str],
+    keys: list[str],
+    mapping: dict[str, str],
+    notices: list[str],
+) -> dict[str, str]:
+    """field -> Row.raw key: `--map` first, then known headers, first column wins."""
+    columns: dict[str, str] = {}
+    claimed: set[str] = set()
+    for column, wanted in mapping.items():
+        key = _find_column(column, header, keys)
+        if key is None:
+            shown = ", ".join(f"'{h}'" for h in header[:12])
+            raise UsageError(f"--map: no column '{column}' (columns: {shown})", path=path)
+        claimed.add(key)
+        target = _field_name(wanted)
+        if target != IGNORE:
+            columns[target] = key
+    mapped = set(columns)
+    for cell, key in zip(header, keys, strict=True):
+        if key in claimed:
+            continue
+        name = field_for_header(cell)
+        if name is None:
+            continue
+        if name in columns:
+            if name not in mapped:
+                notices.append(
+                    f"{path}: columns '{columns[name]}' and '{cell}' both look like {name}; "
+                    f"using '{columns[name]}' (choose with --map)"
+                )
+            continue
+        columns[name] = key
+    if "email" not in columns:
+        for cell, key in zip(header, keys, strict=True):
+            if key not in claimed and norm_header(cell).startswith(("email", "emailadres")):
+                columns["email"] = key
+                notices.append(f"{path}: using column '{cell}' as the email address")
+                break
+    if "email" not in columns:
+        if len(header) <= 1:
+            raise InputError(
+                "has a single column and none of it is an email address; is this a CSV file? "
+                "Expected a header row such as 'email;voornaam;achternaam'",
+                path=path,
+            )
+        shown = ", ".join(f"'{h}'" for h in header[:12])
+        raise InputError(
+            f"has no email column (columns: {shown}); name one with --map COLUMN=email",
+            path=path,
+        )
+    return {name: columns[name] for name in FIELDS if name in columns}
+
+
+def _find_column(column: str, header: list[str], keys: list[str]) -> str | None:
+    for cell, key in zip(header, keys, strict=True):
+        if column in (cell, key):
+            return key
+    wanted = norm_header(column)
+    for cell, key in zip(header, keys, strict=True):
+        if wanted and norm_header(cell) == wanted:
+            return key
+    return None

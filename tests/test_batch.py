@@ -1,0 +1,141 @@
+"""batch end to end on real CSV files, every output parsed back."""
+
+from __future__ import annotations
+
+import csv
+import json
+import mailbox
+from email.parser import BytesParser
+from email.policy import default
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mkbcopy.batch import MERGE_TAGS, run_batch, safe_filename
+from mkbcopy.brief import Brief
+from mkbcopy.cli import app
+from mkbcopy.personas import Research
+
+HEADER = "Voornaam;Achternaam;E-mailadres;Leeftijd;Opleidingsniveau;Werksituatie\r\n"
+ROWS = [
+    "Sanne;Jansen;sanne@example.nl;19;havo;scholier",
+    "Ömer;Yılmaz;omer@example.nl;41;MBO-niveau 3;werkend",
+    "Zoë;d'Hondt;zoe@example.nl;29;hbo;in loondienst",
+    "Piet;Bakker;piet@example;40;mbo;werkend",  # invalid email
+    "Kees;Dijk;SANNE@example.nl;22;wo;student",  # duplicate
+    "Vera;Smit;vera@example.nl;50;vmbo;werkend",  # outside the research
+    '=HYPERLINK("http://x");Evil;evil@example.nl;30;mbo 4;werkend',
+    '"Eva\rBcc: x@evil.example";Hack;eva@example.nl;33;hbo;werkend',
+    "../../etc;passwd;../../x@example.nl;33;hbo;werkend",
+    "Joop;Zonder;joop@example.nl;;mbo;werkzoekend",  # no age: persona's general draft
+]
+
+
+@pytest.fixture
+def contacts(tmp_path: Path) -> Path:
+    path = tmp_path / "contacten.csv"
+    path.write_bytes(("\ufeff" + HEADER + "\r\n".join(ROWS) + "\r\n").encode("utf-8"))
+    return path
+
+
+@pytest.fixture
+def result(
+    contacts: Path, tmp_path: Path, example_brief: Brief, research: Research
+) -> tuple[Path, dict]:  # type: ignore[type-arg]
+    out = tmp_path / "batch"
+    run_batch(contacts, example_brief, research, out, per_recipient=True, merge_tags="brevo")
+    return out, json.loads((out / "report.json").read_text())
+
+
+def test_counts_add_up(result: tuple[Path, dict]) -> None:  # type: ignore[type-arg]
+    out, report = result
+    assert report["rows_read"] == len(ROWS)
+    placed = sum(report["segments"].values())
+    assert placed + report["rejected"] + report["duplicates"] == report["rows_read"]
+    assert report["duplicates"] == 1
+    rejects = list(csv.reader((out / "rejects.csv").open(encoding="utf-8-sig"), delimiter=";"))
+    assert rejects[0][:2] == ["line", "reason"]
+    assert len(rejects) - 1 == report["rejected"] + report["duplicates"]
+    lines = {row[0]: row[1] for row in rejects[1:]}
+    assert "invalid email" in lines["5"] and "duplicate" in lines["6"]
+    assert report["segments"]["doelgerichte-doorstromer"] == 1  # Joop, no age
+
+
+def test_segment_drafts_carry_the_merge_tag(result: tuple[Path, dict]) -> None:  # type: ignore[type-arg]
+    out, report = result
+    for segment in report["segments"]:
+        folder = out / "segments" / segment
+        assert MERGE_TAGS["brevo"] in (folder / "email.txt").read_text(encoding="utf-8")
+        msg = BytesParser(policy=default).parse((folder / "email.eml").open("rb"))
+        assert msg["X-Unsent"] == "1"
+        body = msg.get_body(("html",))
+        assert body is not None and MERGE_TAGS["brevo"] in body.get_content()
+        with (folder / "contacts.csv").open(encoding="utf-8-sig") as handle:
+            rows = list(csv.DictReader(handle, delimiter=";"))
+        assert len(rows) == report["segments"][segment]
+        assert all(r["persona"] for r in rows)
+
+
+def test_formula_cells_are_neutralised(result: tuple[Path, dict]) -> None:  # type: ignore[type-arg]
+    out, _ = result
+    text = "".join(p.read_text(encoding="utf-8-sig") for p in out.glob("segments/*/contacts.csv"))
+    assert "'=HYPERLINK" in text
+    for line in text.splitlines():
+        for cell in next(csv.reader([line], delimiter=";")):
+            assert not cell.startswith(("=", "+", "-", "@"))
+
+
+def test_every_recipient_eml_and_the_mbox_parse(
+    result: tuple[Path, dict],  # type: ignore[type-arg]
+) -> None:
+    out, report = result
+    placed = sum(report["segments"].values())
+    files = sorted((out / "recipients").iterdir())
+    assert len(files) == placed
+    names = {}
+    for path in files:
+        assert path.parent == out / "recipients"
+        raw = path.read_bytes()
+        assert all(len(line) <= 998 for line in raw.split(b"\r\n"))
+        msg = BytesParser(policy=default).parsebytes(raw)
+        assert msg["X-Unsent"] == "1" and msg["Bcc"] is None and not msg.defects
+        address = msg["To"].addresses[0]
+        plain = msg.get_body(("plain",))
+        assert plain is not None
+        names[address.addr_spec] = (address.display_name, plain.get_content().splitlines()[0])
+    assert names["omer@example.nl"] == ("Ömer Yılmaz", "Hoi Ömer,")
+    assert names["zoe@example.nl"] == ("Zoë d'Hondt", "Hoi Zoë,")
+    assert names["eva@example.nl"][1] == "Hoi Eva Bcc: x@evil.example,"
+    box = mailbox.mbox(str(out / "drafts.mbox"))
+    assert len(box) == placed
+    assert {m["To"].split("<")[-1].rstrip(">") for m in box} == set(names)
+
+
+def test_file_names_cannot_leave_the_folder() -> None:
+    assert safe_filename("../../etc/passwd") == "etc-passwd"
+    assert "/" not in safe_filename("a/b\\c")
+
+
+def test_cli_batch_and_rerun(runner: CliRunner, contacts: Path, tmp_path: Path) -> None:
+    out = tmp_path / "mailing"
+    args = ["batch", str(contacts), "--out", str(out), "--merge-tags", "mailchimp"]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert "*|FNAME|*" in next(out.glob("segments/*/email.txt")).read_text(encoding="utf-8")
+    again = runner.invoke(app, args)  # its own output is replaced, not refused
+    assert again.exit_code == 0, again.output
+    (out / "notes.txt").write_text("mine")
+    refused = runner.invoke(app, args)
+    assert refused.exit_code == 1 and "notes.txt" in refused.stderr
+    bad = runner.invoke(app, [*args, "--merge-tags", "hubspot"])
+    assert bad.exit_code == 2
+
+
+def test_not_a_csv_is_one_line(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "lijst.xlsx"
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    result = runner.invoke(app, ["batch", str(path), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("mkbcopy: error: ") and result.stderr.count("\n") == 1
+    assert not (tmp_path / "o").exists()
