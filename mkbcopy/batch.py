@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import shutil
 import tempfile
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from mkbcopy.copydeck import load_copydeck
 from mkbcopy.mailmerge import NAME_MARKER, MergeTemplate
 from mkbcopy.output import prepare_out, write_manifest
 from mkbcopy.personas import Research
-from mkbcopy.rendering import Draft, render_draft
+from mkbcopy.rendering import Draft, Variant, plan_variants, render_draft
 from mkbcopy.segments import SafeCsvWriter, Segmented, segment_rows
 
 MERGE_TAGS = {
@@ -55,6 +56,7 @@ class BatchReport:
     duplicates: int = 0
     recipients: int = 0
     notices: list[str] = field(default_factory=list)
+    variants: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -63,14 +65,35 @@ class BatchReport:
             "rejected": self.rejected,
             "duplicates": self.duplicates,
             "recipients": self.recipients,
-        }
+        } | (
+            {"variants": {k: dict(sorted(v.items())) for k, v in sorted(self.variants.items())}}
+            if self.variants
+            else {}
+        )
+
+
+@dataclass
+class _Arm:
+    """One draft of a segment: the only one, or one A/B variant."""
+
+    variant: Variant | None
+    draft: Draft
+    merge: MergeTemplate | None
+    writer: SafeCsvWriter
 
 
 @dataclass
 class _Segment:
-    draft: Draft
-    merge: MergeTemplate | None
-    writer: SafeCsvWriter
+    arms: list[_Arm]
+    rng: random.Random
+    queue: list[_Arm] = field(default_factory=list)
+
+    def next_arm(self) -> _Arm:
+        """Shuffled rounds of all variants: random, and even within one contact per variant."""
+        if not self.queue:
+            self.queue = list(self.arms)
+            self.rng.shuffle(self.queue)
+        return self.queue.pop()
 
 
 def run_batch(
@@ -85,6 +108,8 @@ def run_batch(
     per_recipient: bool = False,
     templates: Path | None = None,
     force: bool = False,
+    variants: int = 0,
+    seed: int = 0,
     today: date | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> BatchReport:
@@ -129,49 +154,66 @@ def run_batch(
                     assert outcome.persona is not None
                     persona = research.persona(outcome.persona)
                     sub = persona.subgroup(outcome.subgroup) if outcome.subgroup else None
+                    arms: list[_Arm] = []
+                    chosen = plan_variants(persona, sub, variants) if variants else [None]
+                    for variant in chosen:
 
-                    def render(first_name: str | None) -> Draft:
-                        return render_draft(
-                            brief,
-                            persona,
-                            channel,
-                            deck[persona.id],
-                            subgroup=sub,
-                            user_dir=user_dir,
-                            first_name=first_name,
-                        )
+                        def render(
+                            first_name: str | None, variant: Variant | None = variant
+                        ) -> Draft:
+                            return render_draft(
+                                brief,
+                                persona,
+                                channel,
+                                deck[persona.id],
+                                subgroup=sub,
+                                user_dir=user_dir,
+                                first_name=first_name,
+                                variant=variant,
+                            )
 
-                    draft = render(tag or None)
-                    folder = work / "segments" / key
-                    folder.mkdir(parents=True)
-                    for fmt in ("txt", "html", "eml"):
-                        (folder / f"email.{fmt}").write_bytes(render_file(draft, fmt, brief))
-                    merge = None
-                    if per_recipient:
-                        merge = MergeTemplate.build(
-                            render(NAME_MARKER),
-                            render(None),
-                            sender_name=brief.contact.name,
-                            sender_email=brief.contact.email,
-                            colour=colour,
-                        )
-                    writer = open_csv(folder / "contacts.csv", [*header, "persona", "subgroup"])
-                    segments[key] = _Segment(draft, merge, writer)
+                        draft = render(tag or None)
+                        folder = work / "segments" / key
+                        if variant is not None:
+                            folder = folder / variant.label
+                        folder.mkdir(parents=True)
+                        for fmt in ("txt", "html", "eml"):
+                            (folder / f"email.{fmt}").write_bytes(render_file(draft, fmt, brief))
+                        merge = None
+                        if per_recipient:
+                            merge = MergeTemplate.build(
+                                render(NAME_MARKER),
+                                render(None),
+                                sender_name=brief.contact.name,
+                                sender_email=brief.contact.email,
+                                colour=colour,
+                            )
+                        columns = [*header, "persona", "subgroup"]
+                        if variant is not None:
+                            columns += ["variant", "leads_with"]
+                        writer = open_csv(folder / "contacts.csv", columns)
+                        arms.append(_Arm(variant, draft, merge, writer))
+                    if variants and merge_tags == "brevo":
+                        _write_brevo_ab(work / "segments" / key, brief, key, arms)
+                    segments[key] = _Segment(arms, random.Random(f"{seed}:{key}"))
                     return segments[key]
 
                 for outcome in segment_rows(reader, research, today):
                     row = outcome.row
                     cells = list(row.raw.values())
                     if outcome.kind == "placed":
-                        segment = segment_for(outcome)
-                        report.segments[_segment_id(outcome)] += 1
-                        segment.writer.writerow(
-                            [*cells, outcome.persona or "", outcome.subgroup or ""]
-                        )
-                        if segment.merge is not None and mbox is not None:
+                        key = _segment_id(outcome)
+                        arm = segment_for(outcome).next_arm()
+                        report.segments[key] += 1
+                        values = [*cells, outcome.persona or "", outcome.subgroup or ""]
+                        if arm.variant is not None:
+                            values += [arm.variant.label, arm.variant.leads_with]
+                            report.variants[key][arm.variant.label] += 1
+                        arm.writer.writerow(values)
+                        if arm.merge is not None and mbox is not None:
                             report.recipients += 1
                             _write_recipient(
-                                work / "recipients", report.recipients, row, segment.merge, mbox
+                                work / "recipients", report.recipients, row, arm.merge, mbox
                             )
                     else:
                         if outcome.kind == "duplicate":
@@ -194,6 +236,26 @@ def run_batch(
     if progress:
         progress(report.rows_read)
     return report
+
+
+def _write_brevo_ab(folder: Path, brief: Brief, key: str, arms: list[_Arm]) -> None:
+    """Brevo tests two subject lines: the body of its createEmailCampaign API call."""
+    a, b = arms[0].draft.document.meta, arms[1].draft.document.meta
+    body = {
+        "name": f"{brief.campaign} - {key}",
+        "subjectA": a.get("subject", ""),
+        "subjectB": b.get("subject", ""),
+        "previewText": a.get("preheader", ""),
+        "abTesting": True,
+        "splitRule": 50,
+        "winnerCriteria": "open",
+        "winnerDelay": 24,
+        "sender": {"name": brief.contact.name, "email": brief.contact.email},
+        "htmlContent": (folder / "A" / "email.html").read_text(encoding="utf-8"),
+    }
+    (folder / "brevo-ab-test.json").write_text(
+        json.dumps(body, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
 
 
 def _segment_id(outcome: Segmented) -> str:

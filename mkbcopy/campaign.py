@@ -18,7 +18,7 @@ from mkbcopy.copydeck import load_copydeck
 from mkbcopy.errors import MissingFactsError, UsageError
 from mkbcopy.output import atomic_write, prepare_out, read_manifest, write_manifest
 from mkbcopy.personas import Persona, Research, Subgroup
-from mkbcopy.rendering import Draft, render_draft
+from mkbcopy.rendering import Draft, plan_variants, render_draft
 from mkbcopy.writers.eml import build_message
 from mkbcopy.writers.html import render_html
 from mkbcopy.writers.text import render_markdown, render_text
@@ -74,6 +74,7 @@ def plan_campaign(
     formats: Sequence[str] = (),
     subgroup: str | None = None,
     templates: Path | None = None,
+    variants: int = 0,
 ) -> Plan:
     """Render every persona x channel that was asked for; pure apart from reading templates."""
     user_dir = _templates_dir(brief, templates)
@@ -89,12 +90,21 @@ def plan_campaign(
         if not wanted:
             continue
         for persona, sub in _targets(research, personas, subgroup):
-            draft = render_draft(
-                brief, persona, meta, deck[persona.id], subgroup=sub, user_dir=user_dir
-            )
-            plan.drafts.append(draft)
-            for fmt in wanted:
-                plan.files.append((draft, fmt, f"{draft.slug}/{meta.name}.{fmt}"))
+            chosen = plan_variants(persona, sub, variants) if variants else [None]
+            for variant in chosen:
+                draft = render_draft(
+                    brief,
+                    persona,
+                    meta,
+                    deck[persona.id],
+                    subgroup=sub,
+                    user_dir=user_dir,
+                    variant=variant,
+                )
+                plan.drafts.append(draft)
+                name = f"{meta.name}--{variant.label}" if variant else meta.name
+                for fmt in wanted:
+                    plan.files.append((draft, fmt, f"{draft.slug}/{name}.{fmt}"))
     if not plan.files:
         raise UsageError("nothing to write: no channel supports the formats you asked for")
     if brief.brand and any(fmt in ("docx", "pdf") for _, fmt, _ in plan.files):
@@ -164,7 +174,10 @@ def render_file(draft: Draft, fmt: str, brief: Brief) -> bytes:
 
 
 def _entry(draft: Draft, fmt: str, path: str) -> dict[str, Any]:
-    return {
+    variant = {}
+    if draft.variant is not None:
+        variant = {"variant": draft.variant.label, "leads_with": draft.variant.leads_with}
+    return variant | {
         "path": path,
         "persona": draft.persona,
         "subgroup": draft.subgroup,

@@ -158,6 +158,15 @@ def generate(
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail, writing nothing, if the brief lacks a fact.")
     ] = False,
+    variants: Annotated[
+        int,
+        typer.Option(
+            "--variants",
+            metavar="N",
+            help="Write N A/B variants (2-5) per persona and channel, each leading with "
+            "another motivator or drempel.",
+        ),
+    ] = 0,
     no_lint: Annotated[
         bool, typer.Option("--no-lint", help="Skip the lint summary after writing.")
     ] = False,
@@ -187,21 +196,28 @@ def generate(
         formats=fmt or (),
         subgroup=subgroup,
         templates=templates,
+        variants=variants,
     )
     manifest = write_campaign(plan, loaded, out, force=force, strict=strict, brief_path=brief)
     table = Table(title=f"{len(manifest['files'])} files in {out}/")
-    for column in ("draft", "channel", "formats", "motivators", "drempels", "warnings"):
+    columns = ["draft", "channel", "formats", "motivators", "drempels", "warnings"]
+    if variants:
+        columns[2:2] = ["variant", "leads with"]
+    for column in columns:
         table.add_column(column)
     for draft in sorted(plan.drafts, key=lambda d: d.slug):
         formats = [fmt for d, fmt, _ in plan.files if d is draft]
-        table.add_row(
+        cells = [
             draft.slug,
             draft.channel.name,
             ", ".join(formats),
             str(len(draft.motivators)),
             str(len(draft.drempels)),
             str(len(draft.warnings)) if draft.warnings else "",
-        )
+        ]
+        if draft.variant is not None:
+            cells[2:2] = [draft.variant.label, draft.variant.leads_with]
+        table.add_row(*cells)
     out_console.print(table)
     for note in plan.notes:
         _warn(note)
@@ -465,6 +481,17 @@ def batch(
         Path | None,
         typer.Option("--templates", "-t", metavar="DIR", help="Folder with your own templates."),
     ] = None,
+    variants: Annotated[
+        int,
+        typer.Option(
+            "--variants",
+            metavar="N",
+            help="Split each segment evenly and at random over N A/B variants (2-5).",
+        ),
+    ] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", metavar="N", help="Seed for the variant split.")
+    ] = 0,
     encoding: EncodingOpt = None,
     mapping: MapOpt = None,
     force: Annotated[
@@ -489,6 +516,8 @@ def batch(
         "per_recipient": per_recipient,
         "templates": templates,
         "force": force,
+        "variants": variants,
+        "seed": seed,
     }
     loaded, research = load_brief(brief), load_personas()
     if sys.stderr.isatty():

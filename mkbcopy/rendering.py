@@ -17,7 +17,7 @@ from mkbcopy.brief import FACT_QUESTIONS, Brief
 from mkbcopy.channels import ChannelMeta, template_dirs
 from mkbcopy.copydeck import PersonaCopy
 from mkbcopy.document import Document, escape_md, parse_document
-from mkbcopy.errors import TemplateError
+from mkbcopy.errors import TemplateError, UsageError
 from mkbcopy.links import slugify, tag_url
 from mkbcopy.measure import length_problems
 from mkbcopy.personas import Persona, Subgroup
@@ -46,6 +46,34 @@ def make_environment(user_dir: Path | None = None) -> TemplateSandbox:
     return env
 
 
+@dataclass(frozen=True)
+class Variant:
+    """One A/B variant: the research item it leads with is its hypothesis."""
+
+    label: str
+    leads_with: str
+    kind: str  # "motivator" or "drempel"
+
+
+VARIANT_LABELS = "ABCDE"
+
+
+def plan_variants(persona: Persona, subgroup: Subgroup | None, count: int) -> list[Variant]:
+    """Variant i leads with the i-th item in emphasis order: motivators, then drempels.
+
+    Deterministic, so the same brief and options always give the same variants.
+    """
+    if not 2 <= count <= len(VARIANT_LABELS):
+        raise UsageError(f"--variants takes 2 to {len(VARIANT_LABELS)}, not {count}")
+    stress = subgroup.stress if subgroup else []
+    items: list[tuple[str, str]] = [
+        ("motivator", m.id) for m in _ordered(list(persona.motivators), stress)
+    ] + [("drempel", d.id) for d in _ordered(list(persona.drempels), stress)]
+    return [
+        Variant(VARIANT_LABELS[i], item_id, kind) for i, (kind, item_id) in enumerate(items[:count])
+    ]
+
+
 @dataclass
 class Draft:
     """One rendered piece of copy, with what it addressed and what it lacks."""
@@ -58,6 +86,7 @@ class Draft:
     drempels: list[str] = field(default_factory=list)
     missing_facts: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    variant: Variant | None = None
 
     @property
     def slug(self) -> str:
@@ -110,7 +139,7 @@ def _escaped(value: Any, key: str = "") -> Any:
 
 # Every name build_context gives a template; docs/templates.md describes each.
 CONTEXT_NAMES = (
-    *("persona", "subgroup", "channel", "copy", "motivators", "drempels", "lead"),
+    *("persona", "subgroup", "channel", "copy", "motivators", "drempels", "lead", "variant"),
     *("hashtags", "brief", "event", "contact", "cta", "first_name", "fact", "track", "link"),
 )
 
@@ -124,6 +153,7 @@ def build_context(
     recorder: Recorder,
     *,
     first_name: str | None = None,
+    variant: Variant | None = None,
 ) -> dict[str, Any]:
     """Everything a template can use; docs/templates.md lists each name."""
     stress = subgroup.stress if subgroup else []
@@ -149,6 +179,8 @@ def build_context(
         for d in _ordered(list(persona.drempels), stress)
     ]
     content = f"{persona.id}--{subgroup.id}" if subgroup else persona.id
+    if variant is not None:
+        content += f"--{variant.label}"
 
     def link(url: str) -> str:
         if not brief.utm:
@@ -162,6 +194,21 @@ def build_context(
         )
 
     sub_copy = copy.subgroups.get(subgroup.id) if subgroup else None
+    headline = sub_copy.kop if sub_copy and sub_copy.kop else copy.kop
+    subject, preheader = copy.onderwerp, copy.preheader
+    lead = motivators[0]
+    if variant is not None:
+        # The variant's lead item goes first and gives subject, preheader and headline.
+        pool = motivators if variant.kind == "motivator" else drempels
+        lead = next(item for item in pool if item["id"] == variant.leads_with)
+        pool.remove(lead)
+        pool.insert(0, lead)
+        if variant.kind == "drempel":
+            lead = {**lead, "kop": lead["vraag"], "kort": lead["vraag"], "tekst": ""}
+            headline = subject = lead["vraag"]
+        else:
+            headline = subject = lead["kop"]
+            preheader = lead["kort"]
     hashtags = list(copy.hashtags)
     if channel.hashtags is not None:
         hashtags = hashtags[: channel.hashtags]
@@ -173,16 +220,19 @@ def build_context(
         "subgroup": subgroup,
         "channel": channel,
         "copy": {
-            "kop": (sub_copy.kop if sub_copy and sub_copy.kop else copy.kop),
+            "kop": headline,
             "intro": copy.intro,
             "subgroup_intro": sub_copy.intro if sub_copy else None,
             "subgroup_needs": list(subgroup.needs) if subgroup else [],
-            "onderwerp": copy.onderwerp,
-            "preheader": copy.preheader,
+            "onderwerp": subject,
+            "preheader": preheader,
         },
         "motivators": motivators,
         "drempels": drempels,
-        "lead": motivators[0],
+        "lead": lead,
+        "variant": None
+        if variant is None
+        else {"label": variant.label, "leads_with": variant.leads_with, "kind": variant.kind},
         "hashtags": hashtags,
         "brief": _escaped(brief.model_dump(exclude={"facts", "templates", "utm"})),
         "event": _escaped(event),
@@ -207,12 +257,13 @@ def render_draft(
     subgroup: Subgroup | None = None,
     user_dir: Path | None = None,
     first_name: str | None = None,
+    variant: Variant | None = None,
 ) -> Draft:
     """Render one persona x channel; pure apart from reading templates."""
     env = make_environment(user_dir)
     recorder = Recorder(brief)
     context = build_context(
-        brief, persona, subgroup, channel, copy, recorder, first_name=first_name
+        brief, persona, subgroup, channel, copy, recorder, first_name=first_name, variant=variant
     )
     text = render_template(env, channel.template, context)
     _check_characters(text, channel)
@@ -225,6 +276,7 @@ def render_draft(
         motivators=recorder.motivators,
         drempels=recorder.drempels,
         missing_facts=recorder.missing,
+        variant=variant,
     )
     draft.warnings = [
         f"missing fact '{key}': {FACT_QUESTIONS[key]}" for key in recorder.missing

@@ -1,0 +1,359 @@
+"""The preview gallery: every draft on one offline page, escaped, and working in a real browser."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import shutil
+import subprocess
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from mkbcopy.brief import Brief, load_brief
+from mkbcopy.campaign import plan_campaign, write_campaign
+from mkbcopy.cli import app
+from mkbcopy.errors import InputError
+from mkbcopy.personas import Research, load_personas
+from mkbcopy.preview import build_preview, write_preview
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)"
+)
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _generate(out: Path, brief: Brief, research: Research, **options: Any) -> dict[str, Any]:
+    return write_campaign(plan_campaign(brief, research, **options), brief, out)
+
+
+@pytest.fixture(scope="module")
+def example_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example output, generated once; tests change only their own copy."""
+    folder = tmp_path_factory.mktemp("example") / "out"
+    _generate(folder, load_brief(), load_personas())
+    return folder
+
+
+@pytest.fixture
+def out(tmp_path: Path, example_out: Path) -> Path:
+    return Path(shutil.copytree(example_out, tmp_path / "out"))
+
+
+def _manifest_paths(out: Path) -> list[str]:
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return [entry["path"] for entry in manifest["files"]]
+
+
+class _Tags(HTMLParser):
+    """Every start tag with its attributes, to check the page without regexes on HTML."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, {k: v or "" for k, v in attrs}))
+
+
+def _tags(page: str) -> list[tuple[str, dict[str, str]]]:
+    parser = _Tags()
+    parser.feed(page)
+    return parser.tags
+
+
+# --- the page, without a browser ---------------------------------------------------------
+
+
+def test_every_manifest_file_is_on_the_page(out: Path, research: Research) -> None:
+    preview = build_preview(out, research)
+    paths = [attrs["data-path"] for _, attrs in _tags(preview.html) if "data-path" in attrs]
+    assert sorted(paths) == sorted(_manifest_paths(out))
+    assert preview.files == 24 and preview.cards == 18
+
+
+def test_the_page_is_one_offline_file(out: Path, research: Research) -> None:
+    page = build_preview(out, research).html
+    tags = _tags(page)
+    assert tags[0] == ("html", {"lang": "nl"})
+    assert ("meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"}) in tags
+    csp = next(a["content"] for t, a in tags if a.get("http-equiv") == "Content-Security-Policy")
+    assert "default-src 'none'" in csp and "img-src data:" in csp
+    for tag, attrs in tags:
+        assert not attrs.get("src", "data:").startswith(("http", "//")), (tag, attrs)
+        if tag == "link":
+            assert attrs["href"].startswith("data:"), attrs
+        if tag == "script":
+            assert "src" not in attrs
+    assert "@import" not in page and "url(" not in page
+    assert sum(1 for tag, _ in tags if tag == "script") == 1
+
+
+def test_layout_is_by_persona_then_channel_with_coverage_last(
+    out: Path, research: Research
+) -> None:
+    tags = _tags(build_preview(out, research).html)
+    sections = [a["data-persona"] for t, a in tags if t == "section" and "data-row" in a]
+    assert sections == [p.id for p in research.personas]
+    first = [a["data-channel"] for t, a in tags if t == "article"][:6]
+    assert first == ["flyer", "email", "linkedin", "instagram", "facebook", "x"]
+    ids = [a.get("id") for t, a in tags if t in ("section", "article")]
+    assert ids[-1] == "dekking"
+    headings = [int(t[1]) for t, _ in tags if re.fullmatch(r"h[1-6]", t)]
+    assert headings[0] == 1
+    assert all(b <= a + 1 for a, b in itertools.pairwise(headings)), headings
+
+
+def test_subgroups_get_their_own_row(
+    tmp_path: Path, example_brief: Brief, research: Research
+) -> None:
+    out = tmp_path / "o"
+    _generate(out, example_brief, research, channels=["x"])
+    _generate(out, example_brief, research, channels=["x"], subgroup="35+")
+    page = build_preview(out, research).html
+    rows = [
+        (a["data-persona"], a["id"]) for t, a in _tags(page) if t == "section" and "data-row" in a
+    ]
+    assert ("doelgerichte-doorstromer", "p-doelgerichte-doorstromer-35") in rows
+    assert len(rows) == 5 and "Subgroep: " in page  # two personas have a 35+
+
+
+def test_draft_text_is_escaped_everywhere(out: Path, research: Research) -> None:
+    evil = '<script>alert("x")</script> & "quotes" <img src=x onerror=alert(1)>'
+    post = out / "doelgerichte-doorstromer" / "linkedin.txt"
+    post.write_text(post.read_text(encoding="utf-8") + evil + "\n", encoding="utf-8")
+    mail = out / "doelgerichte-doorstromer" / "email.eml"
+    mail.write_bytes(mail.read_bytes().replace(b"Subject: ", b'Subject: </iframe><b x="', 1))
+    page = build_preview(out, research).html
+    tags = _tags(page)
+    assert sum(1 for t, _ in tags if t == "script") == 1
+    assert not any(t == "img" and "onerror" in a for t, a in tags)
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;quotes&quot;" in page
+    assert "&lt;/iframe&gt;&lt;b x=&quot;" in page
+
+
+def test_email_html_stays_inside_its_sandboxed_frame(
+    tmp_path: Path, example_brief: Brief, research: Research
+) -> None:
+    out = tmp_path / "o"
+    _generate(out, example_brief, research, channels=["email"], formats=["html"])
+    mail = out / "nieuwsgierige-student" / "email.html"
+    evil = '</iframe><script>alert(1)</script><p title="a&quot;b">'
+    mail.write_text(mail.read_text(encoding="utf-8").replace("<body", evil + "<body"), "utf-8")
+    tags = _tags(build_preview(out, research).html)
+    assert sum(1 for t, _ in tags if t == "script") == 1
+    frames = [a for t, a in tags if t == "iframe"]
+    assert len(frames) == 3
+    for frame in frames:
+        assert frame["sandbox"] == "allow-popups allow-popups-to-escape-sandbox"
+        assert "Content-Security-Policy" in frame["srcdoc"]
+    assert any(evil in frame["srcdoc"] for frame in frames)
+
+
+def test_a_post_over_its_limit_is_flagged_in_red(out: Path, research: Research) -> None:
+    post = out / "nieuwsgierige-student" / "x.txt"
+    post.write_text("Lang. " * 60 + "\n", encoding="utf-8")
+    page = build_preview(out, research).html
+    card = page.split('id="k-nieuwsgierige-student-alle-x"', 1)[1].split("</article>", 1)[0]
+    assert "count--over" in card and "<strong>360</strong> / 280" in card
+    assert "80 te veel" in card and "badge--bad" in card
+
+
+def test_a_missing_or_broken_file_is_shown_not_fatal(out: Path, research: Research) -> None:
+    (out / "onafhankelijke-zij-instromer" / "x.txt").unlink()
+    (out / "onafhankelijke-zij-instromer" / "flyer.docx").write_bytes(b"not a zip")
+    page = build_preview(out, research).html
+    assert "x.txt: ontbreekt" in page
+    assert "flyer.docx" in page and "is not a Word document" in page
+
+
+def test_an_edited_manifest_cannot_point_outside_out(out: Path, research: Research) -> None:
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"][0]["path"] = "../../etc/passwd.txt"
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    page = build_preview(out, research).html
+    assert "staat buiten de uitvoermap" in page and "root:" not in page
+
+
+def test_write_preview_records_index_html_as_ours(out: Path, research: Research) -> None:
+    path, preview, seconds = write_preview(out, research)
+    assert path == out / "index.html" and path.read_text(encoding="utf-8") == preview.html
+    assert "index.html" in json.loads((out / "manifest.json").read_text())["extras"]
+    assert seconds < 30
+
+
+def test_preview_needs_a_generated_folder(tmp_path: Path, research: Research) -> None:
+    with pytest.raises(InputError, match="run mkbcopy generate first"):
+        build_preview(tmp_path, research)
+
+
+def test_cli_preview_and_generate_preview(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    result = runner.invoke(app, ["generate", "-o", str(out), "-c", "email", "--preview"])
+    assert result.exit_code == 0, result.output
+    assert "index.html" in result.stdout and (out / "index.html").is_file()
+    # index.html is listed as ours, so a second run may write into OUT again.
+    again = runner.invoke(app, ["generate", "-o", str(out), "-c", "x", "--no-lint"])
+    assert again.exit_code == 0, again.output
+    result = runner.invoke(app, ["preview", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "6 drafts" in result.stdout
+    missing = runner.invoke(app, ["preview", str(tmp_path / "nope")])
+    assert missing.exit_code == 1 and missing.stderr.count("\n") == 1
+
+
+# --- in a real browser --------------------------------------------------------------------
+
+
+def _chromium(page: Path, tmp: Path, *args: str) -> tuple[str, str]:
+    assert CHROMIUM is not None
+    profile = tmp / f"chromium-profile-{time.monotonic_ns()}"
+    command = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--hide-scrollbars",
+        f"--user-data-dir={profile}",
+        "--enable-logging=stderr",
+        "--v=0",
+        *args,
+        page.as_uri(),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout, result.stderr
+
+
+def _console(stderr: str) -> list[str]:
+    """Console messages and uncaught errors: a script error or a blocked request shows here."""
+    return [line for line in stderr.splitlines() if ":CONSOLE" in line or "Uncaught" in line]
+
+
+@pytest.fixture(scope="module")
+def full_out(example_out: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example output with index.html, and flyer PDFs where LibreOffice is installed."""
+    out = Path(shutil.copytree(example_out, tmp_path_factory.mktemp("full") / "out"))
+    brief, research = load_brief(), load_personas()
+    if SOFFICE is not None:
+        _generate(out, brief, research, channels=["flyer"], formats=["pdf"])
+    write_preview(out, research, brief)
+    return out
+
+
+@needs_chromium
+def test_page_renders_in_chromium_without_console_errors(full_out: Path, tmp_path: Path) -> None:
+    index = full_out / "index.html"
+    start = time.perf_counter()
+    dom, stderr = _chromium(index, tmp_path, "--dump-dom")
+    assert _console(stderr) == []
+    rendered = {a["data-path"] for _, a in _tags(dom) if "data-path" in a}
+    assert rendered == set(_manifest_paths(full_out))
+    form = next(a for t, a in _tags(dom) if t == "form")
+    assert "hidden" not in form, "the filter script did not run"
+    assert "18 van 18 concepten zichtbaar" in dom
+
+    shot = tmp_path / "preview.png"
+    _, stderr = _chromium(index, tmp_path, f"--screenshot={shot}", "--window-size=1400,2400")
+    assert _console(stderr) == []
+    assert shot.read_bytes().startswith(b"\x89PNG")
+    shutil.copy(shot, "/tmp/preview.png")
+    print(f"chromium: {time.perf_counter() - start:.1f} s")
+
+
+@needs_chromium
+def test_page_fits_a_phone(full_out: Path, tmp_path: Path) -> None:
+    shot = tmp_path / "preview-phone.png"
+    _, stderr = _chromium(
+        full_out / "index.html", tmp_path, f"--screenshot={shot}", "--window-size=390,844"
+    )
+    assert _console(stderr) == []
+    assert shot.read_bytes().startswith(b"\x89PNG")
+    shutil.copy(shot, "/tmp/preview-phone.png")
+    # Nothing may stick out sideways at phone width.
+    result = _probe(
+        full_out,
+        tmp_path,
+        "({width: win.innerWidth, scroll: doc.documentElement.scrollWidth})",
+        width=390,
+    )
+    assert result["width"] == 390 and result["scroll"] <= 390, result
+
+
+@needs_chromium
+def test_filters_hide_cards_and_everything_shows_without_js(full_out: Path, tmp_path: Path) -> None:
+    result = _probe(
+        full_out,
+        tmp_path,
+        """(function () {
+          doc.querySelector('input[value="x"]').click();
+          var hidden = [];
+          doc.querySelectorAll("article[hidden]").forEach(function (card) {
+            hidden.push(card.getAttribute("data-channel"));
+          });
+          return {hidden: hidden, status: doc.getElementById("shown").textContent};
+        })()""",
+    )
+    assert result == {"hidden": ["x", "x", "x"], "status": "15 van 18 concepten zichtbaar"}
+
+    # Without JS (a frame sandboxed without allow-scripts) every card shows, and no dead filters.
+    result = _probe(
+        full_out,
+        tmp_path,
+        """(function () {
+          var shown = 0;
+          doc.querySelectorAll("article").forEach(function (card) {
+            if (card.getClientRects().length) { shown += 1; }
+          });
+          return {shown: shown, filters: doc.getElementById("filters").getClientRects().length};
+        })()""",
+        scripts=False,
+    )
+    assert result == {"shown": 18, "filters": 0}
+
+
+def _probe(
+    out: Path, tmp: Path, expression: str, *, width: int = 1280, scripts: bool = True
+) -> Any:
+    """Open the real index.html in a frame of `width` px and return `expression`'s value.
+
+    The expression sees the page as `doc` and `win`; Chromium lets a file page read a
+    file frame only with --allow-file-access-from-files, so the page itself stays as built.
+    """
+    probe = tmp / "probe.html"
+    sandbox = "" if scripts else 'sandbox="allow-same-origin" '
+    probe.write_text(
+        '<!DOCTYPE html><html><body style="margin:0">'
+        f'<iframe id="f" {sandbox}src="{(out / "index.html").as_uri()}" '
+        f'style="border:0;width:{width}px;height:844px"></iframe><script>'
+        'window.addEventListener("load", function () {'
+        ' var f = document.getElementById("f"), doc = f.contentDocument, win = f.contentWindow;'
+        f" document.body.setAttribute('data-result', JSON.stringify({expression}));"
+        "});</script></body></html>",
+        encoding="utf-8",
+    )
+    dom, stderr = _chromium(probe, tmp, "--dump-dom", "--allow-file-access-from-files")
+    if scripts:  # else Chromium says, rightly, that it blocked the page's script
+        assert _console(stderr) == []
+    result = next((a["data-result"] for t, a in _tags(dom) if t == "body"), None)
+    assert result is not None, "the probe did not run"
+    return json.loads(result)
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils is not installed")
+def test_flyer_pdf_page_is_embedded_as_an_image(full_out: Path, research: Research) -> None:
+    preview = build_preview(full_out, research)
+    images = [a for t, a in _tags(preview.html) if t == "img"]
+    assert preview.pdf_pages == 3 and len(images) == 3
+    assert all(a["src"].startswith("data:image/png;base64,") and a["alt"] for a in images)

@@ -1,0 +1,102 @@
+"""A/B variants: each tests one research hypothesis, deterministically."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mkbcopy.brief import Brief
+from mkbcopy.campaign import plan_campaign
+from mkbcopy.cli import app
+from mkbcopy.errors import UsageError
+from mkbcopy.personas import Research
+from mkbcopy.writers.text import render_text
+
+
+def test_same_inputs_give_identical_variants(research: Research, example_brief: Brief) -> None:
+    def texts() -> list[tuple[str, str | None, str]]:
+        plan = plan_campaign(example_brief, research, variants=4, channels=["email", "x"])
+        return [
+            (d.slug, d.variant.label if d.variant else None, render_text(d.document))
+            for d in plan.drafts
+        ]
+
+    first, second = texts(), texts()
+    assert first == second
+    assert len(first) == 3 * 2 * 4
+
+
+def test_each_variant_leads_with_its_item(research: Research, example_brief: Brief) -> None:
+    plan = plan_campaign(example_brief, research, variants=5, channels=["email"])
+    for draft in plan.drafts:
+        assert draft.variant is not None
+        persona = research.persona(draft.persona)
+        leads = draft.variant.leads_with
+        if draft.variant.kind == "motivator":
+            assert draft.motivators[0] == leads
+            kop = next(m for m in persona.motivators if m.id == leads)
+            body = render_text(draft.document)
+            headings = [b for b in draft.document.blocks if b.kind == "heading"]
+            assert headings[0].spans[0].text in body
+            assert draft.document.meta["subject"] == headings[0].spans[0].text, kop.id
+        else:
+            assert draft.drempels[0] == leads
+    per_persona: dict[str, list[str]] = {}
+    for draft in plan.drafts:
+        assert draft.variant is not None
+        per_persona.setdefault(draft.persona, []).append(draft.variant.leads_with)
+    for leads in per_persona.values():
+        assert len(set(leads)) == len(leads) == 5
+
+
+def test_manifest_and_links_carry_the_hypothesis(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    args = ["generate", "-o", str(out), "--variants", "2", "-c", "linkedin", "--no-lint"]
+    assert runner.invoke(app, args).exit_code == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    for entry in manifest["files"]:
+        assert entry["variant"] in ("A", "B")
+        assert entry["path"].endswith(f"linkedin--{entry['variant']}.txt")
+        text = (out / entry["path"]).read_text(encoding="utf-8")
+        assert f"utm_content={entry['persona']}--{entry['variant']}" in text
+        assert entry["leads_with"] in entry["motivators"] + entry["drempels"]
+
+
+def test_variant_count_is_checked(research: Research, example_brief: Brief) -> None:
+    with pytest.raises(UsageError, match="2 to 5"):
+        plan_campaign(example_brief, research, variants=6)
+
+
+def test_batch_split_is_even_and_seeded(runner: CliRunner, tmp_path: Path) -> None:
+    rows = ["Voornaam;E-mailadres;Leeftijd;Opleidingsniveau;Werksituatie"]
+    rows += [f"N{i};c{i}@example.org;{20 + i % 30};havo;werkend" for i in range(301)]
+    contacts = tmp_path / "c.csv"
+    contacts.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+    def run(name: str, seed: str) -> tuple[dict, dict[str, str]]:  # type: ignore[type-arg]
+        out = tmp_path / name
+        args = ["batch", str(contacts), "-o", str(out), "--variants", "3", "--seed", seed]
+        result = runner.invoke(app, [*args, "--merge-tags", "brevo"])
+        assert result.exit_code == 0, result.output
+        report = json.loads((out / "report.json").read_text())
+        assigned = {}
+        for path in out.glob("segments/*/*/contacts.csv"):
+            with path.open(encoding="utf-8-sig") as handle:
+                for row in csv.DictReader(handle, delimiter=";"):
+                    assigned[row["E-mailadres"]] = row["variant"]
+        return report, assigned
+
+    report, first = run("a", "7")
+    for segment, counts in report["variants"].items():
+        assert sum(counts.values()) == report["segments"][segment]
+        assert max(counts.values()) - min(counts.values()) <= 1
+    brevo = json.loads(next((tmp_path / "a").glob("segments/*/brevo-ab-test.json")).read_text())
+    assert brevo["abTesting"] is True and brevo["subjectA"] != brevo["subjectB"]
+    _, again = run("b", "7")
+    _, other = run("c", "8")
+    assert first == again
+    assert first != other
