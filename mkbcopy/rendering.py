@@ -206,9 +206,14 @@ def build_context(
         if variant.kind == "drempel":
             lead = {**lead, "kop": lead["vraag"], "kort": lead["vraag"], "tekst": ""}
             headline = subject = lead["vraag"]
+            preheader = f"Het antwoord op je vraag: {lead['vraag']}"
         else:
             headline = subject = lead["kop"]
-            preheader = lead["kort"]
+            # Inboxes show 40 to 100 characters of preview text.
+            preheader = next(
+                (p for p in (lead["tekst"], lead["kort"]) if 40 <= len(p) <= 100),
+                f"{lead['kort']} Lees hoe het werkt.",
+            )
     hashtags = list(copy.hashtags)
     if channel.hashtags is not None:
         hashtags = hashtags[: channel.hashtags]
