@@ -14,7 +14,8 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 demo: $(VENV)/.installed
-	$(BIN)/mkbcopy generate --out $(OUT)
+	$(BIN)/mkbcopy generate --out $(OUT) --preview
+	@echo "Open $(OUT)/index.html in a browser to review the drafts."
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check mkbcopy tests bench

@@ -243,7 +243,7 @@ def generate(
     if preview:
         from mkbcopy.preview import summary_line, write_preview
 
-        print(summary_line(*write_preview(out, load_personas(), loaded)))
+        print(summary_line(*write_preview(out, load_personas(), loaded, templates)))
 
 
 @app.command()
@@ -623,15 +623,23 @@ def coverage(
 @app.command()
 def preview(
     out: Annotated[Path, typer.Argument(metavar="OUT", help="A folder written by generate.")],
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates", "-t", metavar="DIR", help="Your templates, for your channels' limits."
+        ),
+    ] = None,
 ) -> None:
     """Write OUT/index.html: every draft as its reader sees it, lint results and coverage.
 
-    One file that works offline; open it in any browser. Example: mkbcopy preview mkbcopy-output
+    One file that works offline; open it in any browser.
+
+    Example: mkbcopy preview mkbcopy-output
     """
     from mkbcopy.personas import load_personas
     from mkbcopy.preview import summary_line, write_preview
 
-    print(summary_line(*write_preview(out, load_personas())))
+    print(summary_line(*write_preview(out, load_personas(), templates=templates)))
 
 
 templates_app = typer.Typer(

@@ -37,6 +37,7 @@ from mkbcopy.lint import B1_SCORE, DRAFT_SUFFIXES, SCORED_MEDIA, LintReport, lin
 from mkbcopy.measure import HASHTAG, URL, channel_length
 from mkbcopy.output import write_extra
 from mkbcopy.personas import Research
+from mkbcopy.readability import PLACEHOLDER
 from mkbcopy.writers.html import DEFAULT_COLOUR
 from mkbcopy.writers.text import render_text
 
@@ -85,23 +86,28 @@ class _Stats:
     warnings: int = 0
     files: int = 0
     pdf_pages: int = 0
+    # PDF path -> (page 1 as base64 PNG, page count), rendered beside the linting
+    images: dict[Path, tuple[str | None, int | None]] = field(default_factory=dict)
 
 
 def write_preview(
-    out: Path, research: Research, brief: Brief | None = None
+    out: Path, research: Research, brief: Brief | None = None, templates: Path | None = None
 ) -> tuple[Path, Preview, float]:
     """Build OUT/index.html and record it in the manifest as ours; returns path, page, seconds."""
     start = time.perf_counter()
-    preview = build_preview(out, research, brief)
+    preview = build_preview(out, research, brief, templates)
     write_extra(out, INDEX, preview.html.encode("utf-8"))
     return out / INDEX, preview, time.perf_counter() - start
 
 
-def build_preview(out: Path, research: Research, brief: Brief | None = None) -> Preview:
+def build_preview(
+    out: Path, research: Research, brief: Brief | None = None, templates: Path | None = None
+) -> Preview:
     """The whole page as a string; reads OUT, runs pdftoppm where there is a PDF.
 
     `brief` gives posts the organisation's name and the page its brand colour; without
-    it the brief named in the manifest is read if it is still there.
+    it the brief named in the manifest is read if it is still there. `templates` (else
+    the brief's) gives the labels and limits of the user's own channels.
     """
     manifest = load_manifest(out)
     brief = brief or _manifest_brief(manifest)
@@ -113,7 +119,8 @@ def build_preview(out: Path, research: Research, brief: Brief | None = None) -> 
     cards = _group(entries)
     coverage = compute_coverage(manifest, research)
     channels = coverage.channels
-    metas = {name: _meta(name) for name in channels}
+    user_dir = templates or (Path(brief.templates) if brief and brief.templates else None)
+    metas = {name: _meta(name, user_dir) for name in channels}
     persona_order = [p.id for p in research.personas]
     stats = _Stats()
     reports = _check_all(out, [str(e["path"]) for e in entries], stats)
@@ -215,12 +222,14 @@ def _group(entries: Iterable[dict[str, Any]]) -> list[Card]:
     return list(cards.values())
 
 
-def _meta(name: str) -> ChannelMeta | None:
-    """A built-in channel's limits; a channel from the user's own templates has none here."""
-    try:
-        return load_channel(name)
-    except MkbcopyError:
-        return None
+def _meta(name: str, user_dir: Path | None) -> ChannelMeta | None:
+    """A channel's label and limits; None for a channel whose templates are not at hand."""
+    for folder in (user_dir, None) if user_dir else (None,):
+        try:
+            return load_channel(name, folder)
+        except MkbcopyError:
+            continue
+    return None
 
 
 # --- one card per draft ---------------------------------------------------------------
@@ -262,9 +271,21 @@ def _check(out: Path, rel: str) -> LintReport | str | None:
 
 
 def _check_all(out: Path, paths: list[str], stats: _Stats) -> dict[str, LintReport | str]:
-    """Lint every file at once: hunspell runs once per file, so threads save most of the wait."""
+    """Lint every file, and render every PDF's first page, at once.
+
+    hunspell and pdftoppm each start a process per file, so threads save most of the wait.
+    """
+    pdfs = [
+        pdf
+        for rel in paths
+        if rel.lower().endswith((".pdf", ".docx"))
+        and (pdf := _inside(out, rel[: rel.rfind(".")] + ".pdf")) is not None
+        and pdf.is_file()
+    ]
     with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
+        images = pool.map(_pdf_page, dict.fromkeys(pdfs))
         results = dict(zip(paths, pool.map(lambda rel: _check(out, rel), paths), strict=True))
+        stats.images.update(zip(dict.fromkeys(pdfs), images, strict=True))
     reports: dict[str, LintReport | str] = {}
     for rel, result in results.items():
         if result is None:
@@ -382,8 +403,10 @@ def _findings(report: LintReport) -> str:
     summary = _n(len(shown), "opmerking", "opmerkingen") + (
         f" en {_n(hints, 'tip', 'tips')}" if hints else ""
     )
+    # Open where something needs fixing, so a marketer sees what without a click.
+    state = " open" if shown else ""
     return (
-        f'<details class="findings"><summary>Controle: {summary}</summary>'
+        f'<details class="findings"{state}><summary>Controle: {summary}</summary>'
         f"<ul>{''.join(items)}</ul></details>"
     )
 
@@ -396,8 +419,13 @@ def _file_list(by_format: dict[str, str], reports: dict[str, LintReport | str]) 
         if isinstance(report, str):
             note = f' <span class="file-note file-note--bad">{escape(report)}</span>'
         elif report is not None and (report.count("error") or report.count("warning")):
-            counts = f"{report.count('error')} F / {report.count('warning')} W"
-            note = f' <span class="file-note file-note--warn">{counts}</span>'
+            counts = []
+            if report.count("error"):
+                counts.append(_n(report.count("error"), "fout", "fouten"))
+            if report.count("warning"):
+                counts.append(_n(report.count("warning"), "waarschuwing", "waarschuwingen"))
+            tone = "bad" if report.count("error") else "warn"
+            note = f' <span class="file-note file-note--{tone}">{", ".join(counts)}</span>'
         name = rel.rsplit("/", 1)[-1]
         items.append(
             f'<li><a href="{escape(quote(rel))}" data-path="{escape(rel)}">{escape(name)}</a>'
@@ -481,12 +509,13 @@ def _display_name(sender: str) -> str:
 
 
 def _frame_source(source: str) -> str:
-    """The email as its own page: no requests of its own, and links open a new tab."""
+    """The email as its own page: no requests of its own, links open a new tab, gaps marked."""
     guard = (
         '<meta http-equiv="Content-Security-Policy" '
         "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
-        '<base target="_blank">'
+        '<base target="_blank"><style>mark{background:#ffe066;color:inherit}</style>'
     )
+    source = _HTML_PLACEHOLDER.sub(lambda m: f"<mark>{m.group()}</mark>", source)
     match = re.search(r"<head\b[^>]*>", source, flags=re.IGNORECASE)
     if match:
         return source[: match.end()] + guard + source[match.end() :]
@@ -545,11 +574,13 @@ def _length(text: str, meta: ChannelMeta) -> str:
     return "".join(items)
 
 
-_TOKENS = re.compile(f"({URL.pattern})|({HASHTAG.pattern})")
+_TOKENS = re.compile(f"({URL.pattern})|({PLACEHOLDER.pattern})|({HASHTAG.pattern})")
+# In HTML a placeholder never spans a tag; stopping at < keeps the marked-up email valid.
+_HTML_PLACEHOLDER = re.compile(r"\[AANVULLEN:[^\]<>]*\]")
 
 
 def _linked_text(text: str) -> str:
-    """Escape post text; links become links, hashtags stand out."""
+    """Escape post text; links become links, hashtags and [AANVULLEN: ...] stand out."""
     out: list[str] = []
     last = 0
     for match in _TOKENS.finditer(text):
@@ -560,11 +591,25 @@ def _linked_text(text: str) -> str:
                 f'<a href="{escape(token, quote=True)}" rel="noopener noreferrer" '
                 f'target="_blank">{escape(token)}</a>'
             )
+        elif match.group(2):
+            out.append(f"<mark>{escape(token)}</mark>")
         else:
             out.append(f'<span class="tag">{escape(token)}</span>')
         last = match.end()
     out.append(escape(text[last:]))
     return "".join(out)
+
+
+def _text_html(text: str) -> str:
+    """Escaped text with line breaks kept and placeholders marked."""
+    out: list[str] = []
+    last = 0
+    for match in PLACEHOLDER.finditer(text):
+        out.append(escape(text[last : match.start()]))
+        out.append(f"<mark>{escape(match.group())}</mark>")
+        last = match.end()
+    out.append(escape(text[last:]))
+    return "".join(out).replace("\n", "<br>")
 
 
 def _flyer_view(out: Path, path: Path | None, pdf_rel: str | None, stats: _Stats) -> str:
@@ -577,7 +622,7 @@ def _flyer_view(out: Path, path: Path | None, pdf_rel: str | None, stats: _Stats
         pdf = path.with_suffix(".pdf")
     if pdf is not None and pdf.is_file():
         href = escape(quote(pdf.relative_to(out).as_posix()))
-        image, pages = _pdf_page(pdf)
+        image, pages = stats.images[pdf] if pdf in stats.images else _pdf_page(pdf)
         if image is not None:
             stats.pdf_pages += 1
             count = f" van {pages}" if pages else ""
@@ -606,7 +651,8 @@ def _flyer_view(out: Path, path: Path | None, pdf_rel: str | None, stats: _Stats
             f"{_document_html(read_draft(path))}</div>"
         )
     # Side by side where there is room: the printed page, and the text it was made from.
-    return f'<div class="flyer">{"".join(parts)}</div>'
+    two = " flyer--pdf" if any(part.startswith("<figure") for part in parts) else ""
+    return f'<div class="flyer{two}">{"".join(parts)}</div>'
 
 
 def _pdf_page(pdf: Path) -> tuple[str | None, int | None]:
@@ -668,7 +714,7 @@ def _block_html(block: Block) -> str:
 def _inline_html(spans: Inline) -> str:
     out: list[str] = []
     for span in spans:
-        text = escape(span.text).replace("\n", "<br>")
+        text = _text_html(span.text)
         if span.italic:
             text = f"<em>{text}</em>"
         if span.bold:
@@ -916,6 +962,7 @@ body{margin:0;background:var(--bg);color:var(--ink);
 font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
 a{color:var(--accent);text-underline-offset:2px}
 :focus-visible{outline:3px solid var(--focus);outline-offset:2px;border-radius:3px}
+mark{background:#ffe066;color:inherit;padding:0 .15em;border-radius:2px}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em;
 background:rgba(0,0,0,.06);padding:.05em .3em;border-radius:3px}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
@@ -1003,8 +1050,8 @@ color:var(--muted)}
 .count--over{color:var(--bad);font-weight:600}
 .count--over strong{color:var(--bad)}
 .count--over .bar span{background:var(--bad)}
-.flyer{display:grid;gap:1rem;align-items:start;
-grid-template-columns:repeat(auto-fit,minmax(min(100%,18rem),1fr))}
+.flyer{display:grid;gap:1rem;align-items:start}
+.flyer--pdf{grid-template-columns:repeat(auto-fit,minmax(min(100%,18rem),1fr))}
 .flyer>.hint,.flyer>.pdflink{grid-column:1/-1}
 .pdfpage{margin:0;text-align:center}
 .pdfpage img{display:block;margin:0 auto;max-width:100%;height:auto;max-height:44rem;

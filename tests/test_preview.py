@@ -357,3 +357,12 @@ def test_flyer_pdf_page_is_embedded_as_an_image(full_out: Path, research: Resear
     images = [a for t, a in _tags(preview.html) if t == "img"]
     assert preview.pdf_pages == 3 and len(images) == 3
     assert all(a["src"].startswith("data:image/png;base64,") and a["alt"] for a in images)
+
+
+def test_your_own_channels_get_their_label_and_limit(tmp_path: Path, research: Research) -> None:
+    templates = Path(__file__).parent / "fixtures" / "user_templates"
+    brief = load_brief()
+    out = tmp_path / "o"
+    _generate(out, brief, research, channels=["whatsapp"], templates=templates)
+    page = build_preview(out, research, brief, templates).html
+    assert "WhatsApp-bericht" in page and " / 700 tekens" in page
