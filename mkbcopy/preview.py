@@ -30,6 +30,7 @@ from urllib.parse import quote
 
 from mkbcopy.brief import Brief, load_brief
 from mkbcopy.channels import ChannelMeta, load_channel
+from mkbcopy.copydeck import load_copydeck
 from mkbcopy.coverage import Coverage, compute_coverage, load_manifest
 from mkbcopy.document import Block, Document, Inline
 from mkbcopy.errors import MkbcopyError
@@ -124,6 +125,9 @@ def build_preview(
     persona_order = [p.id for p in research.personas]
     stats = _Stats()
     reports = _check_all(out, [str(e["path"]) for e in entries], stats)
+    has_variants = any(e.get("variant") for e in entries)
+    leads = _lead_titles(research, user_dir) if has_variants else {}
+    ctx = _Context(out, stats, organisation, reports, leads)
 
     rows: dict[tuple[str, str | None], list[Card]] = {}
     for card in cards:
@@ -140,15 +144,12 @@ def build_preview(
             rows[key],
             key=lambda c: channels.index(c.channel) if c.channel in channels else len(channels),
         )
-        rendered = [
-            _card(out, card, metas.get(card.channel), stats, organisation, reports)
-            for card in row_cards
-        ]
+        rendered = [_card(ctx, card, metas.get(card.channel)) for card in row_cards]
         sections.append(_section(key, index, rendered, research, persona_order))
 
     body = "\n".join(
         [
-            _top(manifest, out, len(cards), stats),
+            _top(manifest, out, len(cards), stats, _variant_count(cards)),
             _filters(rows, channels, metas, research),
             '<main id="inhoud">',
             *sections,
@@ -298,42 +299,30 @@ def _check_all(out: Path, paths: list[str], stats: _Stats) -> dict[str, LintRepo
     return reports
 
 
-def _card(
-    out: Path,
-    card: Card,
-    meta: ChannelMeta | None,
-    stats: _Stats,
-    organisation: str,
-    reports: dict[str, LintReport | str],
-) -> str:
-    kind = _kind(card, meta)
-    by_format = {str(e.get("format")): str(e["path"]) for e in card.entries}
-    primary = next((by_format[f] for f in _PREFERRED[kind] if f in by_format), None)
-    label = meta.label if meta is not None and meta.label else card.channel
-    view = _problem("Geen leesbaar conceptbestand.")
-    primary_report = reports.get(primary) if primary else None
-    if primary is not None and isinstance(primary_report, str):
-        view = _problem(f"{primary}: {primary_report}")
-    elif primary is not None:
-        path = out / primary
-        try:
-            if kind == "email":
-                view = _email_view(path)
-            elif kind == "flyer":
-                view = _flyer_view(out, path, by_format.get("pdf"), stats)
-            else:
-                view = _post_view(path, meta, label, organisation)
-        except MkbcopyError as exc:
-            view = _problem(f"{primary}: {exc.message}")
-    elif "pdf" in by_format:  # only a PDF was written (generate -f pdf)
-        view = _flyer_view(out, None, by_format["pdf"], stats)
+# (persona, motivator or drempel id) -> (kind, title): what an A/B variant leads with
+_Leads = dict[tuple[str, str], tuple[str, str]]
 
-    head_report = primary_report if isinstance(primary_report, LintReport) else None
-    warnings = list(
-        dict.fromkeys(str(w) for e in card.entries for w in e.get("warnings") or [] if w)
-    )
+
+@dataclass(frozen=True)
+class _Context:
+    """What every card needs from the page around it."""
+
+    out: Path
+    stats: _Stats
+    organisation: str
+    reports: dict[str, LintReport | str]
+    leads: _Leads = field(default_factory=dict)
+
+
+def _card(ctx: _Context, card: Card, meta: ChannelMeta | None) -> str:
+    kind = _kind(card, meta)
+    label = meta.label if meta is not None and meta.label else card.channel
     scored = meta is None or meta.medium in SCORED_MEDIA
     card_id = f"k-{_slug(card.persona)}-{_slug(card.subgroup or 'alle')}-{_slug(card.channel)}"
+    groups = _by_variant(card.entries)
+    if list(groups) != [None]:
+        return _variant_card(ctx, card, meta, kind, label, card_id, groups)
+    view, head_report, by_format = _draft_view(ctx, card.entries, kind, meta, label)
     wide = " card--wide" if kind in ("email", "flyer") else ""
     parts = [
         f'<article class="card card--{kind}{wide}" id="{card_id}" '
@@ -344,15 +333,163 @@ def _card(
         _badges(head_report, scored=scored),
         "</div>",
         f'<div class="card__body">{view}</div>',
+        *_after_view(ctx, card.entries, head_report, by_format),
+        "</article>",
     ]
+    return "\n".join(parts)
+
+
+def _draft_view(
+    ctx: _Context,
+    entries: list[dict[str, Any]],
+    kind: str,
+    meta: ChannelMeta | None,
+    label: str,
+    *,
+    compact: bool = False,
+) -> tuple[str, LintReport | None, dict[str, str]]:
+    """One draft as its reader sees it, from the format that shows it best."""
+    by_format = {str(e.get("format")): str(e["path"]) for e in entries}
+    primary = next((by_format[f] for f in _PREFERRED[kind] if f in by_format), None)
+    view = _problem("Geen leesbaar conceptbestand.")
+    primary_report = ctx.reports.get(primary) if primary else None
+    if primary is not None and isinstance(primary_report, str):
+        view = _problem(f"{primary}: {primary_report}")
+    elif primary is not None:
+        path = ctx.out / primary
+        try:
+            if kind == "email":
+                view = _email_view(path, compact=compact)
+            elif kind == "flyer":
+                view = _flyer_view(ctx.out, path, by_format.get("pdf"), ctx.stats, compact=compact)
+            else:
+                view = _post_view(path, meta, label, ctx.organisation)
+        except MkbcopyError as exc:
+            view = _problem(f"{primary}: {exc.message}")
+    elif "pdf" in by_format:  # only a PDF was written (generate -f pdf)
+        view = _flyer_view(ctx.out, None, by_format["pdf"], ctx.stats, compact=compact)
+    head_report = primary_report if isinstance(primary_report, LintReport) else None
+    return view, head_report, by_format
+
+
+def _after_view(
+    ctx: _Context,
+    entries: list[dict[str, Any]],
+    report: LintReport | None,
+    by_format: dict[str, str],
+) -> list[str]:
+    """Below a draft: the generator's warnings, the lint findings, and its files."""
+    warnings = list(dict.fromkeys(str(w) for e in entries for w in e.get("warnings") or [] if w))
+    parts: list[str] = []
     if warnings:
         items = "".join(f"<li>{escape(w)}</li>" for w in warnings)
         parts.append(f'<div class="notice"><p><strong>Let op</strong></p><ul>{items}</ul></div>')
-    if head_report is not None:
-        parts.append(_findings(head_report))
-    parts.append(_file_list(by_format, reports))
-    parts.append("</article>")
-    return "\n".join(parts)
+    if report is not None:
+        parts.append(_findings(report))
+    parts.append(_file_list(by_format, ctx.reports))
+    return parts
+
+
+def _by_variant(entries: list[dict[str, Any]]) -> dict[str | None, list[dict[str, Any]]]:
+    """Entries per A/B variant label, in label order; None holds files written without one.
+
+    An earlier run without --variants may have left email.eml beside email--A.eml; it
+    stays on the page as a pane of its own rather than vanish.
+    """
+    groups: dict[str | None, list[dict[str, Any]]] = {}
+    for entry in entries:
+        label = entry.get("variant")
+        groups.setdefault(str(label) if label else None, []).append(entry)
+    return {key: groups[key] for key in sorted(groups, key=lambda k: (k is not None, k or ""))}
+
+
+def _variant_card(
+    ctx: _Context,
+    card: Card,
+    meta: ChannelMeta | None,
+    kind: str,
+    label: str,
+    card_id: str,
+    groups: dict[str | None, list[dict[str, Any]]],
+) -> str:
+    """One channel's A/B variants side by side, each headed by the hypothesis it tests."""
+    scored = meta is None or meta.medium in SCORED_MEDIA
+    count = sum(1 for key in groups if key is not None)
+    panes: list[str] = []
+    for variant, entries in groups.items():
+        pane_id = f"{card_id}-v-{_slug(variant or 'geen')}"
+        view, report, by_format = _draft_view(ctx, entries, kind, meta, label, compact=True)
+        if variant is None:
+            heading = '<span class="variant__label">Zonder variant</span>'
+            kind_note, leads_attr = "eerdere run zonder --variants", ""
+        else:
+            lead = str(next((e["leads_with"] for e in entries if e.get("leads_with")), ""))
+            what, title = ctx.leads.get((card.persona, lead), ("", lead or "?"))
+            heading = (
+                f'<span class="variant__label">Variant {escape(variant)}</span> · leidt met: '
+                f'<span class="variant__lead">{escape(title)}</span>'
+            )
+            kind_note = f"{what} · {lead}" if what else lead
+            leads_attr = f' data-leads-with="{escape(lead)}"'
+        panes.append(
+            "\n".join(
+                [
+                    f'<section class="variant" id="{pane_id}" '
+                    f'data-variant="{escape(variant or "")}"{leads_attr} '
+                    f'aria-labelledby="{pane_id}-h">',
+                    '<div class="variant__head">',
+                    f'<h4 id="{pane_id}-h">{heading}</h4>',
+                    f'<p class="variant__what">{escape(kind_note)}</p>',
+                    _badges(report, scored=scored),
+                    "</div>",
+                    '<div class="variant__main">',
+                    f'<div class="variant__body">{view}</div>',
+                    *_after_view(ctx, entries, report, by_format),
+                    "</div>",
+                    "</section>",
+                ]
+            )
+        )
+    note = _n(count, "variant", "varianten")
+    return "\n".join(
+        [
+            f'<article class="card card--{kind} card--variants" id="{card_id}" '
+            f'data-persona="{escape(card.persona)}" data-channel="{escape(card.channel)}" '
+            f'aria-labelledby="{card_id}-h">',
+            '<div class="card__head">',
+            f'<h3 id="{card_id}-h">{escape(label)}</h3>',
+            f'<p class="badges"><span class="badge">{note} · A/B-test</span></p>',
+            "</div>",
+            f'<div class="variants" style="--n:{len(groups)}">',
+            *panes,
+            "</div>",
+            "</article>",
+        ]
+    )
+
+
+def _lead_titles(research: Research, user_dir: Path | None) -> _Leads:
+    """(persona, id) -> (kind, title) for every motivator and drempel.
+
+    A drempel shows as the copy deck's question, which is how its variant opens; the
+    research's description is a long quote. Without a readable deck that quote serves.
+    """
+    try:
+        deck = load_copydeck(research, user_dir)
+    except MkbcopyError:
+        deck = {}
+    titles: _Leads = {}
+    for persona in research.personas:
+        copy = deck.get(persona.id)
+        for motivator in persona.motivators:
+            titles[(persona.id, motivator.id)] = ("motivator", motivator.title)
+        for drempel in persona.drempels:
+            asked = copy.drempels.get(drempel.id) if copy else None
+            titles[(persona.id, drempel.id)] = (
+                "drempel",
+                asked.vraag if asked else drempel.description,
+            )
+    return titles
 
 
 def _badges(report: LintReport | None, *, scored: bool) -> str:
@@ -449,8 +586,12 @@ def _slug(text: str) -> str:
 # --- what each reader sees --------------------------------------------------------------
 
 
-def _email_view(path: Path) -> str:
-    """Sender, subject and preheader as an inbox shows them, then the HTML body."""
+def _email_view(path: Path, *, compact: bool = False) -> str:
+    """Sender, subject and preheader as an inbox shows them, then the HTML body.
+
+    `compact` (an A/B pane) leaves out the sender, which all variants share, and folds
+    the body away: subject and preheader are what a variant tests, and what must compare.
+    """
     sender = subject = preheader = ""
     body_html: str | None = None
     body_text: str | None = None
@@ -479,7 +620,7 @@ def _email_view(path: Path) -> str:
         document = read_draft(path) if path.suffix.lower() != ".eml" else Document()
         subject = subject or document.meta.get("subject", "")
         preheader = preheader or document.meta.get("preheader", "")
-    rows = [("Van", sender or "(afzender staat niet in dit bestand)")]
+    rows = [] if compact else [("Van", sender or "(afzender staat niet in dit bestand)")]
     rows.append(("Onderwerp", subject or "(geen onderwerp)"))
     if preheader:
         rows.append(("Voorbeeldtekst", preheader))
@@ -501,6 +642,9 @@ def _email_view(path: Path) -> str:
         )
     else:
         frame = f'<div class="mailtext">{_linked_text(body_text or "")}</div>'
+    if compact:
+        frame = f'<details class="mailbody"><summary>Hele e-mail tonen</summary>{frame}</details>'
+        return f'{inbox}<dl class="mailhead mailhead--stack">{head}</dl>{frame}'
     return f'{inbox}<dl class="mailhead">{head}</dl>{frame}'
 
 
@@ -612,8 +756,14 @@ def _text_html(text: str) -> str:
     return "".join(out).replace("\n", "<br>")
 
 
-def _flyer_view(out: Path, path: Path | None, pdf_rel: str | None, stats: _Stats) -> str:
-    """The PDF's first page where there is one, and the flyer's text as a sheet of paper."""
+def _flyer_view(
+    out: Path, path: Path | None, pdf_rel: str | None, stats: _Stats, *, compact: bool = False
+) -> str:
+    """The PDF's first page where there is one, and the flyer's text as a sheet of paper.
+
+    `compact` (an A/B pane, one of several side by side) folds the text away under the
+    printed page, and puts the flyer's headings a level below the pane's own.
+    """
     parts: list[str] = []
     pdf: Path | None = None
     if pdf_rel is not None:
@@ -639,19 +789,23 @@ def _flyer_view(out: Path, path: Path | None, pdf_rel: str | None, stats: _Stats
                 "<br><small>Installeer poppler-utils om hier een afbeelding van de pagina te "
                 "zien.</small></p>"
             )
-    elif path is not None:
+    elif path is not None and not compact:
         parts.append(
             '<p class="hint">Nog geen print-PDF: draai <code>mkbcopy generate</code> opnieuw met '
             "<code>-c flyer -f docx -f pdf</code>.</p>"
         )
+    pictured = any(part.startswith("<figure") for part in parts)
     if path is not None:
         label = escape(f"Tekst van {path.name}")
-        parts.append(
+        paper = (
             f'<div class="paper" tabindex="0" role="region" aria-label="{label}">'
-            f"{_document_html(read_draft(path))}</div>"
+            f"{_document_html(read_draft(path), depth=4 if compact else 3)}</div>"
         )
+        if compact and pictured:
+            paper = f'<details class="flyertext"><summary>{label}</summary>{paper}</details>'
+        parts.append(paper)
     # Side by side where there is room: the printed page, and the text it was made from.
-    two = " flyer--pdf" if any(part.startswith("<figure") for part in parts) else ""
+    two = " flyer--pdf" if pictured and not compact else ""
     return f'<div class="flyer{two}">{"".join(parts)}</div>'
 
 
@@ -690,20 +844,23 @@ def _page_count(pdf: Path) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _document_html(document: Document) -> str:
-    """Headings, paragraphs and bullets as plain HTML; the page's CSS gives the look."""
+def _document_html(document: Document, depth: int = 3) -> str:
+    """Headings, paragraphs and bullets as plain HTML; the page's CSS gives the look.
+
+    `depth` is the level of the heading the document sits under (a card's h3, a pane's h4).
+    """
     out: list[str] = []
     for block in document.blocks:
-        out.append(_block_html(block))
+        out.append(_block_html(block, depth))
     return "\n".join(out)
 
 
-def _block_html(block: Block) -> str:
+def _block_html(block: Block, depth: int = 3) -> str:
     if block.kind == "heading":
         # Inside a card (h3) the flyer's own headings are a level lower, so the page's
         # outline stays in order for screen readers; the look stays a flyer's.
         level = min(max(block.level, 1), 3)
-        tag = f"h{min(level + 3, 6)}"
+        tag = f"h{min(level + depth, 6)}"
         return f'<{tag} class="fh fh{level}">{_inline_html(block.spans)}</{tag}>'
     if block.kind == "bullets":
         items = "".join(f"<li>{_inline_html(item)}</li>" for item in block.items)
@@ -772,7 +929,12 @@ def _section(
     )
 
 
-def _top(manifest: dict[str, Any], out: Path, cards: int, stats: _Stats) -> str:
+def _variant_count(cards: list[Card]) -> int:
+    """A/B variants on the page, counted once however many formats each was written in."""
+    return sum(len({str(e["variant"]) for e in c.entries if e.get("variant")}) for c in cards)
+
+
+def _top(manifest: dict[str, Any], out: Path, cards: int, stats: _Stats, variants: int = 0) -> str:
     campaign = str(manifest.get("campaign") or out.name)
     incomplete = ""
     if manifest.get("complete") is False:
@@ -798,6 +960,7 @@ def _top(manifest: dict[str, Any], out: Path, cards: int, stats: _Stats) -> str:
         f"{_n(stats.warnings, 'waarschuwing', 'waarschuwingen')} in "
         f"{_n(stats.files, 'bestand', 'bestanden')}"
     )
+    shown_variants = f" · {_n(variants, 'A/B-variant', 'A/B-varianten')}" if variants else ""
     brief = str(manifest.get("brief") or "")
     brief = escape("de voorbeeldbrief" if brief == "(bundled example)" else brief)
     return (
@@ -805,7 +968,8 @@ def _top(manifest: dict[str, Any], out: Path, cards: int, stats: _Stats) -> str:
         '<header class="top"><div class="top__in">'
         '<p class="eyebrow">mkbcopy · conceptteksten ter controle</p>'
         f"<h1>{escape(campaign)}</h1>"
-        f'<p class="meta">{_n(cards, "concept", "concepten")} · controle: {lint} · '
+        f'<p class="meta">{_n(cards, "concept", "concepten")}{shown_variants} · '
+        f"controle: {lint} · "
         f"brief: {brief} · "
         '<a href="#dekking">naar de dekking</a></p>'
         f"{incomplete}{facts}</div></header>"
@@ -1085,6 +1249,33 @@ padding:.6rem 1rem .75rem;border-top:1px solid #edf0f4;font-size:.9rem}
 .file-note{font-size:.8rem;padding:.05rem .4rem;border-radius:999px}
 .file-note--warn{background:var(--warnbg);color:var(--warn)}
 .file-note--bad{background:var(--badbg);color:var(--bad)}
+.card--variants{grid-column:1/-1}
+/* Exactly --n panes side by side where they fit, else rows of equal panes; and the
+   heads share a subgrid row, so the drafts below them start level and compare line by line */
+.variants{display:grid;gap:.75rem;padding:0 1rem 1rem;
+grid-template-columns:repeat(auto-fill,minmax(min(100%,max(15rem,100%/var(--n) - .75rem)),1fr))}
+.variant{display:grid;grid-row:span 2;grid-template-rows:subgrid;row-gap:0;min-width:0;
+grid-template-columns:minmax(0,1fr);background:#fcfdfe;border:1px solid var(--line);
+border-radius:8px}
+.variant__main{display:flex;flex-direction:column;min-width:0}
+.variant__head{display:grid;grid-template-columns:minmax(0,1fr);gap:.35rem;align-content:start;
+padding:.65rem .75rem .5rem;border-bottom:1px solid #edf0f4}
+.variant h4{margin:0;font-size:1rem;line-height:1.35;overflow-wrap:break-word;
+hyphens:auto}
+/* A narrow pane shows the inbox as a phone does: sender, subject, preheader */
+.variant .inbox{grid-template-columns:minmax(0,1fr)}.variant .inbox__from{grid-row:auto}
+.variant__label{display:inline-block;background:var(--persona);color:#fff;border-radius:4px;
+padding:.05rem .45rem;font-size:.9rem;white-space:nowrap}
+.variant__what{margin:0;color:var(--muted);font-size:.8rem;overflow-wrap:anywhere}
+.variant__body{padding:.65rem .75rem;flex:1;min-width:0}
+.variant .notice,.variant .findings{margin-left:.75rem;margin-right:.75rem}
+.variant .files{padding:.5rem .75rem .6rem}
+.mailhead--stack .mailhead__row{grid-template-columns:1fr;gap:0}
+.mailbody summary,.flyertext summary{cursor:pointer;color:var(--accent);font-size:.92rem;
+padding:.25rem 0}
+.mailbody iframe.mail{height:32rem;margin-top:.4rem}
+.flyertext .paper{margin-top:.4rem}
+.variant .paper{max-height:30rem}
 .problem{color:var(--bad);background:var(--badbg);padding:.6rem .75rem;border-radius:8px}
 .coverage{margin-top:3rem}
 .coverage h2{font-size:1.5rem;margin:0 0 .25rem}
@@ -1115,7 +1306,8 @@ tr.gap{background:var(--badbg)}
 iframe.mail{height:32rem}
 .persona h2{font-size:1.3rem}
 }
-@media print{.filters,.skip,.files{display:none}.card{break-inside:avoid}
+@media (max-width:40rem){.variants{grid-template-columns:1fr;padding:0 .75rem .75rem}}
+@media print{.filters,.skip,.files{display:none}.card,.variant{break-inside:avoid}
 iframe.mail{height:60rem}}
 """
 

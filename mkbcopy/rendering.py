@@ -208,7 +208,8 @@ def build_context(
             headline = subject = lead["vraag"]
             preheader = f"Het antwoord op je vraag: {lead['vraag']}"
         else:
-            headline = subject = lead["kop"]
+            # The section below repeats lead["kop"], so the headline takes the short line.
+            subject, headline = lead["kop"], lead["kort"]
             # Inboxes show 40 to 100 characters of preview text.
             preheader = next(
                 (p for p in (lead["tekst"], lead["kort"]) if 40 <= len(p) <= 100),
@@ -339,7 +340,11 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
     except MemoryError as exc:
         path, line = _template_frame(exc)
         raise TemplateError("the template needs too much memory", path=path, line=line) from None
-    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+    except (
+        *(TypeError, ValueError, AttributeError, KeyError, IndexError),
+        ArithmeticError,  # {{ 1 // 0 }}
+        jinja2.TemplateError,  # runtime errors such as a bad filter argument
+    ) as exc:
         path, line = _template_frame(exc)
         raise TemplateError(f"template failed: {exc}", path=path, line=line) from None
 

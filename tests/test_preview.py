@@ -8,6 +8,9 @@ import re
 import shutil
 import subprocess
 import time
+from email import policy
+from email.parser import BytesParser
+from html import escape, unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,7 @@ from typer.testing import CliRunner
 from mkbcopy.brief import Brief, load_brief
 from mkbcopy.campaign import plan_campaign, write_campaign
 from mkbcopy.cli import app
+from mkbcopy.copydeck import load_copydeck
 from mkbcopy.errors import InputError
 from mkbcopy.personas import Research, load_personas
 from mkbcopy.preview import build_preview, write_preview
@@ -366,3 +370,133 @@ def test_your_own_channels_get_their_label_and_limit(tmp_path: Path, research: R
     _generate(out, brief, research, channels=["whatsapp"], templates=templates)
     page = build_preview(out, research, brief, templates).html
     assert "WhatsApp-bericht" in page and " / 700 tekens" in page
+
+
+# --- A/B variants ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def variants_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`generate --variants 3` output with its index.html, built once."""
+    folder = tmp_path_factory.mktemp("variants") / "out"
+    _generate(folder, load_brief(), load_personas(), variants=3)
+    write_preview(folder, load_personas(), load_brief())
+    return folder
+
+
+def _panes(page: str) -> list[tuple[dict[str, str], str, list[str]]]:
+    """Each variant pane: its attributes, its heading's text, and the files it lists."""
+    panes = []
+    for chunk in page.split('<section class="variant"')[1:]:
+        pane = chunk.split("</section>", 1)[0]
+        attrs = _tags(f"<section{pane.split('>', 1)[0]}>")[0][1]
+        heading = re.sub(r"<[^>]+>", "", pane.split("<h4", 1)[1].split(">", 1)[1].split("</h4>")[0])
+        paths = [a["data-path"] for _, a in _tags(pane) if "data-path" in a]
+        panes.append((attrs, unescape(heading), paths))
+    return panes
+
+
+def test_variants_sit_side_by_side_under_what_they_lead_with(
+    variants_out: Path, research: Research
+) -> None:
+    preview = build_preview(variants_out, research)
+    page = preview.html
+    manifest = json.loads((variants_out / "manifest.json").read_text(encoding="utf-8"))
+    entries = {e["path"]: e for e in manifest["files"]}
+    on_page = [a["data-path"] for _, a in _tags(page) if "data-path" in a]
+    assert sorted(on_page) == sorted(entries)
+    # One card per persona and channel, each holding that channel's three variants.
+    assert preview.cards == 18 and preview.files == 72
+    cards = [a for t, a in _tags(page) if t == "article"]
+    assert len(cards) == 18 and all("card--variants" in a["class"] for a in cards)
+    assert "54 A/B-varianten" in page
+
+    titles = {(p.id, m.id): m.title for p in research.personas for m in p.motivators}
+    panes = _panes(page)
+    assert len(panes) == 54
+    for attrs, heading, paths in panes:
+        label, lead = attrs["data-variant"], attrs["data-leads-with"]
+        mine = [entries[path] for path in paths]
+        assert mine and {(e["variant"], e["leads_with"]) for e in mine} == {(label, lead)}
+        persona = mine[0]["persona"]
+        assert heading == f"Variant {label} · leidt met: {titles[(persona, lead)]}"
+
+    # An email pane shows its own subject and preheader; a post pane its length.
+    email = page.split('id="k-doelgerichte-doorstromer-alle-email-v-b"', 1)[1]
+    email = email.split("</section>", 1)[0]
+    message = BytesParser(policy=policy.default).parse(
+        (variants_out / "doelgerichte-doorstromer" / "email--B.eml").open("rb")
+    )
+    assert escape(str(message["Subject"])) in email
+    assert escape(str(message["X-Preheader"])) in email and "Hele e-mail tonen" in email
+    post = page.split('id="k-doelgerichte-doorstromer-alle-x-v-c"', 1)[1]
+    assert " / 280 gewogen tekens" in post.split("</section>", 1)[0]
+
+
+def test_a_variant_that_leads_with_a_drempel_is_headed_by_its_question(
+    tmp_path: Path, example_brief: Brief, research: Research
+) -> None:
+    out = tmp_path / "o"
+    persona = "onafhankelijke-zij-instromer"  # four motivators, so E leads with a drempel
+    _generate(out, example_brief, research, channels=["x"], personas=[persona])
+    _generate(out, example_brief, research, channels=["x"], personas=[persona], variants=5)
+    page = build_preview(out, research).html
+    deck = load_copydeck(research)
+    first = research.persona(persona).drempels[0].id
+    headings = {a.get("data-variant"): h for a, h, _ in _panes(page)}
+    assert headings["E"] == f"Variant E · leidt met: {deck[persona].drempels[first].vraag}"
+    # x.txt from the run without --variants stays on the page, in a pane of its own.
+    assert headings[""] == "Zonder variant"
+    on_page = [a["data-path"] for _, a in _tags(page) if "data-path" in a]
+    assert sorted(on_page) == sorted(_manifest_paths(out)) and len(on_page) == 6
+
+
+def test_without_variants_no_panes(out: Path, research: Research) -> None:
+    page = build_preview(out, research).html
+    assert not [a for _, a in _tags(page) if "variant" in a.get("class", "").split()]
+    assert "A/B-varianten" not in page
+
+
+@needs_chromium
+def test_variants_gallery_in_chromium(variants_out: Path, tmp_path: Path) -> None:
+    index = variants_out / "index.html"
+    dom, stderr = _chromium(index, tmp_path, "--dump-dom")
+    assert _console(stderr) == []
+    rendered = {a["data-path"] for _, a in _tags(dom) if "data-path" in a}
+    assert rendered == set(_manifest_paths(variants_out))
+    assert "18 van 18 concepten zichtbaar" in dom
+
+    shot = tmp_path / "preview-variants.png"
+    _, stderr = _chromium(index, tmp_path, f"--screenshot={shot}", "--window-size=1400,2400")
+    assert _console(stderr) == []
+    assert shot.read_bytes().startswith(b"\x89PNG")
+    shutil.copy(shot, "/tmp/preview-variants.png")
+
+    layout = """(function () {
+      var out = {scroll: doc.documentElement.scrollWidth, width: win.innerWidth, over: []};
+      doc.querySelectorAll(".card--variants").forEach(function (card, i) {
+        if (i) { return; }
+        out.boxes = [];
+        card.querySelectorAll(".variant").forEach(function (pane) {
+          var box = pane.getBoundingClientRect(), body = pane.querySelector(".variant__body");
+          out.boxes.push([Math.round(box.left), Math.round(box.top),
+            Math.round(body.getBoundingClientRect().top)]);
+        });
+      });
+      doc.querySelectorAll(".variant, .variant h4").forEach(function (el) {
+        if (el.scrollWidth > el.clientWidth) { out.over.push(el.id || el.textContent); }
+      });
+      return out;
+    })()"""
+    # On a laptop the three panes sit in one row, their drafts starting level; nothing
+    # sticks out of a pane.
+    wide = _probe(variants_out, tmp_path, layout, width=1280)
+    lefts, tops, bodies = zip(*wide["boxes"], strict=True)
+    assert len(lefts) == 3 and list(lefts) == sorted(set(lefts)), wide
+    assert len(set(tops)) == 1 and len(set(bodies)) == 1, wide
+    assert wide["over"] == [] and wide["scroll"] <= wide["width"], wide
+    # On a phone they stack, and the page does not scroll sideways.
+    phone = _probe(variants_out, tmp_path, layout, width=390)
+    lefts, tops, _ = zip(*phone["boxes"], strict=True)
+    assert len(set(lefts)) == 1 and list(tops) == sorted(set(tops)), phone
+    assert phone["over"] == [] and phone["scroll"] <= 390, phone
