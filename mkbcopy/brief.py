@@ -48,6 +48,13 @@ def _url(value: str) -> str:
 def _email(value: str) -> str:
     if not _EMAIL.match(value):
         raise ValueError(f"'{value}' is not an email address")
+    local, _, domain = value.rpartition("@")
+    if not local.isascii():  # an .eml header cannot carry it
+        raise ValueError(f"'{value}': use only a-z, 0-9 and . _ - + before the @")
+    try:
+        domain.encode("idna")
+    except UnicodeError:
+        raise ValueError(f"'{value}' has a domain that cannot exist") from None
     return value
 
 

@@ -24,6 +24,7 @@ from pydantic import Field
 from mkbcopy.bundle import bundled_path
 from mkbcopy.errors import InputError, TemplateError
 from mkbcopy.text import Slug, Strict
+from mkbcopy.yamlfile import BoundedLoader
 
 TEMPLATE_FILE = "template.md.j2"
 FORMATS = ("docx", "txt", "md", "html", "eml", "pdf")
@@ -69,7 +70,7 @@ def parse_header(source: str, path: Path) -> dict[str, object]:
             "has no metadata header; start the file with '{#- mkbcopy' ... '-#}'", path=path, line=1
         )
     try:
-        data = yaml.safe_load(match.group(1)) or {}
+        data = yaml.load(match.group(1), Loader=BoundedLoader) or {}  # safe, and bounded
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
     from mkbcopy.lint import LintReport, Severity
 
 
+INTERRUPTED = "mkbcopy: interrupted; no file was left half-written; run the command again"
+
+
 class _Group(TyperGroup):
     """Turns MkbcopyError into one line on stderr, for the console script and CliRunner alike."""
 
@@ -34,6 +38,10 @@ class _Group(TyperGroup):
                 traceback.print_exception(exc)
             print(f"mkbcopy: error: {exc}", file=sys.stderr)
             raise typer.Exit(2 if isinstance(exc, UsageError) else 1) from None
+        except KeyboardInterrupt:
+            # Typer would exit 130 without a word; say what state the files are in.
+            print(INTERRUPTED, file=sys.stderr)
+            raise typer.Exit(130) from None
 
 
 app = typer.Typer(
@@ -256,11 +264,15 @@ def init(
     Example: mkbcopy init mijn-campagne
     """
     from mkbcopy.brief import example_brief_path
+    from mkbcopy.errors import OutputError
     from mkbcopy.output import atomic_write
 
     target = folder / "campaign.yaml"
-    if target.exists() and not force:
-        raise MkbcopyError("already exists; use --force to overwrite it", path=target)
+    if (target.exists() or target.is_symlink()) and not force:
+        raise OutputError("already exists; use --force to overwrite it", path=target)
+    if target.is_dir():
+        raise OutputError("is a folder", path=target)
+    # atomic_write replaces a symbolic link, never the file it points to.
     atomic_write(target, example_brief_path().read_bytes())
     print(f"Wrote {target}. Edit the facts, then run: mkbcopy generate {target}")
 
@@ -408,6 +420,9 @@ def segment(
     ] = None,
     encoding: EncodingOpt = None,
     mapping: MapOpt = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite FILE and FILE-rejected.csv if they exist.")
+    ] = False,
 ) -> None:
     """Place each contact in a research persona and subgroup, and count them.
 
@@ -419,7 +434,12 @@ def segment(
 
     research = load_personas()
     summary = segment_contacts(
-        contacts, research, out, encoding=encoding, mapping=parse_mapping(mapping or [])
+        contacts,
+        research,
+        out,
+        encoding=encoding,
+        mapping=parse_mapping(mapping or []),
+        force=force,
     )
     table = Table(title=f"{summary.placed} of {summary.rows_read} contacts placed")
     table.add_column("persona")
@@ -783,12 +803,17 @@ def templates_check(
     )
 
 
+def _terminated(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt  # `kill` cleans up as Ctrl-C does: temporary files go
+
+
 def main() -> None:
     """Console entry point; an unexpected error is one line too, unless --debug."""
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         app(prog_name="mkbcopy")
-    except KeyboardInterrupt:
-        print("mkbcopy: interrupted; no file was left half-written", file=sys.stderr)
+    except KeyboardInterrupt:  # before a command runs, e.g. while importing
+        print(INTERRUPTED, file=sys.stderr)
         sys.exit(130)
     except Exception as exc:
         if "--debug" in sys.argv[1:] or os.environ.get("MKBCOPY_DEBUG"):

@@ -531,12 +531,14 @@ def _sample_lines(sample: bytes, codec: str | None) -> list[str]:
     if codec is not None:
         text = codecs.getincrementaldecoder(codec)(errors="replace").decode(sample)
     else:
+        # Without the BOM: an error's position counts from after it.
+        data = sample.removeprefix(codecs.BOM_UTF8)
         try:
-            text = sample.decode("utf-8-sig")
+            text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             # The sample may end inside a character; judge only what precedes it.
-            good = sample[: exc.start].decode("utf-8-sig")
-            text = good if exc.start > len(sample) - 4 else sample.decode("cp1252", "replace")
+            good = data[: exc.start].decode("utf-8")
+            text = good if exc.start > len(data) - 4 else data.decode("cp1252", "replace")
     lines = text.splitlines(keepends=True)
     if len(sample) >= SAMPLE_BYTES and len(lines) > 1:
         lines.pop()  # probably cut short

@@ -2,7 +2,28 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
+
+# Bidirectional overrides and isolates can make a terminal show text in another order.
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def one_line(text: str) -> str:
+    """Escape line breaks, control and bidi characters, and lone surrogates.
+
+    Messages quote what users' files hold; the CLI promises one line that shows as
+    written, so a newline or a right-to-left override in a value cannot split or
+    disguise it.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        char.encode("unicode_escape").decode("ascii")
+        if char in _BIDI or unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp")
+        else char
+        for char in text
+    )
 
 
 class MkbcopyError(Exception):
@@ -30,7 +51,7 @@ class MkbcopyError(Exception):
                 where += f":{self.line}"
             where += ": "
         key = f"{self.key}: " if self.key else ""
-        return f"{where}{key}{self.message}"
+        return one_line(f"{where}{key}{self.message}")
 
 
 class InputError(MkbcopyError):

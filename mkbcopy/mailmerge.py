@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import re
 import uuid
+from contextlib import suppress
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.policy import SMTP
@@ -20,6 +21,7 @@ from email.utils import formatdate
 from html import escape
 
 from mkbcopy.rendering import Draft
+from mkbcopy.writers.eml import MAX_HEADER, ascii_domain
 from mkbcopy.writers.html import render_html
 from mkbcopy.writers.text import render_text
 
@@ -69,6 +71,8 @@ def _quote(name: str) -> str:
 
 def _address(display: str, email: str) -> str:
     local, _, domain = email.rpartition("@")
+    with suppress(UnicodeError):  # not a name IDNA can write; the platform will say so
+        domain = ascii_domain(domain)
     return str(Address(display_name=display, username=local, domain=domain))
 
 
@@ -97,7 +101,7 @@ class MergeTemplate:
         subject = doc.meta.get("subject", "")
         head = b"".join(
             [
-                _header("Subject", " ".join(subject.split())),
+                _header("Subject", " ".join(subject.split())[:MAX_HEADER]),
                 _header("From", _address(sender_name, sender_email)),
                 _header("Date", formatdate(localtime=True)),
                 b"X-Unsent: 1\r\n",
@@ -105,14 +109,14 @@ class MergeTemplate:
         )
         preheader = doc.meta.get("preheader")
         if preheader:
-            head += _header("X-Preheader", " ".join(preheader.split()))
+            head += _header("X-Preheader", " ".join(preheader.split())[:MAX_HEADER])
         return cls(
             text_parts=render_text(doc).split(NAME_MARKER),
             html_parts=render_html(doc, colour=colour).split(NAME_MARKER),
             text_without_name=render_text(without_name.document),
             html_without_name=render_html(without_name.document, colour=colour),
             head=head,
-            domain=sender_email.rpartition("@")[2],
+            domain=ascii_domain(sender_email.rpartition("@")[2]),
         )
 
     def bodies(self, first_name: str) -> tuple[str, str]:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import tempfile
+from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -12,6 +15,10 @@ from typing import Any
 from mkbcopy.errors import OutputError
 
 MANIFEST = "manifest.json"
+# What atomic_write leaves when a run is killed before it can clean up (SIGKILL, power
+# cut): `.NAME.` + tempfile's 8 random characters + `.tmp`; and run_batch's work folder.
+_TEMP = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp$")
+_BATCH_WORK = re.compile(r"^\.batch-[a-z0-9_]{8}$")
 
 
 def _file_mode() -> int:
@@ -38,6 +45,41 @@ def atomic_write(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def remove_stale_temps(folder: Path, names: Iterable[str]) -> None:
+    """Delete the temporary files a killed run left beside `names` in `folder`.
+
+    Only `.NAME.XXXXXXXX.tmp` for a NAME given is touched, so a file of the user's
+    never is, however it is called.
+    """
+    wanted = set(names)
+    try:
+        entries = list(folder.iterdir())
+    except OSError:  # no folder yet
+        return
+    for entry in entries:
+        match = _TEMP.match(entry.name)
+        if match and match.group("name") in wanted and not entry.is_symlink() and entry.is_file():
+            entry.unlink(missing_ok=True)
+
+
+def _remove_leftovers(out: Path, names: Iterable[str]) -> None:
+    """What a killed run of ours left in OUT: temporary files, and batch's work folder."""
+    root = out.resolve()
+    by_folder: defaultdict[Path, set[str]] = defaultdict(set)
+    for rel in names:
+        target = out / rel.rstrip("/")
+        folder = target.parent.resolve()
+        if folder == root or root in folder.parents:  # an edited manifest cannot reach out
+            by_folder[folder].add(target.name)
+    for folder, wanted in by_folder.items():
+        remove_stale_temps(folder, wanted)
+    manifest = read_manifest(out)
+    if manifest is not None and manifest.get("kind") == "batch":
+        for entry in out.iterdir():
+            if _BATCH_WORK.match(entry.name) and entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
 
 
 def read_manifest(out: Path) -> dict[str, Any] | None:
@@ -83,9 +125,12 @@ def prepare_out(out: Path, planned: Iterable[str], *, force: bool) -> None:
         target = (out / rel.rstrip("/")).parent.resolve()
         if target != root and root not in target.parents:
             raise OutputError(f"'{rel}' would be written outside the output folder", path=out)
-    if not out.exists() or force:
+    if not out.exists():
         return
     owned = owned_files(out)
+    _remove_leftovers(out, [*planned, *owned, MANIFEST])
+    if force:
+        return
     foreign = sorted(
         str(p.relative_to(out))
         for p in out.rglob("*")

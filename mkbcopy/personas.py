@@ -12,7 +12,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from mkbcopy.brief import FACT_KEYS
 from mkbcopy.bundle import bundled_path
-from mkbcopy.errors import InputError, ValidationError
+from mkbcopy.errors import InputError, ValidationError, one_line
 from mkbcopy.text import Slug, Strict, Text
 from mkbcopy.yamlfile import load_yaml, validation_error
 
@@ -21,7 +21,9 @@ _RANGE = re.compile(r"^(\d+)-(\d+)$")
 
 def _fact_key(value: str) -> str:
     if value not in FACT_KEYS:
-        raise ValueError(f"'{value}' is not a brief fact; use one of {', '.join(FACT_KEYS)}")
+        raise ValueError(
+            f"'{one_line(value)}' is not a brief fact; use one of {', '.join(FACT_KEYS)}"
+        )
     return value
 
 
@@ -32,7 +34,7 @@ def _source_lines(value: list[int | str]) -> list[int | str]:
         if isinstance(item, str):
             match = _RANGE.match(item)
             if not match or int(match.group(1)) > int(match.group(2)):
-                raise ValueError(f"'{item}' is not a line or a range like '112-116'")
+                raise ValueError(f"'{one_line(item)}' is not a line or a range like '112-116'")
     return value
 
 

@@ -343,6 +343,7 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
     except (
         *(TypeError, ValueError, AttributeError, KeyError, IndexError),
         ArithmeticError,  # {{ 1 // 0 }}
+        AssertionError,  # {{ 'x' | truncate(-5) }}: Jinja2 checks some arguments with assert
         jinja2.TemplateError,  # runtime errors such as a bad filter argument
     ) as exc:
         path, line = _template_frame(exc)

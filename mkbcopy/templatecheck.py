@@ -172,7 +172,12 @@ def init_templates(folder: Path, *, force: bool = False) -> list[Path]:
     """Copy the built-in templates and a how-to README into `folder`; never clobber silently."""
     targets = {folder / rel: source for rel, source in template_files(None).items()}
     targets[folder / "README.md"] = Path(str(resources.files("mkbcopy") / "data" / README))
-    existing = [t for t in targets if t.exists()]
+    root = folder.resolve()
+    for target in targets:  # a sub-folder that is a symbolic link out of DIR
+        if not target.parent.resolve().is_relative_to(root):
+            rel = target.relative_to(folder)
+            raise OutputError(f"'{rel}' would be written outside the folder", path=folder)
+    existing = [t for t in targets if t.exists() or t.is_symlink()]
     if existing and not force:
         names = ", ".join(str(t.relative_to(folder)) for t in existing[:3])
         more = f" and {len(existing) - 3} more" if len(existing) > 3 else ""

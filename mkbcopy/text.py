@@ -7,6 +7,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
+from mkbcopy.errors import one_line
+
 # Characters that XML 1.0 (and so docx) cannot hold, plus lone surrogates.
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 BAD_CHARS = _BAD_CHARS
@@ -35,7 +37,10 @@ def _nonempty(value: str) -> str:
 
 def _slug(value: str) -> str:
     if not _SLUG.match(value):
-        raise ValueError(f"'{value}' is not a valid id: use lowercase letters, digits and '-'")
+        # one_line: pydantic-core cannot carry a lone surrogate in a message.
+        raise ValueError(
+            f"'{one_line(value)}' is not a valid id: use lowercase letters, digits and '-'"
+        )
     return value
 
 

@@ -18,7 +18,9 @@ import yaml
 from mkbcopy.errors import InputError, ValidationError
 
 MAX_BYTES = 5 * 1024 * 1024
-MAX_NODES = 200_000
+MAX_NODES = 20_000  # personas.yaml has 839
+MAX_DEPTH = 50
+MAX_NUMBER = 100  # characters in a number
 
 Key = tuple[str | int, ...]
 
@@ -94,7 +96,19 @@ def load_yaml(path: Path, *, what: str = "YAML file", text: str | None = None) -
     if text is None:
         text = read_text(path, what=what)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
+    except _TooBig as exc:
+        raise InputError(exc.message, path=path, line=exc.line) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML cannot hold
+        line = text.count("\n", 0, exc.position) + 1
+        char = exc.character if isinstance(exc.character, int) else 0
+        raise InputError(
+            f"contains the control character U+{char:04X}, which YAML cannot hold; remove it",
+            path=path,
+            line=line,
+        ) from None
+    except RecursionError:  # the limits above should make this unreachable
+        raise InputError(_too_deep(), path=path) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -104,7 +118,7 @@ def load_yaml(path: Path, *, what: str = "YAML file", text: str | None = None) -
             f"invalid YAML: {problem}", path=path, line=mark.line + 1 if mark else None
         ) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"invalid YAML: {exc}", path=path) from None
+        raise InputError(f"invalid YAML: {' '.join(str(exc).split())}", path=path) from None
     doc = YamlDoc(path=path, data=None)
     if node is None:
         return doc
@@ -113,15 +127,63 @@ def load_yaml(path: Path, *, what: str = "YAML file", text: str | None = None) -
     return doc
 
 
+class _TooBig(yaml.YAMLError):
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+class BoundedLoader(yaml.SafeLoader):
+    """SafeLoader that stops at MAX_NODES values or MAX_DEPTH levels while composing.
+
+    PyYAML composes every node before we see one: a 5 MB brief of `[1,1,1,...]`
+    took 40 seconds and 1.6 GB, and deep nesting overflowed the stack.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._nodes = 0
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._nodes += 1
+        self._depth += 1
+        try:
+            if self._nodes > MAX_NODES or self._depth > MAX_DEPTH:
+                event: Any = self.peek_event()  # type: ignore[no-untyped-call]
+                line = event.start_mark.line + 1
+                raise _TooBig(_too_many() if self._nodes > MAX_NODES else _too_deep(), line)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _compose(text: str) -> yaml.Node | None:
+    loader = BoundedLoader(text)  # checks the characters first
+    try:
+        node: yaml.Node | None = loader.get_single_node()
+        return node
+    finally:
+        loader.dispose()
+
+
+def _too_many() -> str:
+    return f"has more than {MAX_NODES} values (alias expansion?); refusing to read it"
+
+
+def _too_deep() -> str:
+    return f"values are nested too deeply (more than {MAX_DEPTH} levels)"
+
+
 def _build(node: yaml.Node, key: Key, doc: YamlDoc, counter: list[int]) -> Any:
     counter[0] += 1
     if counter[0] > MAX_NODES:
-        raise InputError(
-            f"has more than {MAX_NODES} values (alias expansion?); refusing to read it",
-            path=doc.path,
-        )
+        raise InputError(_too_many(), path=doc.path)
     line = node.start_mark.line + 1
     doc.lines.setdefault(key, line)
+    if len(key) > MAX_DEPTH:
+        raise InputError(_too_deep(), path=doc.path, line=line)
     if isinstance(node, yaml.MappingNode):
         if node.tag != _MAP:
             raise _bad_tag(node, key, doc)
@@ -165,6 +227,13 @@ def _scalar(node: yaml.Node, key: Key, doc: YamlDoc) -> Any:
     if node.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
         # Dates stay text: the brief shows them as the user wrote them.
         return str(node.value)
+    if len(node.value) > MAX_NUMBER:  # int('9' * 10**6) and 1:0:0:... take for ever
+        raise ValidationError(
+            f"a number of {len(node.value)} characters is too long; put text in quotes",
+            path=doc.path,
+            line=node.start_mark.line + 1,
+            key=format_key(key) or None,
+        )
     return _CONSTRUCTOR.construct_object(node, deep=True)
 
 

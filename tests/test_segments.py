@@ -490,7 +490,7 @@ def test_an_error_halfway_leaves_earlier_output_untouched(
     out = tmp_path / "out.csv"
     out.write_text("previous run", encoding="utf-8")
     with pytest.raises(InputError) as err:
-        segment_contacts(source, research, out, today=TODAY)
+        segment_contacts(source, research, out, today=TODAY, force=True)
     assert err.value.line == 12
     assert out.read_text(encoding="utf-8") == "previous run"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["contacts.csv", "out.csv"]

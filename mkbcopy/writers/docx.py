@@ -17,8 +17,10 @@ from docx.text.paragraph import Paragraph
 
 from mkbcopy.document import Document, Inline
 from mkbcopy.errors import InputError
+from mkbcopy.text import BAD_CHARS
 
 PLACEHOLDER_PREFIX = "[AANVULLEN:"
+MAX_TITLE = 255  # Word's limit for a document property
 
 
 def render_docx(
@@ -39,7 +41,7 @@ def render_docx(
         doc.styles["Normal"].font.name = "Calibri"
         doc.styles["Normal"].font.size = Pt(11)
     if title:
-        doc.core_properties.title = title
+        doc.core_properties.title = _xml(title)[:MAX_TITLE]
     if logo is not None:
         _add_logo(doc, logo)
     # An explicit brand colour wins; without one, headings keep the reference's colour.
@@ -134,7 +136,7 @@ def _add_runs(para: Paragraph, spans: Inline) -> None:
         if span.url:
             _add_hyperlink(para, span.text, span.url, bold=span.bold)
             continue
-        run = para.add_run(span.text)
+        run = para.add_run(_xml(span.text))
         run.bold = span.bold or None
         run.italic = span.italic or None
         if PLACEHOLDER_PREFIX in span.text:
@@ -143,7 +145,7 @@ def _add_runs(para: Paragraph, spans: Inline) -> None:
 
 def _add_hyperlink(para: Paragraph, text: str, url: str, *, bold: bool) -> None:
     """python-docx has no hyperlink API; build the w:hyperlink element ourselves."""
-    rel_id = para.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    rel_id = para.part.relate_to(_xml(url), RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
     link = OxmlElement("w:hyperlink")
     link.set(qn("r:id"), rel_id)
     run = OxmlElement("w:r")
@@ -161,8 +163,15 @@ def _add_hyperlink(para: Paragraph, text: str, url: str, *, bold: bool) -> None:
     props.append(underline)
     run.append(props)
     text_el = OxmlElement("w:t")
-    text_el.text = text
+    text_el.text = _xml(text)
     text_el.set(qn("xml:space"), "preserve")
     run.append(text_el)
     link.append(run)
     para._p.append(link)
+
+
+def _xml(text: str) -> str:
+    """Drop what XML cannot hold (control characters, lone surrogates): Word would
+    refuse the whole file. The brief and the template check refuse these with the
+    field or line named; this keeps other callers from writing a corrupt file."""
+    return BAD_CHARS.sub("", text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from mkbcopy.document import Block, Document, Inline
+from mkbcopy.text import BAD_CHARS
 
 DEFAULT_COLOUR = "#1F3A5F"
 _FONT = "font-family:Arial,Helvetica,sans-serif;"
@@ -23,11 +24,11 @@ def render_html(document: Document, *, colour: str | None = None, title: str = "
     preheader = document.meta.get("preheader", "")
     hidden = (
         '<div style="display:none;max-height:0;overflow:hidden;mso-hide:all;">'
-        f"{escape(preheader)}</div>\n"
+        f"{_esc(preheader)}</div>\n"
         if preheader
         else ""
     )
-    title = escape(document.meta.get("subject", title))
+    title = _esc(document.meta.get("subject", title))
     return (
         "<!DOCTYPE html>\n"
         '<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
@@ -58,17 +59,22 @@ def _block(block: Block, colour: str) -> str:
     return f'<p style="{_TEXT}">{_inline(block.spans, colour)}</p>'
 
 
+def _esc(text: str) -> str:
+    """HTML-escaped, without the control characters and lone surrogates no page can show."""
+    return escape(BAD_CHARS.sub("", text), quote=True)
+
+
 def _inline(spans: Inline, colour: str) -> str:
     out: list[str] = []
     for span in spans:
-        text = escape(span.text).replace("\n", "<br>")
+        text = _esc(span.text).replace("\n", "<br>")
         if span.italic:
             text = f"<em>{text}</em>"
         if span.bold:
             text = f"<strong>{text}</strong>"
         if span.url:
             text = (
-                f'<a href="{escape(span.url, quote=True)}" '
+                f'<a href="{_esc(span.url)}" '
                 f'style="color:{colour};text-decoration:underline;">{text}</a>'
             )
         out.append(text)
