@@ -74,7 +74,13 @@ def parse_header(source: str, path: Path) -> dict[str, object]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else 1
-        raise TemplateError("metadata header is not valid YAML", path=path, line=line) from None
+        problem = getattr(exc, "problem", None)
+        message = f"metadata header is not valid YAML: {problem}" if problem else ""
+        raise TemplateError(
+            message or "metadata header is not valid YAML", path=path, line=line
+        ) from None
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        raise TemplateError(f"metadata header: {exc}", path=path, line=1) from None
     if not isinstance(data, dict):
         raise TemplateError("metadata header must be 'key: value' lines", path=path, line=1)
     return data
