@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
@@ -16,7 +17,7 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from mkbcopy import __version__
-from mkbcopy.errors import MkbcopyError, UsageError
+from mkbcopy.errors import MkbcopyError, UsageError, one_line
 
 if TYPE_CHECKING:
     from mkbcopy.lint import LintReport, Severity
@@ -809,7 +810,8 @@ def _terminated(signum: int, frame: Any) -> None:
 
 def main() -> None:
     """Console entry point; an unexpected error is one line too, unless --debug."""
-    signal.signal(signal.SIGTERM, _terminated)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)
     try:
         app(prog_name="mkbcopy")
     except KeyboardInterrupt:  # before a command runs, e.g. while importing
@@ -819,7 +821,8 @@ def main() -> None:
         if "--debug" in sys.argv[1:] or os.environ.get("MKBCOPY_DEBUG"):
             raise
         print(
-            f"mkbcopy: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+            one_line(f"mkbcopy: internal error: {type(exc).__name__}: {exc}")
+            + " (run with --debug for details)",
             file=sys.stderr,
         )
         sys.exit(1)

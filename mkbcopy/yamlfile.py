@@ -35,6 +35,8 @@ _SCALAR_TAGS = {
 _MAP = "tag:yaml.org,2002:map"
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _SEQ = "tag:yaml.org,2002:seq"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
 
 
 @dataclass
@@ -127,11 +129,13 @@ def load_yaml(path: Path, *, what: str = "YAML file", text: str | None = None) -
     return doc
 
 
-class _TooBig(yaml.YAMLError):
-    def __init__(self, message: str, line: int) -> None:
-        super().__init__(message)
+class _TooBig(yaml.MarkedYAMLError):
+    """Over a limit; a MarkedYAMLError, so that callers of BoundedLoader get its line."""
+
+    def __init__(self, message: str, mark: yaml.Mark) -> None:
+        super().__init__(problem=message, problem_mark=mark)
         self.message = message
-        self.line = line
+        self.line = mark.line + 1
 
 
 class BoundedLoader(yaml.SafeLoader):
@@ -152,11 +156,19 @@ class BoundedLoader(yaml.SafeLoader):
         try:
             if self._nodes > MAX_NODES or self._depth > MAX_DEPTH:
                 event: Any = self.peek_event()  # type: ignore[no-untyped-call]
-                line = event.start_mark.line + 1
-                raise _TooBig(_too_many() if self._nodes > MAX_NODES else _too_deep(), line)
-            return super().compose_node(parent, index)
+                message = _too_many() if self._nodes > MAX_NODES else _too_deep()
+                raise _TooBig(message, event.start_mark)
+            node = super().compose_node(parent, index)
         finally:
             self._depth -= 1
+        if (
+            isinstance(node, yaml.ScalarNode)
+            and node.tag in (_INT, _FLOAT)
+            and len(node.value) > MAX_NUMBER  # int('9' * 10**6) and 1:0:0:... would hang
+        ):
+            message = f"a number of {len(node.value)} characters is too long; put text in quotes"
+            raise _TooBig(message, node.start_mark)
+        return node
 
 
 def _compose(text: str) -> yaml.Node | None:
@@ -227,14 +239,7 @@ def _scalar(node: yaml.Node, key: Key, doc: YamlDoc) -> Any:
     if node.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
         # Dates stay text: the brief shows them as the user wrote them.
         return str(node.value)
-    if len(node.value) > MAX_NUMBER:  # int('9' * 10**6) and 1:0:0:... take for ever
-        raise ValidationError(
-            f"a number of {len(node.value)} characters is too long; put text in quotes",
-            path=doc.path,
-            line=node.start_mark.line + 1,
-            key=format_key(key) or None,
-        )
-    return _CONSTRUCTOR.construct_object(node, deep=True)
+    return _CONSTRUCTOR.construct_object(node, deep=True)  # BoundedLoader checked its size
 
 
 def _bad_tag(node: yaml.Node, key: Key, doc: YamlDoc) -> InputError:

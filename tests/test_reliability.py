@@ -147,6 +147,29 @@ def test_bad_yaml_is_one_line_with_file_and_line(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["campaign.yaml"]  # not HACKED
 
 
+HEADER_CASES = {
+    "deep nesting": ("formats: " + "[" * 3000 + "]" * 3000, 2, "nested too deeply"),
+    "huge number": ("formats: [txt]\nlimit: " + "9" * 5000, 3, "too long"),
+    "python tag": ("formats: !!python/object/apply:os.system ['touch HACKED']", 2, "python"),
+    "tab": ("formats: [txt]\n\tlimit: 3", 3, "not valid YAML"),
+}
+
+
+@pytest.mark.parametrize("case", HEADER_CASES, ids=str)
+def test_bad_template_header_is_one_line_with_file_and_line(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A template's metadata header is YAML from a shared folder: the same limits hold."""
+    header, line, needle = HEADER_CASES[case]
+    monkeypatch.chdir(tmp_path)
+    template = tmp_path / "t" / "proef" / "template.md.j2"
+    template.parent.mkdir(parents=True)
+    template.write_text(f"{{#- mkbcopy\n{header}\n-#}}\nHoi\n", encoding="utf-8")
+    args = ["generate", "-t", str(tmp_path / "t"), "-c", "proef", "-o", str(tmp_path / "o")]
+    one_error_line(CliRunner().invoke(app, args), f"{template}:{line}: ", needle)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t"]
+
+
 # ---------------------------------------------------------------- interruption
 
 
@@ -165,28 +188,33 @@ def test_keyboard_interrupt_is_one_line_and_exit_130(
     assert result.stderr.startswith("mkbcopy: interrupted") and result.stderr.count("\n") == 1
 
 
-def test_ctrl_c_mid_run_leaves_whole_files_and_an_unfinished_manifest(tmp_path: Path) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_ctrl_c_mid_run_leaves_whole_files_and_an_unfinished_manifest(
+    tmp_path: Path, signum: int
+) -> None:
+    """A real signal at a real moment: after some drafts are written, before the last."""
     args = ("generate", "--variants", "5", "--no-lint")
     for attempt in range(10):  # until the signal lands while files are being written
         out = tmp_path / f"out{attempt}"
         proc = mkbcopy(*args, "-o", str(out))
-        if not wait_for(lambda out=out: any(out.glob("*/*")), proc):
+        if not wait_for(lambda: any(out.glob("*/*")), proc):  # noqa: B023
             continue
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signum)
         _, stderr = proc.communicate(timeout=60)
         if proc.returncode == 130 and check_out(out)["complete"] is False:
             break
     else:
-        pytest.fail("SIGINT never landed in the middle of writing")
+        pytest.fail("the signal never landed in the middle of writing")
     lines = stderr.decode("utf-8").splitlines()
     assert len(lines) == 1 and lines[0].startswith("mkbcopy: interrupted"), lines
     assert temp_files(out) == []
-    written = sum(1 for p in out.rglob("*") if p.is_file())
+    drafts = sum(1 for p in out.rglob("*") if p.is_file()) - 1  # and manifest.json
+    assert 0 < drafts < 120
     again = mkbcopy(*args, "-o", str(out))  # no --force: the folder is ours
     assert again.wait(timeout=120) == 0, again.communicate()
     manifest = check_out(out)
     assert manifest["complete"] is True and temp_files(out) == []
-    assert len(manifest["files"]) == 120 > written - 1  # type: ignore[arg-type]
+    assert len(manifest["files"]) == 120  # type: ignore[arg-type]
 
 
 def test_sigkill_at_random_moments_never_leaves_a_half_file(tmp_path: Path) -> None:
