@@ -155,7 +155,11 @@ def run_batch(
                     persona = research.persona(outcome.persona)
                     sub = persona.subgroup(outcome.subgroup) if outcome.subgroup else None
                     arms: list[_Arm] = []
-                    chosen = plan_variants(persona, sub, variants) if variants else [None]
+                    chosen = (
+                        plan_variants(persona, sub, variants, deck[persona.id])
+                        if variants
+                        else [None]
+                    )
                     for variant in chosen:
 
                         def render(

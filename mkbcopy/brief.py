@@ -33,6 +33,24 @@ FACT_QUESTIONS: dict[str, str] = {
     "employer_testimonial": "wat zegt een werkgever over het diploma?",
 }
 FACT_KEYS = tuple(FACT_QUESTIONS)
+# A short label for each fact, where copy names what a line is about (a flyer's benefits).
+FACT_LABELS: dict[str, str] = {
+    "programme_content": "Wat je leert",
+    "weekly_schedule": "Je week",
+    "duration": "Duur",
+    "diploma": "Diploma",
+    "costs": "Kosten",
+    "paid_by": "Wie betaalt",
+    "salary": "Salaris",
+    "job_security": "Zekerheid",
+    "on_quit": "Stoppen",
+    "employer_match": "Je werkgever",
+    "travel": "Reistijd",
+    "guidance": "Begeleiding",
+    "learn_first": "Eerst leren",
+    "future": "Na je diploma",
+    "employer_testimonial": "Een werkgever",
+}
 
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[A-Za-z]{2,}$")

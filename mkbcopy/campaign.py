@@ -90,7 +90,7 @@ def plan_campaign(
         if not wanted:
             continue
         for persona, sub in _targets(research, personas, subgroup):
-            chosen = plan_variants(persona, sub, variants) if variants else [None]
+            chosen = plan_variants(persona, sub, variants, deck[persona.id]) if variants else [None]
             for variant in chosen:
                 draft = render_draft(
                     brief,

@@ -43,6 +43,12 @@ class ChannelMeta(Strict):
     counting: Literal["chars", "x"] = "chars"
     hashtags: int | None = Field(default=None, ge=0)
     subject_limit: int | None = Field(default=None, gt=0)
+    # Budgets: at most this many words in the body; a brief fact within the first
+    # `fold` characters (where a feed cuts the post off behind "...meer").
+    words: int | None = Field(default=None, gt=0)
+    fold: int | None = Field(default=None, gt=0)
+    # False: a short channel leaves out what the brief lacks instead of a placeholder.
+    placeholders: bool = True
     path: str = ""
 
     @property

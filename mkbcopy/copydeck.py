@@ -20,29 +20,26 @@ from mkbcopy.yamlfile import YamlDoc, error_message, format_key, load_yaml
 COPY_FILE = "_shared/copy.yaml"
 
 
-class MotivatorCopy(Strict):
-    kop: Text
-    tekst: Text
-    kort: Text
+class ItemCopy(Strict):
+    """How a motivator or drempel is framed: a label and a question, never a claim."""
 
-
-class DrempelCopy(Strict):
+    kop: Text | None = None
     vraag: Text
 
 
 class SubgroupCopy(Strict):
-    kop: Text | None = None
-    intro: Text | None = None
+    vraag: Text | None = None
 
 
 class PersonaCopy(Strict):
-    kop: Text
-    intro: Text
+    # `{organisation}` and `{programme}` are filled in from the brief.
+    aanbod: Text
+    vraag: Text | None = None
     onderwerp: Text
-    preheader: Text
     hashtags: list[Text]
-    motivators: dict[str, MotivatorCopy]
-    drempels: dict[str, DrempelCopy]
+    volgorde: list[str] = []
+    motivators: dict[str, ItemCopy]
+    drempels: dict[str, ItemCopy]
     subgroups: dict[str, SubgroupCopy] = {}
 
 

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Literal
 
 from mkbcopy.channels import ChannelMeta, channel_names, load_channel
-from mkbcopy.document import Block, Document, Inline, Span, inline_text, parse_document
+from mkbcopy.document import Block, Document, Inline, Span, parse_document
 from mkbcopy.errors import InputError
-from mkbcopy.measure import HASHTAG, channel_length
+from mkbcopy.measure import HASHTAG, body_text, channel_length
 from mkbcopy.output import MANIFEST
 from mkbcopy.readability import (
     PLACEHOLDER,
@@ -158,17 +158,6 @@ def _lint(document: Document, channel: ChannelMeta | None) -> _Result:
             )
     result.findings.sort(key=lambda f: -SEVERITY_ORDER[f.severity])
     return result
-
-
-def body_text(document: Document) -> str:
-    """The words a reader reads: headings, paragraphs and bullet items, no URLs."""
-    parts: list[str] = []
-    for block in document.blocks:
-        if block.kind == "bullets":
-            parts.append("\n".join(f"- {inline_text(item)}" for item in block.items))
-        else:
-            parts.append(inline_text(block.spans))
-    return "\n\n".join(p for p in parts if p.strip())
 
 
 def _check_lengths(

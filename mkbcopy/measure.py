@@ -6,11 +6,12 @@ import re
 import unicodedata
 
 from mkbcopy.channels import ChannelMeta
-from mkbcopy.document import Document
+from mkbcopy.document import Document, inline_text
 from mkbcopy.writers.text import render_text
 
 URL = re.compile(r"https?://\S+")
 HASHTAG = re.compile(r"(?<![\w#])#\w+")
+WORD = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*")
 X_URL_LENGTH = 23
 # twitter-text v3: these ranges weigh 1, everything else 2.
 _LIGHT = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
@@ -52,3 +53,19 @@ def length_problems(document: Document, channel: ChannelMeta) -> list[str]:
     if limit is not None and subject is not None and len(subject) > limit:
         problems.append(f"subject is {len(subject)} characters; keep it within {limit}")
     return problems
+
+
+def body_text(document: Document) -> str:
+    """The words a reader reads: headings, paragraphs and bullet items, no URLs."""
+    parts: list[str] = []
+    for block in document.blocks:
+        if block.kind == "bullets":
+            parts.append("\n".join(f"- {inline_text(item)}" for item in block.items))
+        else:
+            parts.append(inline_text(block.spans))
+    return "\n\n".join(p for p in parts if p.strip())
+
+
+def word_count(document: Document) -> int:
+    """Words a reader reads: "2.400", "mkb-bedrijf" and "HBO-ICT" count one each."""
+    return len(WORD.findall(body_text(document)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -13,22 +13,18 @@ from typing import Any
 import jinja2
 from jinja2.exceptions import SecurityError
 
-from mkbcopy.brief import FACT_QUESTIONS, Brief
+from mkbcopy.brief import FACT_LABELS, FACT_QUESTIONS, Brief
 from mkbcopy.channels import ChannelMeta, template_dirs
+from mkbcopy.compose import Composition, Fact, Item, Point, compose, emphasis_order
 from mkbcopy.copydeck import PersonaCopy
-from mkbcopy.document import Document, escape_md, parse_document
+from mkbcopy.document import Document, escape_md, parse_document, plain_inline
 from mkbcopy.errors import TemplateError, UsageError
 from mkbcopy.links import slugify, tag_url
-from mkbcopy.measure import length_problems
+from mkbcopy.measure import body_text, channel_length, length_problems, word_count
 from mkbcopy.personas import Persona, Subgroup
 from mkbcopy.sandbox import KEPT_GLOBALS, TemplateSandbox, Undefined, render_limits, template_loader
 from mkbcopy.text import BAD_CHARS
-
-PLACEHOLDER = "[AANVULLEN: {question}]"
-
-
-def placeholder(key: str) -> str:
-    return PLACEHOLDER.format(question=FACT_QUESTIONS[key])
+from mkbcopy.writers.text import render_text
 
 
 @cache
@@ -58,20 +54,17 @@ class Variant:
 VARIANT_LABELS = "ABCDE"
 
 
-def plan_variants(persona: Persona, subgroup: Subgroup | None, count: int) -> list[Variant]:
-    """Variant i leads with the i-th item in emphasis order: motivators, then drempels.
+def plan_variants(
+    persona: Persona, subgroup: Subgroup | None, count: int, copy: PersonaCopy
+) -> list[Variant]:
+    """Variant i leads with the i-th item in emphasis order (stress, the deck's volgorde, research).
 
     Deterministic, so the same brief and options always give the same variants.
     """
     if not 2 <= count <= len(VARIANT_LABELS):
         raise UsageError(f"--variants takes 2 to {len(VARIANT_LABELS)}, not {count}")
-    stress = subgroup.stress if subgroup else []
-    items: list[tuple[str, str]] = [
-        ("motivator", m.id) for m in _ordered(list(persona.motivators), stress)
-    ] + [("drempel", d.id) for d in _ordered(list(persona.drempels), stress)]
-    return [
-        Variant(VARIANT_LABELS[i], item_id, kind) for i, (kind, item_id) in enumerate(items[:count])
-    ]
+    items = emphasis_order(persona, copy, subgroup)
+    return [Variant(VARIANT_LABELS[i], item.id, item.kind) for i, item in enumerate(items[:count])]
 
 
 @dataclass
@@ -94,18 +87,15 @@ class Draft:
 
 
 class Recorder:
-    """Notes which blocks and facts a render really used, for manifest and warnings."""
+    """Notes which items a template tracked and checks the facts it asks for by name."""
 
     def __init__(self, brief: Brief) -> None:
         self.brief = brief
-        self.motivators: list[str] = []
-        self.drempels: list[str] = []
-        self.missing: list[str] = []
+        self.tracked: list[str] = []
 
     def track(self, item: dict[str, Any]) -> str:
-        seen = self.motivators if item["kind"] == "motivator" else self.drempels
-        if item["id"] not in seen:
-            seen.append(item["id"])
+        if item["id"] not in self.tracked:
+            self.tracked.append(item["id"])
         return ""
 
     def fact(self, key: str) -> str:
@@ -113,17 +103,7 @@ class Recorder:
             close = difflib.get_close_matches(key, FACT_QUESTIONS, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             raise TemplateError(f"unknown fact '{key}'{hint}")
-        value = getattr(self.brief.facts, key)
-        if value is None:
-            if key not in self.missing:
-                self.missing.append(key)
-            return escape_md(placeholder(key))
-        return escape_md(value)
-
-
-def _ordered(items: list[Any], stress: list[str]) -> list[Any]:
-    first = [i for s in stress for i in items if i.id == s]
-    return first + [i for i in items if i not in first]
+        return Fact(key, getattr(self.brief.facts, key)).text()
 
 
 def _escaped(value: Any, key: str = "") -> Any:
@@ -141,7 +121,49 @@ def _escaped(value: Any, key: str = "") -> Any:
 CONTEXT_NAMES = (
     *("persona", "subgroup", "channel", "copy", "motivators", "drempels", "lead", "variant"),
     *("hashtags", "brief", "event", "contact", "cta", "first_name", "fact", "track", "link"),
+    *("hook", "offer", "opening", "points"),
 )
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How much of a composition a draft shows: the first `points`, facts in full or short."""
+
+    points: int
+    short: bool = False
+
+
+def _item_dict(item: Item, facts: list[Fact]) -> dict[str, Any]:
+    present = [f for f in facts if not f.missing] or facts
+    return {
+        "kind": item.kind,
+        "id": item.id,
+        "kop": item.kop,
+        "vraag": item.vraag,
+        "needs": list(item.needs),
+        **item.research,
+        "facts": [{"key": f.key, "text": f.text()} for f in facts],
+        "text": " ".join(f.text() for f in facts),
+        "kort": present[0].text(short=True) if present else "",
+    }
+
+
+def _point_dict(point: Point, *, short: bool) -> dict[str, Any]:
+    return {
+        **_item_dict(point.item, [point.fact]),
+        "key": point.fact.key,
+        "kop": FACT_LABELS[point.fact.key],
+        "text": point.fact.text(short=short),
+        "missing": point.fact.missing,
+    }
+
+
+def _shown_points(comp: Composition, channel: ChannelMeta) -> list[Point]:
+    """The points a channel can show: without placeholders, a short channel skips gaps."""
+    if channel.placeholders:
+        return comp.points
+    shown = [p for p in comp.points if not p.fact.missing]
+    return shown or comp.points[:1]
 
 
 def build_context(
@@ -154,30 +176,24 @@ def build_context(
     *,
     first_name: str | None = None,
     variant: Variant | None = None,
+    fit: Fit | None = None,
 ) -> dict[str, Any]:
     """Everything a template can use; docs/templates.md lists each name."""
-    stress = subgroup.stress if subgroup else []
-    motivators = [
-        {
-            "kind": "motivator",
-            "id": m.id,
-            "title": m.title,
-            "guidance": m.guidance,
-            "needs": list(m.needs),
-            **copy.motivators[m.id].model_dump(),
-        }
-        for m in _ordered(list(persona.motivators), stress)
-    ]
-    drempels = [
-        {
-            "kind": "drempel",
-            "id": d.id,
-            "description": d.description,
-            "needs": list(d.needs),
-            "vraag": copy.drempels[d.id].vraag,
-        }
-        for d in _ordered(list(persona.drempels), stress)
-    ]
+    comp = compose(
+        brief,
+        persona,
+        copy,
+        subgroup=subgroup,
+        lead_id=variant.leads_with if variant else None,
+        subject_limit=channel.subject_limit,
+    )
+    shown = _shown_points(comp, channel)
+    fit = fit or Fit(len(shown))
+    points = [_point_dict(p, short=fit.short) for p in shown[: fit.points]]
+    lead = _item_dict(comp.lead, [comp.facts[k] for k in comp.lead.needs])
+    hook = comp.lead.vraag
+    opening = _opening(hook, points[0], channel)
+    items = [_item_dict(i, [comp.facts[k] for k in i.needs]) for i in comp.items]
     content = f"{persona.id}--{subgroup.id}" if subgroup else persona.id
     if variant is not None:
         content += f"--{variant.label}"
@@ -193,28 +209,6 @@ def build_context(
             content=content,
         )
 
-    sub_copy = copy.subgroups.get(subgroup.id) if subgroup else None
-    headline = sub_copy.kop if sub_copy and sub_copy.kop else copy.kop
-    subject, preheader = copy.onderwerp, copy.preheader
-    lead = motivators[0]
-    if variant is not None:
-        # The variant's lead item goes first and gives subject, preheader and headline.
-        pool = motivators if variant.kind == "motivator" else drempels
-        lead = next(item for item in pool if item["id"] == variant.leads_with)
-        pool.remove(lead)
-        pool.insert(0, lead)
-        if variant.kind == "drempel":
-            lead = {**lead, "kop": lead["vraag"], "kort": lead["vraag"], "tekst": ""}
-            headline = subject = lead["vraag"]
-            preheader = f"Het antwoord op je vraag: {lead['vraag']}"
-        else:
-            # The section below repeats lead["kop"], so the headline takes the short line.
-            subject, headline = lead["kop"], lead["kort"]
-            # Inboxes show 40 to 100 characters of preview text.
-            preheader = next(
-                (p for p in (lead["tekst"], lead["kort"]) if 40 <= len(p) <= 100),
-                f"{lead['kort']} Lees hoe het werkt.",
-            )
     hashtags = list(copy.hashtags)
     if channel.hashtags is not None:
         hashtags = hashtags[: channel.hashtags]
@@ -226,15 +220,13 @@ def build_context(
         "subgroup": subgroup,
         "channel": channel,
         "copy": {
-            "kop": headline,
-            "intro": copy.intro,
-            "subgroup_intro": sub_copy.intro if sub_copy else None,
-            "subgroup_needs": list(subgroup.needs) if subgroup else [],
-            "onderwerp": subject,
-            "preheader": preheader,
+            "kop": hook,
+            "intro": f"{hook} {comp.offer}",
+            "onderwerp": comp.subject,
+            "preheader": comp.preheader,
         },
-        "motivators": motivators,
-        "drempels": drempels,
+        "motivators": [i for i in items if i["kind"] == "motivator"],
+        "drempels": [i for i in items if i["kind"] == "drempel"],
         "lead": lead,
         "variant": None
         if variant is None
@@ -251,7 +243,19 @@ def build_context(
         "fact": recorder.fact,
         "track": recorder.track,
         "link": link,
+        "hook": hook,
+        "offer": comp.offer,
+        "opening": opening,
+        "points": points,
     }
+
+
+def _opening(hook: str, point: dict[str, Any], channel: ChannelMeta) -> str:
+    """The lead question and its answer; the fact alone if the question pushes it past the fold."""
+    first_sentence = plain_inline(point["kort"])
+    if channel.fold is not None and len(hook) + 1 + len(first_sentence) > channel.fold:
+        return str(point["text"])
+    return f"{hook} {point['text']}"
 
 
 def render_draft(
@@ -265,29 +269,94 @@ def render_draft(
     first_name: str | None = None,
     variant: Variant | None = None,
 ) -> Draft:
-    """Render one persona x channel; pure apart from reading templates."""
+    """Render one persona x channel within its budgets; pure apart from reading templates."""
     env = make_environment(user_dir)
-    recorder = Recorder(brief)
-    context = build_context(
-        brief, persona, subgroup, channel, copy, recorder, first_name=first_name, variant=variant
-    )
-    text = render_template(env, channel.template, context)
+
+    def attempt(fit: Fit | None, name: str | None = None) -> tuple[str, Recorder]:
+        recorder = Recorder(brief)
+        context = build_context(
+            brief,
+            persona,
+            subgroup,
+            channel,
+            copy,
+            recorder,
+            first_name=name,
+            variant=variant,
+            fit=fit,
+        )
+        return render_template(env, channel.template, context), recorder
+
+    fit = None
+    if channel.words or channel.limit:
+        lead_id = variant.leads_with if variant else None
+        comp = compose(brief, persona, copy, subgroup=subgroup, lead_id=lead_id)
+        fit = _fit(channel, len(_shown_points(comp, channel)), attempt)
+    text, recorder = attempt(fit, first_name)
     _check_characters(text, channel)
     document = parse_document(text)
+    comp_facts = {key: Fact(key, getattr(brief.facts, key)) for key in FACT_QUESTIONS}
+    plain = " ".join(body_text(document).split())
+    stated = {key: plain.count(_probe(f)) for key, f in comp_facts.items()}
+    said = {key for key, count in stated.items() if count}
+    covered = [
+        i
+        for i in emphasis_order(persona, copy, subgroup)
+        if i.id in recorder.tracked or (i.needs and set(i.needs) <= said)
+    ]
+    missing = [key for key in FACT_QUESTIONS if key in said and comp_facts[key].missing]
     draft = Draft(
         persona=persona.id,
         subgroup=subgroup.id if subgroup else None,
         channel=channel,
         document=document,
-        motivators=recorder.motivators,
-        drempels=recorder.drempels,
-        missing_facts=recorder.missing,
+        motivators=[i.id for i in covered if i.kind == "motivator"],
+        drempels=[i.id for i in covered if i.kind == "drempel"],
+        missing_facts=missing,
         variant=variant,
     )
-    draft.warnings = [
-        f"missing fact '{key}': {FACT_QUESTIONS[key]}" for key in recorder.missing
-    ] + length_problems(document, channel)
+    draft.warnings = (
+        [f"missing fact '{key}': {FACT_QUESTIONS[key]}" for key in missing]
+        + [
+            f"fact '{key}' is said {count} times; say it once"
+            for key, count in stated.items()
+            if count > 1 and not comp_facts[key].missing
+        ]
+        + length_problems(document, channel)
+    )
     return draft
+
+
+def _probe(fact: Fact) -> str:
+    """The text that shows a fact was said: its first sentence, or its placeholder."""
+    return " ".join(plain_inline(fact.text(short=True)).split())
+
+
+def _fit(channel: ChannelMeta, total: int, attempt: Callable[[Fit], tuple[str, Recorder]]) -> Fit:
+    """The richest fit within the channel's budgets: fewer points first, then shorter facts.
+
+    Decided without the reader's name, so every recipient of a segment gets the same copy.
+    """
+
+    def fits(fit: Fit) -> bool:
+        document = parse_document(attempt(fit)[0])
+        if channel.words is not None and word_count(document) > channel.words:
+            return False
+        if channel.limit is not None:
+            return channel_length(render_text(document), channel) <= channel.limit
+        return True
+
+    for short in (False, True):
+        if fits(Fit(1, short)):
+            low, high = 1, max(total, 1)  # fits(low) holds; find the largest that does
+            while low < high:
+                middle = (low + high + 1) // 2
+                if fits(Fit(middle, short)):
+                    low = middle
+                else:
+                    high = middle - 1
+            return Fit(low, short)
+    return Fit(1, True)
 
 
 def _check_characters(text: str, channel: ChannelMeta) -> None:

@@ -16,7 +16,7 @@ from mkbcopy.brief import Brief, load_brief
 from mkbcopy.campaign import plan_campaign, write_campaign
 from mkbcopy.errors import MissingFactsError, OutputError, UsageError
 from mkbcopy.personas import Research
-from mkbcopy.rendering import placeholder
+from mkbcopy.compose import placeholder
 
 
 @pytest.fixture(scope="module")

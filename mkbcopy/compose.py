@@ -1,0 +1,243 @@
+"""Composing a draft: which research items lead, and which brief facts say what, once.
+
+The research says what a persona needs to hear; the brief says the facts; the
+copy deck only frames them. This module decides, with no I/O and no Jinja2:
+
+- the emphasis order: the variant's lead, the subgroup's stress, the deck's
+  `volgorde`, then the research order (motivators before drempels);
+- the points: each item with the facts no earlier item stated, so a fact is
+  said once however many items need it;
+- the lead, its opening question, the email subject and preheader, all built
+  from the lead item and its facts, never from fixed promises.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from mkbcopy.brief import FACT_QUESTIONS, Brief
+from mkbcopy.copydeck import PersonaCopy
+from mkbcopy.document import escape_md
+from mkbcopy.personas import Persona, Subgroup
+
+PLACEHOLDER = "[AANVULLEN: {question}]"
+PREHEADER_RANGE = (40, 100)
+DEFAULT_SUBJECT_LIMIT = 60
+# A sentence ends at . ! or ? (and a closing quote), before a space and a new sentence;
+# a parenthesis after it (a quote's source) stays with it.
+_SENTENCE_END = re.compile(r"(?<=[.!?])([\"'”’)]*)\s+(?=[^\s(])")
+
+
+def placeholder(key: str) -> str:
+    return PLACEHOLDER.format(question=FACT_QUESTIONS[key])
+
+
+def sentences(text: str) -> list[str]:
+    """Split brief text into sentences; a question keeps the answer that follows it."""
+    parts: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.start() + len(match.group(1))
+        parts.append(text[start:end])
+        start = match.end()
+    parts.append(text[start:])
+    joined: list[str] = []
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        if joined and joined[-1].endswith("?"):  # "Stop je eerder? Dan betaal je niets terug."
+            joined[-1] += " " + part
+        else:
+            joined.append(part)
+    return joined
+
+
+@dataclass(frozen=True)
+class Fact:
+    key: str
+    value: str | None  # the brief's text; None when the brief lacks it
+
+    @property
+    def missing(self) -> bool:
+        return self.value is None
+
+    def text(self, *, short: bool = False) -> str:
+        """Markdown-safe text; `short` keeps the first sentence (a question with its answer)."""
+        if self.value is None:
+            return escape_md(placeholder(self.key))
+        return escape_md(sentences(self.value)[0] if short else self.value)
+
+
+@dataclass
+class Item:
+    """A motivator, drempel or subgroup: framing from the deck, facts from the brief."""
+
+    kind: str  # "motivator", "drempel" or "subgroup"
+    id: str
+    kop: str
+    vraag: str
+    needs: list[str]
+    research: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Point:
+    """One brief fact, said once, for the first item (in emphasis order) that needs it."""
+
+    item: Item
+    fact: Fact
+
+
+@dataclass
+class Composition:
+    """What a draft says, in order, before any template lays it out."""
+
+    lead: Item
+    points: list[Point]  # the lead's facts first
+    items: list[Item]  # every motivator and drempel, in emphasis order
+    offer: str
+    subject: str
+    preheader: str
+    facts: dict[str, Fact]
+
+
+def emphasis_order(
+    persona: Persona, copy: PersonaCopy, subgroup: Subgroup | None, lead_id: str | None = None
+) -> list[Item]:
+    """Every motivator and drempel, strongest first; the lead (if given) before all."""
+    items = [
+        Item(
+            "motivator",
+            m.id,
+            copy.motivators[m.id].kop or m.title,
+            copy.motivators[m.id].vraag,
+            list(m.needs),
+            {"title": m.title, "guidance": m.guidance},
+        )
+        for m in persona.motivators
+    ] + [
+        Item(
+            "drempel",
+            d.id,
+            copy.drempels[d.id].kop or copy.drempels[d.id].vraag,
+            copy.drempels[d.id].vraag,
+            list(d.needs),
+            {"description": d.description},
+        )
+        for d in persona.drempels
+    ]
+    first = [
+        *([lead_id] if lead_id else []),
+        *(subgroup.stress if subgroup else []),
+        *copy.volgorde,
+    ]
+    rank = {item_id: i for i, item_id in reversed(list(enumerate(first)))}
+    return sorted(items, key=lambda item: rank.get(item.id, len(first)))
+
+
+def _default_lead(
+    persona: Persona, copy: PersonaCopy, subgroup: Subgroup | None, brief: Brief
+) -> str | None:
+    """The persona's strongest item with a brief fact; a subgroup leads with what sets it apart."""
+    general = emphasis_order(persona, copy, None)
+    usable = [i for i in general if any(getattr(brief.facts, k) for k in i.needs)] or general
+    if subgroup is None:
+        return usable[0].id
+    stressed = [s for s in subgroup.stress if s != usable[0].id]
+    if stressed:
+        return stressed[0]
+    return None if subgroup.needs else usable[0].id
+
+
+def compose(
+    brief: Brief,
+    persona: Persona,
+    copy: PersonaCopy,
+    *,
+    subgroup: Subgroup | None = None,
+    lead_id: str | None = None,
+    subject_limit: int | None = None,
+) -> Composition:
+    """Order the research items and give each fact to the first item that needs it."""
+    facts = {key: Fact(key, getattr(brief.facts, key)) for key in FACT_QUESTIONS}
+    variant_lead = lead_id is not None
+    if lead_id is None:
+        lead_id = _default_lead(persona, copy, subgroup, brief)
+    items = emphasis_order(persona, copy, subgroup, lead_id)
+    sub_copy = copy.subgroups.get(subgroup.id) if subgroup else None
+    ordered = list(items)
+    if lead_id is None and subgroup is not None:
+        # No stressed item sets this subgroup apart: the facts its nuances ask for lead.
+        vraag = (sub_copy.vraag if sub_copy else None) or items[0].vraag
+        ordered.insert(0, Item("subgroup", subgroup.id, subgroup.name, vraag, list(subgroup.needs)))
+    elif sub_copy and sub_copy.vraag and lead_id in (subgroup.stress if subgroup else []):
+        ordered[0] = _with_question(ordered[0], sub_copy.vraag)
+    elif subgroup is None and not variant_lead and copy.vraag:
+        ordered[0] = _with_question(ordered[0], copy.vraag)
+    points: list[Point] = []
+    for item in ordered:
+        points += [
+            Point(item, facts[k]) for k in item.needs if k not in {p.fact.key for p in points}
+        ]
+    if subgroup is not None:  # facts a subgroup needs that no item states come right after the lead
+        said = {p.fact.key for p in points}
+        extra = Item("subgroup", subgroup.id, subgroup.name, "", list(subgroup.needs))
+        at = len(ordered[0].needs)
+        points[at:at] = [Point(extra, facts[k]) for k in subgroup.needs if k not in said]
+    lead = ordered[0]
+    lead_facts = [facts[k] for k in lead.needs]
+    subject, used = _subject(lead_facts, copy.onderwerp, subject_limit or DEFAULT_SUBJECT_LIMIT)
+    return Composition(
+        lead=lead,
+        points=points,
+        items=items,
+        offer=_offer(copy.aanbod, brief),
+        subject=subject,
+        preheader=_preheader(points, used, lead.vraag),
+        facts=facts,
+    )
+
+
+def _with_question(item: Item, vraag: str) -> Item:
+    return Item(item.kind, item.id, item.kop, vraag, item.needs, item.research)
+
+
+def _offer(line: str, brief: Brief) -> str:
+    values = {
+        "organisation": escape_md(brief.organisation),
+        "programme": escape_md(brief.programme),
+    }
+    return re.sub(r"\{(organisation|programme)\}", lambda m: values[m.group(1)], line)
+
+
+def _first_sentence(fact: Fact) -> str | None:
+    """Only a fact's first sentence stands on its own; the next may lean on it ("Daarna ...")."""
+    return sentences(fact.value)[0] if fact.value else None
+
+
+def _subject(lead_facts: list[Fact], fallback: str, limit: int) -> tuple[str, str | None]:
+    """The lead's first fact sentence that fits the subject line, else the deck's line."""
+    for fact in lead_facts:
+        sentence = _first_sentence(fact)
+        if sentence and len(sentence.rstrip(".")) <= limit:
+            return escape_md(sentence.rstrip(".")), sentence
+    return fallback, None
+
+
+def _preheader(points: list[Point], used: str | None, question: str) -> str:
+    """40 to 100 characters of facts the subject did not say, for the inbox's preview line."""
+    low, high = PREHEADER_RANGE
+    text = ""
+    for point in points:
+        sentence = _first_sentence(point.fact)
+        if not sentence or sentence == used:
+            continue
+        if len(f"{text} {sentence}".strip()) <= high:
+            text = f"{text} {sentence}".strip()
+        if len(text) >= low:
+            return escape_md(text)
+    if len(f"{question} {text}".strip()) <= high:
+        return escape_md(f"{question} {text}".strip())
+    return escape_md(question)
