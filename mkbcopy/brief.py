@@ -147,6 +147,13 @@ class Brief(Strict):
     templates: Text | None = None
     utm: bool = True
 
+    def names(self) -> list[str]:
+        """The brief's own names, which copy may write as the brief spells them (HBO-ICT)."""
+        found = [self.campaign, self.organisation, self.programme, self.contact.name]
+        found += [self.event.name] if self.event else []
+        found += [self.brand.name] if self.brand and self.brand.name else []
+        return found
+
 
 def example_brief_path() -> Path:
     """The bundled example brief for a fictional route."""

@@ -14,6 +14,7 @@ from typing import Any
 from mkbcopy import __version__
 from mkbcopy.brief import FACT_QUESTIONS, Brief
 from mkbcopy.channels import ChannelMeta, load_channel, load_channels
+from mkbcopy.compose import sentences
 from mkbcopy.copydeck import load_copydeck
 from mkbcopy.errors import MissingFactsError, UsageError
 from mkbcopy.output import atomic_write, prepare_out, read_manifest, write_manifest
@@ -204,6 +205,12 @@ def _kept_from_earlier_run(out: Path, paths: set[str]) -> tuple[list[Any], list[
     return files, extras
 
 
+def lint_terms(brief: Brief) -> dict[str, list[str]]:
+    """What `mkbcopy lint OUT` needs later: the brief's names and each fact's first sentence."""
+    values = [getattr(brief.facts, key) for key in FACT_QUESTIONS]
+    return {"names": brief.names(), "facts": [sentences(v)[0] for v in values if v]}
+
+
 def write_campaign(
     plan: Plan,
     brief: Brief,
@@ -246,5 +253,6 @@ def write_campaign(
     manifest["complete"] = True
     del manifest["planned"]
     manifest["missing_facts"] = missing
+    manifest["lint"] = lint_terms(brief)
     write_manifest(out, manifest)
     return manifest

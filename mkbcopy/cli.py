@@ -189,7 +189,7 @@ def generate(
     Example: mkbcopy generate campaign.yaml -p doelgerichte-doorstromer -c email -s 35+
     """
     from mkbcopy.brief import load_brief
-    from mkbcopy.campaign import plan_campaign, write_campaign
+    from mkbcopy.campaign import lint_terms, plan_campaign, write_campaign
     from mkbcopy.channels import FORMATS
     from mkbcopy.personas import load_personas
 
@@ -242,11 +242,13 @@ def generate(
             if not warning.startswith("missing fact"):
                 _warn(f"{draft.slug}/{draft.channel.name}: {warning}")
     if not no_lint:
-        from mkbcopy.lint import lint_document
+        from mkbcopy.lint import BriefTerms, lint_document
 
+        terms = BriefTerms.from_dict(lint_terms(loaded))
         first_file = {id(d): out / path for d, _, path in reversed(plan.files)}
         reports = [
-            lint_document(d.document, d.channel, path=first_file[id(d)]) for d in plan.drafts
+            lint_document(d.document, d.channel, path=first_file[id(d)], terms=terms)
+            for d in plan.drafts
         ]
         _print_lint(reports, verbose=False)
     if preview:

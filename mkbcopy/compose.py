@@ -188,7 +188,12 @@ def compose(
         points[at:at] = [Point(extra, facts[k]) for k in subgroup.needs if k not in said]
     lead = ordered[0]
     lead_facts = [facts[k] for k in lead.needs]
-    subject, used = _subject(lead_facts, copy.onderwerp, subject_limit or DEFAULT_SUBJECT_LIMIT)
+    limit = subject_limit or DEFAULT_SUBJECT_LIMIT
+    if variant_lead and len(lead.vraag) <= limit:
+        # An A/B test asks which question pulls: the subject asks it, the preheader answers.
+        subject, used = lead.vraag, None
+    else:
+        subject, used = _subject(lead_facts, [lead.vraag, copy.onderwerp], limit)
     return Composition(
         lead=lead,
         points=points,
@@ -217,13 +222,13 @@ def _first_sentence(fact: Fact) -> str | None:
     return sentences(fact.value)[0] if fact.value else None
 
 
-def _subject(lead_facts: list[Fact], fallback: str, limit: int) -> tuple[str, str | None]:
-    """The lead's first fact sentence that fits the subject line, else the deck's line."""
+def _subject(lead_facts: list[Fact], framing: list[str], limit: int) -> tuple[str, str | None]:
+    """The lead's first fact sentence that fits the subject line, else the deck's question."""
     for fact in lead_facts:
         sentence = _first_sentence(fact)
         if sentence and len(sentence.rstrip(".")) <= limit:
             return escape_md(sentence.rstrip(".")), sentence
-    return fallback, None
+    return next((line for line in framing if len(line) <= limit), framing[-1]), None
 
 
 def _preheader(points: list[Point], used: str | None, question: str) -> str:

@@ -6,6 +6,7 @@ format back (txt, md, html, eml, docx) and checks what the reader will see.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -21,7 +22,7 @@ from typing import Literal
 from mkbcopy.channels import ChannelMeta, channel_names, load_channel
 from mkbcopy.document import Block, Document, Inline, Span, parse_document
 from mkbcopy.errors import InputError
-from mkbcopy.measure import HASHTAG, body_text, channel_length
+from mkbcopy.measure import HASHTAG, body_text, channel_length, word_count
 from mkbcopy.output import MANIFEST
 from mkbcopy.readability import (
     PLACEHOLDER,
@@ -31,6 +32,8 @@ from mkbcopy.readability import (
     known_abbreviations,
     mask_links,
     split_sentences,
+    split_unit,
+    text_units,
 )
 from mkbcopy.spelling import candidate_words, misspelled, suggestions
 from mkbcopy.writers.text import render_text
@@ -44,7 +47,9 @@ MAX_AVERAGE_WORDS = 15
 MAX_SENTENCE_WORDS = 20
 SUBJECT_LIMIT = 60
 PREHEADER_RANGE = (40, 100)
-CAPS_MIN_LETTERS = 4
+CAPS_MIN_LETTERS = 5  # MBO, HAVO and ICT are acronyms; GRATIS shouts
+REPEAT_MIN_WORDS = 4
+FOLD_FACT_CHARS = 60  # this much of a fact before the fold tells the reader what it is
 SCORED_MEDIA = ("email", "print")  # long bodies; a score of a 3-line post says little
 _EXCLAMATIONS = re.compile(r"!{2,}")
 
@@ -120,14 +125,40 @@ class _Result:
 # --- checks --------------------------------------------------------------------------
 
 
-def lint_draft(document: Document, channel: ChannelMeta | None) -> list[Finding]:
+@dataclass(frozen=True)
+class BriefTerms:
+    """What lint knows of the brief: names it must not call shouting, facts a feed must show."""
+
+    names: tuple[str, ...] = ()
+    facts: tuple[str, ...] = ()  # each fact's first sentence
+
+    def to_dict(self) -> dict[str, list[str]]:
+        return {"names": list(self.names), "facts": list(self.facts)}
+
+    @classmethod
+    def from_dict(cls, data: object) -> BriefTerms:
+        if not isinstance(data, dict):
+            return cls()
+        names, facts = data.get("names"), data.get("facts")
+        return cls(
+            tuple(n for n in names if isinstance(n, str)) if isinstance(names, list) else (),
+            tuple(f for f in facts if isinstance(f, str)) if isinstance(facts, list) else (),
+        )
+
+
+def lint_draft(
+    document: Document, channel: ChannelMeta | None, terms: BriefTerms = BriefTerms()
+) -> list[Finding]:
     """Every finding for one draft, errors first; `channel` None skips channel limits."""
-    return _lint(document, channel).findings
+    return _lint(document, channel, terms).findings
 
 
-def _lint(document: Document, channel: ChannelMeta | None) -> _Result:
+def _lint(document: Document, channel: ChannelMeta | None, terms: BriefTerms) -> _Result:
     result = _Result()
     body = body_text(document)
+    _check_repeats(result, body, _link_texts(document))
+    if channel is not None:
+        _check_budget(result, document, body, channel, terms)
     subject = document.meta.get("subject")
     preheader = document.meta.get("preheader")
     everything = "\n\n".join(t for t in (subject, preheader, body) if t)
@@ -144,7 +175,7 @@ def _lint(document: Document, channel: ChannelMeta | None) -> _Result:
     _check_readability(result, body, channel)
     checkable = PLACEHOLDER.sub(" ", everything)
     _check_spam(result, checkable)
-    _check_capitals(result, checkable)
+    _check_capitals(result, checkable, terms)
     for sentence in split_sentences(checkable):
         if _EXCLAMATIONS.search(sentence):
             result.add("exclamation", "warning", "use at most one exclamation mark", sentence)
@@ -283,16 +314,78 @@ def _check_spam(result: _Result, text: str) -> None:
             )
 
 
-def _check_capitals(result: _Result, text: str) -> None:
+def _link_texts(document: Document) -> set[str]:
+    spans = [s for b in document.blocks for s in (*b.spans, *(x for i in b.items for x in i))]
+    return {" ".join(s.text.lower().split()) for s in spans if s.url}
+
+
+def _check_repeats(result: _Result, body: str, links: set[str]) -> None:
+    """A sentence said twice in one draft: the reader notices, and it costs words.
+
+    A call to action repeated as a link is the one exception: an email asks twice.
+    """
     seen: set[str] = set()
-    for word in WORD.findall(mask_links(text)):
-        letters = sum(1 for c in word if c.isalpha())
-        if (
-            letters >= CAPS_MIN_LETTERS
-            and word.isupper()
-            and word not in seen
-            and word.lower() not in known_abbreviations()
+    for unit in text_units(body):
+        for sentence in split_unit(unit):
+            key = " ".join(sentence.lower().split())
+            if len(key.split()) < REPEAT_MIN_WORDS or key in links:
+                continue
+            if key in seen:
+                result.add("repeat", "warning", "sentence said twice; say it once", sentence)
+            seen.add(key)
+
+
+def _check_budget(
+    result: _Result, document: Document, body: str, channel: ChannelMeta, terms: BriefTerms
+) -> None:
+    """The channel's word budget, one call to action, a fact before the fold."""
+    if channel.words is not None:
+        count = word_count(document)
+        if count > channel.words:
+            result.add(
+                "budget",
+                "warning",
+                f"{count} words; {channel.name} reads best within {channel.words}",
+            )
+    if channel.medium != "print":
+        links = {u.split("?", 1)[0] for u in document.links() if u.startswith("http")}
+        if len(links) > 1:
+            result.add(
+                "ask",
+                "warning",
+                f"{len(links)} different links; one clear ask works best",
+                ", ".join(sorted(links)),
+            )
+    if channel.fold is not None and terms.facts:
+        plain = " ".join(body.split())
+        if not any(
+            plain.find(f) >= 0 and plain.find(f) + min(len(f), FOLD_FACT_CHARS) <= channel.fold
+            for f in terms.facts
         ):
+            result.add(
+                "fold",
+                "warning",
+                f"no brief fact in the first {channel.fold} characters, where the feed cuts off",
+                plain[: channel.fold],
+            )
+
+
+def _shouting(word: str, names: frozenset[str]) -> bool:
+    """Capitals that shout: not an acronym (HBO-ICT, MBO) and not one of the brief's names."""
+    if not word.isupper() or word in names:
+        return False
+    parts = [p for p in re.split(r"[-/]", word) if p]
+    return any(
+        sum(c.isalpha() for c in p) >= CAPS_MIN_LETTERS and p.lower() not in known_abbreviations()
+        for p in parts
+    )
+
+
+def _check_capitals(result: _Result, text: str, terms: BriefTerms) -> None:
+    seen: set[str] = set()
+    names = frozenset(w for n in terms.names for w in WORD.findall(n))
+    for word in WORD.findall(mask_links(text)):
+        if _shouting(word, names) and word not in seen:
             seen.add(word)
             result.add(
                 "capitals",
@@ -535,16 +628,20 @@ def infer_channel(path: Path) -> ChannelMeta | None:
     return None
 
 
-def lint_path(path: Path) -> LintReport:
+def lint_path(path: Path, terms: BriefTerms = BriefTerms()) -> LintReport:
     """Read one draft file back and lint it against the channel its name says."""
-    return lint_document(read_draft(path), infer_channel(path), path=path)
+    return lint_document(read_draft(path), infer_channel(path), path=path, terms=terms)
 
 
 def lint_document(
-    document: Document, channel: ChannelMeta | None, *, path: Path | None = None
+    document: Document,
+    channel: ChannelMeta | None,
+    *,
+    path: Path | None = None,
+    terms: BriefTerms = BriefTerms(),
 ) -> LintReport:
     """Lint a draft still in memory, as generate does after writing it."""
-    result = _lint(document, channel)
+    result = _lint(document, channel, terms)
     return LintReport(
         path=path,
         channel=channel.name if channel else None,
@@ -586,7 +683,7 @@ def lint_paths(paths: list[Path]) -> list[LintReport]:
     reports: list[LintReport] = []
     for path in draft_files(paths):
         try:
-            reports.append(lint_path(path))
+            reports.append(lint_path(path, terms_near(path)))
         except InputError as exc:
             reports.append(
                 LintReport(
@@ -597,3 +694,16 @@ def lint_paths(paths: list[Path]) -> list[LintReport]:
                 )
             )
     return reports
+
+
+def terms_near(path: Path) -> BriefTerms:
+    """The brief's names and facts, from the manifest of the output folder a draft is in."""
+    for folder in list(path.parents)[:3]:
+        manifest = folder / MANIFEST
+        if manifest.is_file():
+            try:
+                data = json.loads(manifest.read_text(encoding="utf-8")[:50_000_000])
+            except (OSError, ValueError):
+                return BriefTerms()
+            return BriefTerms.from_dict(data.get("lint") if isinstance(data, dict) else None)
+    return BriefTerms()

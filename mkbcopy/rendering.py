@@ -288,8 +288,8 @@ def render_draft(
         return render_template(env, channel.template, context), recorder
 
     fit = None
+    lead_id = variant.leads_with if variant else None
     if channel.words or channel.limit:
-        lead_id = variant.leads_with if variant else None
         comp = compose(brief, persona, copy, subgroup=subgroup, lead_id=lead_id)
         fit = _fit(channel, len(_shown_points(comp, channel)), attempt)
     text, recorder = attempt(fit, first_name)
@@ -301,7 +301,7 @@ def render_draft(
     said = {key for key, count in stated.items() if count}
     covered = [
         i
-        for i in emphasis_order(persona, copy, subgroup)
+        for i in emphasis_order(persona, copy, subgroup, lead_id)
         if i.id in recorder.tracked or (i.needs and set(i.needs) <= said)
     ]
     missing = [key for key in FACT_QUESTIONS if key in said and comp_facts[key].missing]

@@ -43,7 +43,9 @@ from mkbcopy.rendering import (
 from mkbcopy.sandbox import KEPT_GLOBALS, names_of
 
 # The macros in _shared/macros.j2 that put persona research into the copy.
-BLOCK_MACROS = ("intro", "motivator", "motivator_line", "drempel", "facts")
+# The copy a template draws on: composed names first, then the shared macros.
+COPY_BLOCKS = ("hook", "opening", "offer", "points", "lead", "motivators", "drempels")
+BLOCK_MACROS = ("fact_bullets", "intro", "motivator", "motivator_line", "drempel", "facts")
 README = "templates-readme.md"
 _BARE = "with a brief that has no event, phone, brand or facts"
 
@@ -133,16 +135,17 @@ def describe_channels(user_dir: Path | None = None) -> list[ChannelInfo]:
 
 
 def blocks_used(env: jinja2.Environment, name: str) -> list[str]:
-    """The persona-block macros a template calls, in BLOCK_MACROS order."""
+    """The composed copy and the persona-block macros a template uses, in a fixed order."""
     source, _, _ = env.loader.get_source(env, name) if env.loader else ("", None, None)
-    called: set[str] = set()
-    for call in env.parse(source).find_all(nodes.Call):
+    tree = env.parse(source)
+    used = {n.name for n in tree.find_all(nodes.Name) if n.ctx == "load"}
+    for call in tree.find_all(nodes.Call):
         callee = call.node
         if isinstance(callee, nodes.Getattr):
-            called.add(callee.attr)
+            used.add(callee.attr)
         elif isinstance(callee, nodes.Name):
-            called.add(callee.name)
-    return [b for b in BLOCK_MACROS if b in called]
+            used.add(callee.name)
+    return [b for b in (*COPY_BLOCKS, *BLOCK_MACROS) if b in used]
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ import pytest
 
 from mkbcopy.brief import Brief, load_brief
 from mkbcopy.campaign import plan_campaign, write_campaign
+from mkbcopy.compose import placeholder
 from mkbcopy.errors import MissingFactsError, OutputError, UsageError
 from mkbcopy.personas import Research
-from mkbcopy.compose import placeholder
 
 
 @pytest.fixture(scope="module")
@@ -72,11 +72,11 @@ def test_flyer_docx_has_headings_bullets_and_the_briefs_facts(
         document = docx.Document(str(out / persona.id / "flyer.docx"))
         styles = [p.style.name for p in document.paragraphs]
         assert styles.count("Heading 1") == 1
-        assert styles.count("Heading 2") >= len(persona.motivators)
-        assert styles.count("List Bullet") == len(persona.drempels)
+        assert styles.count("List Bullet") >= 3
         text = "\n".join(p.text for p in document.paragraphs)
         for key in persona.needs():
-            assert getattr(example_brief.facts, key) in text, (persona.id, key)
+            # Every fact the persona needs, and each once.
+            assert text.count(getattr(example_brief.facts, key)) == 1, (persona.id, key)
         links = [h.address for p in document.paragraphs for h in p.hyperlinks]
         assert any(a.startswith(example_brief.call_to_action.url) for a in links)
 
@@ -97,7 +97,7 @@ def test_email_drafts_parse_and_carry_subject_and_preheader(
         html = msg.get_body(("html",))
         assert plain is not None and html is not None
         assert example_brief.call_to_action.text in plain.get_content()
-        assert "<h3" in html.get_content()
+        assert "<li" in html.get_content()
         assert max(len(line) for line in raw.split(b"\r\n")) <= 998
 
 
@@ -272,7 +272,7 @@ def test_docx_opens_in_libreoffice(full_run: tuple[Path, dict], tmp_path: Path) 
         timeout=180,
     )
     text = (tmp_path / "flyer.txt").read_text(encoding="utf-8-sig")
-    assert "Jouw vragen" in text
+    assert "Zin in?" in text
 
 
 def test_docx_bytes_roundtrip_small() -> None:

@@ -24,7 +24,7 @@ def test_list_shows_builtins_and_a_users_channels(runner: CliRunner) -> None:
     for name in ("flyer", "email", "linkedin", "instagram", "facebook", "x"):
         assert name in result.stdout
     assert "280 (X-weighted)" in result.stdout and "subject 60" in result.stdout
-    assert "motivator_line" in result.stdout and "your folder" not in result.stdout
+    assert "fact_bullets" in result.stdout and "your folder" not in result.stdout
 
     result = runner.invoke(app, ["templates", "list", "--templates", str(FIXTURE)])
     assert result.exit_code == 0, result.output

@@ -411,7 +411,10 @@ def test_variants_sit_side_by_side_under_what_they_lead_with(
     assert len(cards) == 18 and all("card--variants" in a["class"] for a in cards)
     assert "54 A/B-varianten" in page
 
-    titles = {(p.id, m.id): m.title for p in research.personas for m in p.motivators}
+    deck = load_copydeck(research)
+    titles = {(p.id, m.id): m.title for p in research.personas for m in p.motivators} | {
+        (p.id, d.id): deck[p.id].drempels[d.id].vraag for p in research.personas for d in p.drempels
+    }
     panes = _panes(page)
     assert len(panes) == 54
     for attrs, heading, paths in panes:
@@ -428,7 +431,7 @@ def test_variants_sit_side_by_side_under_what_they_lead_with(
         (variants_out / "doelgerichte-doorstromer" / "email--B.eml").open("rb")
     )
     assert escape(str(message["Subject"])) in email
-    assert escape(str(message["X-Preheader"])) in email and "Hele e-mail tonen" in email
+    assert escape(str(message["X-Preheader"]).strip()) in email and "Hele e-mail tonen" in email
     post = page.split('id="k-doelgerichte-doorstromer-alle-x-v-c"', 1)[1]
     assert " / 280 gewogen tekens" in post.split("</section>", 1)[0]
 

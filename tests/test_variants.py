@@ -12,8 +12,10 @@ from typer.testing import CliRunner
 from mkbcopy.brief import Brief
 from mkbcopy.campaign import plan_campaign
 from mkbcopy.cli import app
+from mkbcopy.document import inline_text
 from mkbcopy.errors import UsageError
 from mkbcopy.personas import Research
+from mkbcopy.rendering import Draft
 from mkbcopy.writers.text import render_text
 
 
@@ -30,27 +32,30 @@ def test_same_inputs_give_identical_variants(research: Research, example_brief: 
     assert len(first) == 3 * 2 * 4
 
 
-def test_each_variant_leads_with_its_item(research: Research, example_brief: Brief) -> None:
+def test_each_variant_leads_with_its_item_and_its_fact(
+    research: Research, example_brief: Brief
+) -> None:
     plan = plan_campaign(example_brief, research, variants=5, channels=["email"])
     for draft in plan.drafts:
         assert draft.variant is not None
         persona = research.persona(draft.persona)
         leads = draft.variant.leads_with
-        if draft.variant.kind == "motivator":
-            assert draft.motivators[0] == leads
-            kop = next(m for m in persona.motivators if m.id == leads)
-            body = render_text(draft.document)
-            headings = [b for b in draft.document.blocks if b.kind == "heading"]
-            assert headings[0].spans[0].text in body
-            assert draft.document.meta["subject"] == headings[0].spans[0].text, kop.id
-        else:
-            assert draft.drempels[0] == leads
-    per_persona: dict[str, list[str]] = {}
+        covered = draft.motivators if draft.variant.kind == "motivator" else draft.drempels
+        assert covered[0] == leads
+        item = next(i for i in [*persona.motivators, *persona.drempels] if i.id == leads)
+        first_fact = getattr(example_brief.facts, item.needs[0])
+        bullets = next(b for b in draft.document.blocks if b.kind == "bullets")
+        assert inline_text(bullets.items[0]) == first_fact
+    per_persona: dict[str, list[Draft]] = {}
     for draft in plan.drafts:
-        assert draft.variant is not None
-        per_persona.setdefault(draft.persona, []).append(draft.variant.leads_with)
-    for leads in per_persona.values():
-        assert len(set(leads)) == len(leads) == 5
+        per_persona.setdefault(draft.persona, []).append(draft)
+    for drafts in per_persona.values():
+        assert len({d.variant.leads_with for d in drafts if d.variant}) == 5
+        # Variants differ in substance: subject, preheader and opening are their own.
+        for part in ("subject", "preheader"):
+            assert len({d.document.meta[part] for d in drafts}) >= 4, part
+        openings = {inline_text(d.document.blocks[1].spans) for d in drafts}
+        assert len(openings) >= 4
 
 
 def test_manifest_and_links_carry_the_hypothesis(runner: CliRunner, tmp_path: Path) -> None:
