@@ -172,7 +172,9 @@ def compose(
         # No stressed item sets this subgroup apart: the facts its nuances ask for lead.
         vraag = (sub_copy.vraag if sub_copy else None) or items[0].vraag
         ordered.insert(0, Item("subgroup", subgroup.id, subgroup.name, vraag, list(subgroup.needs)))
-    elif sub_copy and sub_copy.vraag and lead_id in (subgroup.stress if subgroup else []):
+    elif (
+        sub_copy and sub_copy.vraag and not variant_lead and subgroup and lead_id in subgroup.stress
+    ):
         ordered[0] = _with_question(ordered[0], sub_copy.vraag)
     elif subgroup is None and not variant_lead and copy.vraag:
         ordered[0] = _with_question(ordered[0], copy.vraag)
@@ -186,6 +188,8 @@ def compose(
         extra = Item("subgroup", subgroup.id, subgroup.name, "", list(subgroup.needs))
         at = len(ordered[0].needs)
         points[at:at] = [Point(extra, facts[k]) for k in subgroup.needs if k not in said]
+    # What the brief says reads first; its gaps stay visible, after it.
+    points = [p for p in points if not p.fact.missing] + [p for p in points if p.fact.missing]
     lead = ordered[0]
     lead_facts = [facts[k] for k in lead.needs]
     limit = subject_limit or DEFAULT_SUBJECT_LIMIT

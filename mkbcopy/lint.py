@@ -322,13 +322,13 @@ def _link_texts(document: Document) -> set[str]:
 def _check_repeats(result: _Result, body: str, links: set[str]) -> None:
     """A sentence said twice in one draft: the reader notices, and it costs words.
 
-    A call to action repeated as a link is the one exception: an email asks twice.
+    A call to action (a line with its link) is the one exception: an email asks twice.
     """
     seen: set[str] = set()
     for unit in text_units(body):
         for sentence in split_unit(unit):
             key = " ".join(sentence.lower().split())
-            if len(key.split()) < REPEAT_MIN_WORDS or key in links:
+            if len(key.split()) < REPEAT_MIN_WORDS or key in links or "http" in key:
                 continue
             if key in seen:
                 result.add("repeat", "warning", "sentence said twice; say it once", sentence)

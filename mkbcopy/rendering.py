@@ -162,8 +162,7 @@ def _shown_points(comp: Composition, channel: ChannelMeta) -> list[Point]:
     """The points a channel can show: without placeholders, a short channel skips gaps."""
     if channel.placeholders:
         return comp.points
-    shown = [p for p in comp.points if not p.fact.missing]
-    return shown or comp.points[:1]
+    return [p for p in comp.points if not p.fact.missing]
 
 
 def build_context(
@@ -192,7 +191,7 @@ def build_context(
     points = [_point_dict(p, short=fit.short) for p in shown[: fit.points]]
     lead = _item_dict(comp.lead, [comp.facts[k] for k in comp.lead.needs])
     hook = comp.lead.vraag
-    opening = _opening(hook, points[0], channel)
+    opening = _opening(hook, points[0], channel) if points else hook
     items = [_item_dict(i, [comp.facts[k] for k in i.needs]) for i in comp.items]
     content = f"{persona.id}--{subgroup.id}" if subgroup else persona.id
     if variant is not None:
