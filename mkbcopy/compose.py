@@ -84,10 +84,29 @@ class Item:
 
 @dataclass
 class Point:
-    """One brief fact, said once, for the first item (in emphasis order) that needs it."""
+    """A bullet: a brief fact for the first item that needs it, with the facts that belong to it.
+
+    Each fact is in one point only, so a draft says it once.
+    """
 
     item: Item
-    fact: Fact
+    facts: list[Fact]
+
+    @property
+    def missing(self) -> bool:
+        return all(f.missing for f in self.facts)
+
+
+# Facts a reader takes together, in the order they read best: the pay before the contract
+# it rests on, the price before who pays it.
+FACT_GROUPS = (
+    ("salary", "job_security"),
+    ("costs", "paid_by"),
+    ("employer_match", "travel"),
+    ("programme_content", "duration"),
+    ("diploma", "employer_testimonial"),
+)
+_GROUP_OF = {key: group for group in FACT_GROUPS for key in group}
 
 
 @dataclass
@@ -142,7 +161,13 @@ def _default_lead(
 ) -> str | None:
     """The persona's strongest item with a brief fact; a subgroup leads with what sets it apart."""
     general = emphasis_order(persona, copy, None)
-    usable = [i for i in general if any(getattr(brief.facts, k) for k in i.needs)] or general
+    usable = [
+        i
+        for i in general
+        if i.kind == "motivator"
+        and copy.motivators[i.id].opent
+        and any(getattr(brief.facts, k) for k in i.needs)
+    ] or general
     if subgroup is None:
         return usable[0].id
     stressed = [s for s in subgroup.stress if s != usable[0].id]
@@ -178,20 +203,29 @@ def compose(
         ordered[0] = _with_question(ordered[0], sub_copy.vraag)
     elif subgroup is None and not variant_lead and copy.vraag:
         ordered[0] = _with_question(ordered[0], copy.vraag)
-    points: list[Point] = []
-    for item in ordered:
-        points += [
-            Point(item, facts[k]) for k in item.needs if k not in {p.fact.key for p in points}
-        ]
-    if subgroup is not None:  # facts a subgroup needs that no item states come right after the lead
-        said = {p.fact.key for p in points}
+    wanted = [(item, key) for item in ordered for key in item.needs]
+    if subgroup is not None:
+        # The lead answers with what the subgroup asks for first; what no item needs follows it.
+        lead_keys = sorted(ordered[0].needs, key=lambda k: k not in subgroup.needs)
         extra = Item("subgroup", subgroup.id, subgroup.name, "", list(subgroup.needs))
-        at = len(ordered[0].needs)
-        points[at:at] = [Point(extra, facts[k]) for k in subgroup.needs if k not in said]
+        rest = wanted[len(ordered[0].needs) :]
+        wanted = [(ordered[0], k) for k in lead_keys] + [(extra, k) for k in subgroup.needs] + rest
+    points: list[Point] = []
+    said: set[str] = set()
+    texts: set[str] = set()  # a brief that gives two facts the same words says them once
+    for item, key in wanted:
+        if key in said:
+            continue
+        group = [k for k in _GROUP_OF.get(key, (key,)) if k not in said]
+        said.update(group)
+        group = [k for k in group if facts[k].value is None or facts[k].value not in texts]
+        texts.update(facts[k].value or "" for k in group)
+        if group:
+            points.append(Point(item, [facts[k] for k in group]))
     # What the brief says reads first; its gaps stay visible, after it.
-    points = [p for p in points if not p.fact.missing] + [p for p in points if p.fact.missing]
+    points = [p for p in points if not p.missing] + [p for p in points if p.missing]
     lead = ordered[0]
-    lead_facts = [facts[k] for k in lead.needs]
+    lead_facts = points[0].facts if points else []
     limit = subject_limit or DEFAULT_SUBJECT_LIMIT
     if variant_lead and len(lead.vraag) <= limit:
         # An A/B test asks which question pulls: the subject asks it, the preheader answers.
@@ -239,8 +273,8 @@ def _preheader(points: list[Point], used: str | None, question: str) -> str:
     """40 to 100 characters of facts the subject did not say, for the inbox's preview line."""
     low, high = PREHEADER_RANGE
     text = ""
-    for point in points:
-        sentence = _first_sentence(point.fact)
+    for fact in (f for point in points for f in point.facts):
+        sentence = _first_sentence(fact)
         if not sentence or sentence == used:
             continue
         if len(f"{text} {sentence}".strip()) <= high:

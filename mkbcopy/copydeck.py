@@ -25,6 +25,8 @@ class ItemCopy(Strict):
 
     kop: Text | None = None
     vraag: Text
+    # False: never the default opening (a worry's answer, such as what happens if you stop).
+    opent: bool = True
 
 
 class SubgroupCopy(Strict):

@@ -130,7 +130,8 @@ class Fit:
     """How much of a composition a draft shows: the first `points`, facts in full or short."""
 
     points: int
-    short: bool = False
+    short: bool = False  # each point: its first fact's first sentence
+    hook: bool = True  # the opening asks its question before the lead fact
 
 
 def _item_dict(item: Item, facts: list[Fact]) -> dict[str, Any]:
@@ -149,12 +150,14 @@ def _item_dict(item: Item, facts: list[Fact]) -> dict[str, Any]:
 
 
 def _point_dict(point: Point, *, short: bool) -> dict[str, Any]:
+    first = point.facts[0]
     return {
-        **_item_dict(point.item, [point.fact]),
-        "key": point.fact.key,
-        "kop": FACT_LABELS[point.fact.key],
-        "text": point.fact.text(short=short),
-        "missing": point.fact.missing,
+        **_item_dict(point.item, point.facts),
+        "key": first.key,
+        "kop": FACT_LABELS[first.key],
+        "text": first.text(short=True) if short else " ".join(f.text() for f in point.facts),
+        "kort": first.text(short=True),
+        "missing": point.missing,
     }
 
 
@@ -162,7 +165,8 @@ def _shown_points(comp: Composition, channel: ChannelMeta) -> list[Point]:
     """The points a channel can show: without placeholders, a short channel skips gaps."""
     if channel.placeholders:
         return comp.points
-    return [p for p in comp.points if not p.fact.missing]
+    shown = [Point(p.item, [f for f in p.facts if not f.missing]) for p in comp.points]
+    return [p for p in shown if p.facts]
 
 
 def build_context(
@@ -191,7 +195,9 @@ def build_context(
     points = [_point_dict(p, short=fit.short) for p in shown[: fit.points]]
     lead = _item_dict(comp.lead, [comp.facts[k] for k in comp.lead.needs])
     hook = comp.lead.vraag
-    opening = _opening(hook, points[0], channel) if points else hook
+    opening = hook
+    if points:
+        opening = _opening(hook, points[0], channel) if fit.hook else str(points[0]["text"])
     items = [_item_dict(i, [comp.facts[k] for k in i.needs]) for i in comp.items]
     content = f"{persona.id}--{subgroup.id}" if subgroup else persona.id
     if variant is not None:
@@ -355,7 +361,7 @@ def _fit(channel: ChannelMeta, total: int, attempt: Callable[[Fit], tuple[str, R
                 else:
                     high = middle - 1
             return Fit(low, short)
-    return Fit(1, True)
+    return Fit(1, True, hook=False)
 
 
 def _check_characters(text: str, channel: ChannelMeta) -> None:
