@@ -411,9 +411,23 @@ class Placer:
         self.min_age = min(mins, default=DEFAULT_MIN_AGE)
         self._names = {p.id: _persona_keys(p) for p in research.personas}
         self._resolved: dict[str, tuple[str | None, str | None]] = {}
+        self._placed: dict[tuple[str, ...], Placement] = {}
 
     def place(self, fields: dict[str, str]) -> Placement:
-        """An explicit persona column wins; else werkzaamheid x opleidingsniveau."""
+        """An explicit persona column wins; else werkzaamheid x opleidingsniveau.
+
+        Remembered per distinct combination of the fields it reads: a list holds
+        few, so most contacts cost one dictionary lookup.
+        """
+        key = tuple(fields.get(name, "") for name in _PLACE_FIELDS)
+        found = self._placed.get(key)
+        if found is None:
+            if len(self._placed) > 65536:  # free text in those columns must not grow it
+                self._placed.clear()
+            found = self._placed[key] = self._place(fields)
+        return found
+
+    def _place(self, fields: dict[str, str]) -> Placement:
         age = age_of(fields, self.today)
         edu_text = fields.get("education", "").strip()
         edu = normalise_education(edu_text) if edu_text else None
@@ -488,6 +502,10 @@ class Placer:
             both = " or ".join(sorted(found))
             return None, f"unknown persona: '{text}' could be {both}"
         return None, f"unknown persona: '{text}' (use one of {known})"
+
+
+# Every field that place() reads: its answer depends on these alone.
+_PLACE_FIELDS: Final = ("persona", "education", "status", "age", "birth_date", "birth_year")
 
 
 def _sub(sub_id: str, match: SubgroupMatch) -> _Sub:

@@ -534,3 +534,19 @@ def test_a_malformed_row_is_rejected_with_its_line(research: Research, tmp_path:
         "student",
         "hbo",
     ]
+
+
+def test_a_remembered_placement_is_the_one_computed_afresh(research: Research) -> None:
+    people = [
+        {"education": edu, "status": status, "age": age, "persona": persona}
+        for edu in ("havo", "hbo", "mbo 4", "MBO-niveau 3", "wo", "")
+        for status in ("scholier", "student", "werkend", "werkzoekend", "")
+        for age in ("17", "23", "41", "1985", "")
+        for persona in ("", "stromer")
+    ]
+    placer = Placer(research, TODAY)
+    first = [placer.place(fields) for fields in people]
+    again = [placer.place(fields) for fields in people]
+    fresh = [Placer(research, TODAY).place(fields) for fields in people]
+    assert first == again == fresh
+    assert len({p.persona for p in first}) > 2 and any(p.reason for p in first)
