@@ -31,7 +31,7 @@ from mkbcopy.mailmerge import NAME_MARKER, MergeTemplate
 from mkbcopy.output import prepare_out, write_manifest
 from mkbcopy.personas import Research
 from mkbcopy.rendering import Draft, Variant, plan_variants, render_draft
-from mkbcopy.segments import SafeCsvWriter, Segmented, segment_rows
+from mkbcopy.segments import BOM, SafeCsvWriter, Segmented, segment_rows
 
 MERGE_TAGS = {
     "mailchimp": "*|FNAME|*",
@@ -134,7 +134,8 @@ def run_batch(
             with ExitStack() as stack:
 
                 def open_csv(path: Path, columns: list[str]) -> SafeCsvWriter:
-                    handle = stack.enter_context(path.open("w", encoding="utf-8-sig", newline=""))
+                    handle = stack.enter_context(path.open("w", encoding="utf-8", newline=""))
+                    handle.write(BOM)
                     writer = SafeCsvWriter(handle, reader.delimiter)
                     writer.writerow(columns)
                     return writer

@@ -14,6 +14,7 @@ import subprocess
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import lru_cache
 from pathlib import Path
 
 from mkbcopy.errors import MkbcopyError
@@ -68,11 +69,18 @@ def unavailable_reason() -> str | None:
 def candidate_words(text: str) -> list[str]:
     """The words of a text worth a spelling check, in order.
 
+    Remembered for the last texts: lint asks once to prefetch, once per draft.
+
     Left out: placeholders, links, e-mail addresses, hashtags, numbers, known
     abbreviations, and names: a capitalised word that does not start a sentence,
     or one that does but is followed by another capitalised word (Priya Raghoenath)
     or appears mid-sentence elsewhere in the text.
     """
+    return list(_candidates(text))
+
+
+@lru_cache(maxsize=256)
+def _candidates(text: str) -> tuple[str, ...]:
     text = PLACEHOLDER.sub(" ", text)
     names: set[str] = set()
     found: list[tuple[str, bool]] = []  # (word, capitalised at a sentence start)
@@ -96,7 +104,7 @@ def candidate_words(text: str) -> list[str]:
                 names.add(word)
             else:
                 found.append((word, True))
-    return [word for word, start in found if not (start and word in names)]
+    return tuple(word for word, start in found if not (start and word in names))
 
 
 def _name_follows(text: str, tokens: list[re.Match[str]], index: int) -> bool:
@@ -110,6 +118,7 @@ def _name_follows(text: str, tokens: list[re.Match[str]], index: int) -> bool:
     return following.group()[0].isupper() and not any(c in between for c in ".,;:!?()")
 
 
+@lru_cache(maxsize=65536)
 def _skip(word: str) -> bool:
     """Words the word list allows or that are not words at all."""
     if len(word) < 2 or not any(c.isalpha() for c in word) or any(c.isdigit() for c in word):
