@@ -19,18 +19,19 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from mkbcopy.brief import Brief
 from mkbcopy.campaign import render_file
 from mkbcopy.channels import load_channel
 from mkbcopy.contacts import Row, open_contacts
 from mkbcopy.copydeck import load_copydeck
+from mkbcopy.filewriter import FolderWriter
 from mkbcopy.mailmerge import NAME_MARKER, MergeTemplate
 from mkbcopy.output import prepare_out, write_manifest
 from mkbcopy.personas import Research
 from mkbcopy.rendering import Draft, Variant, plan_variants, render_draft
-from mkbcopy.segments import SafeCsvWriter, Segmented, segment_rows
+from mkbcopy.segments import BOM, SafeCsvWriter, Segmented, segment_rows
 
 MERGE_TAGS = {
     "mailchimp": "*|FNAME|*",
@@ -133,19 +134,19 @@ def run_batch(
             with ExitStack() as stack:
 
                 def open_csv(path: Path, columns: list[str]) -> SafeCsvWriter:
-                    handle = stack.enter_context(path.open("w", encoding="utf-8-sig", newline=""))
+                    handle = stack.enter_context(path.open("w", encoding="utf-8", newline=""))
+                    handle.write(BOM)
                     writer = SafeCsvWriter(handle, reader.delimiter)
                     writer.writerow(columns)
                     return writer
 
                 rejects = open_csv(work / "rejects.csv", ["line", "reason", *header])
-                mbox = (
-                    stack.enter_context((work / "drafts.mbox").open("wb"))
-                    if per_recipient
-                    else None
-                )
+                files = None
                 if per_recipient:
                     (work / "recipients").mkdir()
+                    files = stack.enter_context(
+                        FolderWriter(work / "recipients", work / "drafts.mbox")
+                    )
 
                 def segment_for(outcome: Segmented) -> _Segment:
                     key = _segment_id(outcome)
@@ -214,11 +215,9 @@ def run_batch(
                             values += [arm.variant.label, arm.variant.leads_with]
                             report.variants[key][arm.variant.label] += 1
                         arm.writer.writerow(values)
-                        if arm.merge is not None and mbox is not None:
+                        if arm.merge is not None and files is not None:
                             report.recipients += 1
-                            _write_recipient(
-                                work / "recipients", report.recipients, row, arm.merge, mbox
-                            )
+                            _write_recipient(files, report.recipients, row, arm.merge)
                     else:
                         if outcome.kind == "duplicate":
                             report.duplicates += 1
@@ -266,17 +265,18 @@ def _segment_id(outcome: Segmented) -> str:
     return f"{outcome.persona}--{outcome.subgroup}" if outcome.subgroup else str(outcome.persona)
 
 
-def _write_recipient(
-    folder: Path, number: int, row: Row, merge: MergeTemplate, mbox: IO[bytes]
-) -> None:
+_MBOX_FROM = b"From MAILER-DAEMON Thu Jan  1 00:00:00 1970\n"
+
+
+def _write_recipient(files: FolderWriter, number: int, row: Row, merge: MergeTemplate) -> None:
+    """The contact's .eml, and the same message with LF line ends into drafts.mbox."""
     email = row.fields.get("email", "").strip()
     first = row.fields.get("first_name", "")
     last = row.fields.get("last_name", "")
-    message = merge.message(first, email, to_name=f"{first} {last}".strip())
-    (folder / f"{number:06d}-{safe_filename(email)}.eml").write_bytes(message)
-    mbox.write(b"From MAILER-DAEMON Thu Jan  1 00:00:00 1970\n")
-    mbox.write(message.replace(b"\r\n", b"\n"))
-    mbox.write(b"\n")
+    eml, lf = merge.pieces(first, email, to_name=f"{first} {last}".strip())
+    lf.insert(0, _MBOX_FROM)
+    lf.append(b"\n")
+    files.add(f"{number:06d}-{safe_filename(email)}.eml", eml, lf)
 
 
 def _move_into(work: Path, out: Path) -> None:

@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 import traceback
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
@@ -188,73 +189,78 @@ def generate(
 
     Example: mkbcopy generate campaign.yaml -p doelgerichte-doorstromer -c email -s 35+
     """
-    from mkbcopy.brief import load_brief
-    from mkbcopy.campaign import lint_terms, plan_campaign, write_campaign
-    from mkbcopy.channels import FORMATS
-    from mkbcopy.personas import load_personas
+    from mkbcopy.spelling import SpellChecker
 
-    for value in fmt or []:
-        if value not in FORMATS:
-            raise UsageError(f"unknown format '{value}' (use {', '.join(FORMATS)})")
-    loaded = load_brief(brief)
-    plan = plan_campaign(
-        loaded,
-        load_personas(),
-        personas=persona or (),
-        channels=channel or (),
-        formats=fmt or (),
-        subgroup=subgroup,
-        templates=templates,
-        variants=variants,
-    )
-    manifest = write_campaign(plan, loaded, out, force=force, strict=strict, brief_path=brief)
-    table = Table(title=f"{len(manifest['files'])} files in {out}/")
-    columns = ["draft", "channel", "formats", "motivators", "drempels", "warnings"]
-    if variants:
-        columns[2:2] = ["variant", "leads with"]
-    for column in columns:
-        table.add_column(column)
-    for draft in sorted(plan.drafts, key=lambda d: d.slug):
-        formats = [fmt for d, fmt, _ in plan.files if d is draft]
-        cells = [
-            draft.slug,
-            draft.channel.name,
-            ", ".join(formats),
-            str(len(draft.motivators)),
-            str(len(draft.drempels)),
-            str(len(draft.warnings)) if draft.warnings else "",
-        ]
-        if draft.variant is not None:
-            cells[2:2] = [draft.variant.label, draft.variant.leads_with]
-        table.add_row(*cells)
-    out_console.print(table)
-    for note in plan.notes:
-        _warn(note)
-    for key, personas in plan.missing_facts().items():
-        from mkbcopy.brief import FACT_QUESTIONS
+    with ExitStack() as stack:
+        # Started first, hunspell loads its Dutch dictionary while the drafts render.
+        checker = None if no_lint else stack.enter_context(SpellChecker())
+        from mkbcopy.brief import load_brief
+        from mkbcopy.campaign import lint_terms, plan_campaign, write_campaign
+        from mkbcopy.channels import FORMATS
+        from mkbcopy.personas import load_personas
 
-        _warn(
-            f"brief lacks fact '{key}' ({FACT_QUESTIONS[key]}); placeholder written for "
-            f"{', '.join(personas)}"
+        for value in fmt or []:
+            if value not in FORMATS:
+                raise UsageError(f"unknown format '{value}' (use {', '.join(FORMATS)})")
+        loaded = load_brief(brief)
+        plan = plan_campaign(
+            loaded,
+            load_personas(),
+            personas=persona or (),
+            channels=channel or (),
+            formats=fmt or (),
+            subgroup=subgroup,
+            templates=templates,
+            variants=variants,
         )
-    for draft in plan.drafts:
-        for warning in draft.warnings:
-            if not warning.startswith("missing fact"):
-                _warn(f"{draft.slug}/{draft.channel.name}: {warning}")
-    if not no_lint:
-        from mkbcopy.lint import BriefTerms, lint_document
+        manifest = write_campaign(plan, loaded, out, force=force, strict=strict, brief_path=brief)
+        table = Table(title=f"{len(manifest['files'])} files in {out}/")
+        columns = ["draft", "channel", "formats", "motivators", "drempels", "warnings"]
+        if variants:
+            columns[2:2] = ["variant", "leads with"]
+        for column in columns:
+            table.add_column(column)
+        for draft in sorted(plan.drafts, key=lambda d: d.slug):
+            formats = [fmt for d, fmt, _ in plan.files if d is draft]
+            cells = [
+                draft.slug,
+                draft.channel.name,
+                ", ".join(formats),
+                str(len(draft.motivators)),
+                str(len(draft.drempels)),
+                str(len(draft.warnings)) if draft.warnings else "",
+            ]
+            if draft.variant is not None:
+                cells[2:2] = [draft.variant.label, draft.variant.leads_with]
+            table.add_row(*cells)
+        out_console.print(table)
+        for note in plan.notes:
+            _warn(note)
+        for key, personas in plan.missing_facts().items():
+            from mkbcopy.brief import FACT_QUESTIONS
 
-        terms = BriefTerms.from_dict(lint_terms(loaded))
-        first_file = {id(d): out / path for d, _, path in reversed(plan.files)}
-        reports = [
-            lint_document(d.document, d.channel, path=first_file[id(d)], terms=terms)
-            for d in plan.drafts
-        ]
-        _print_lint(reports, verbose=False)
-    if preview:
-        from mkbcopy.preview import summary_line, write_preview
+            _warn(
+                f"brief lacks fact '{key}' ({FACT_QUESTIONS[key]}); placeholder written for "
+                f"{', '.join(personas)}"
+            )
+        for draft in plan.drafts:
+            for warning in draft.warnings:
+                if not warning.startswith("missing fact"):
+                    _warn(f"{draft.slug}/{draft.channel.name}: {warning}")
+        if not no_lint:
+            from mkbcopy.lint import BriefTerms, lint_documents
 
-        print(summary_line(*write_preview(out, load_personas(), loaded, templates)))
+            terms = BriefTerms.from_dict(lint_terms(loaded))
+            first_file = {id(d): out / path for d, _, path in reversed(plan.files)}
+            reports = lint_documents(
+                ((d.document, d.channel, first_file[id(d)], terms) for d in plan.drafts),
+                checker,
+            )
+            _print_lint(reports, verbose=False)
+        if preview:
+            from mkbcopy.preview import summary_line, write_preview
+
+            print(summary_line(*write_preview(out, load_personas(), loaded, templates)))
 
 
 @app.command()

@@ -144,6 +144,9 @@ class Row:
     """Non-empty cells beyond the header: usually a delimiter inside an unquoted value."""
 
 
+_NO_FIELDS: Final = dict.fromkeys(FIELDS, "")
+
+
 def parse_mapping(items: Iterable[str]) -> dict[str, str]:
     """`["Mail adres=email"]` -> `{"Mail adres": "email"}`; the CLI's repeated `--map`."""
     mapping: dict[str, str] = {}
@@ -388,14 +391,16 @@ class ContactReader:
             start, cells = self._next_record()
             if cells is None:
                 raise StopIteration
-            if any(cell.strip() for cell in cells):
+            if "".join(cells).strip():  # a row of empty cells is skipped
                 break
         width = len(self.keys)
-        extra = tuple(c for c in cells[width:] if c.strip())
-        if len(cells) < width:
+        extra: tuple[str, ...] = ()
+        if len(cells) > width:
+            extra = tuple(c for c in cells[width:] if c.strip())
+        elif len(cells) < width:
             cells = cells + [""] * (width - len(cells))
         raw = dict(zip(self.keys, cells, strict=False))
-        fields = dict.fromkeys(FIELDS, "")
+        fields = _NO_FIELDS.copy()
         for name, index in self._field_index:
             fields[name] = cells[index].strip()
         self.rows_read += 1

@@ -35,7 +35,13 @@ from mkbcopy.readability import (
     split_unit,
     text_units,
 )
-from mkbcopy.spelling import candidate_words, misspelled, suggestions
+from mkbcopy.spelling import (
+    SpellChecker,
+    candidate_words,
+    checking,
+    misspelled,
+    suggestions,
+)
 from mkbcopy.writers.text import render_text
 
 Severity = Literal["error", "warning", "info"]
@@ -161,7 +167,7 @@ def _lint(document: Document, channel: ChannelMeta | None, terms: BriefTerms) ->
         _check_budget(result, document, body, channel, terms)
     subject = document.meta.get("subject")
     preheader = document.meta.get("preheader")
-    everything = "\n\n".join(t for t in (subject, preheader, body) if t)
+    everything = _everything(subject, preheader, body)
 
     for match in PLACEHOLDER.finditer(everything):
         result.add(
@@ -189,6 +195,10 @@ def _lint(document: Document, channel: ChannelMeta | None, terms: BriefTerms) ->
             )
     result.findings.sort(key=lambda f: -SEVERITY_ORDER[f.severity])
     return result
+
+
+def _everything(subject: str | None, preheader: str | None, body: str) -> str:
+    return "\n\n".join(t for t in (subject, preheader, body) if t)
 
 
 def _check_lengths(
@@ -678,22 +688,45 @@ def draft_files(paths: Iterable[Path]) -> list[Path]:
     return list(dict.fromkeys(files))
 
 
+def lint_documents(
+    drafts: Iterable[tuple[Document, ChannelMeta | None, Path | None, BriefTerms]],
+    checker: SpellChecker | None = None,
+) -> list[LintReport]:
+    """Lint many drafts with one hunspell, asked about all their words at once."""
+    drafts = list(drafts)
+    with checking(checker) as checker:
+        checker.prefetch(
+            candidate_words(
+                _everything(d.meta.get("subject"), d.meta.get("preheader"), body_text(d))
+            )
+            for d, _, _, _ in drafts
+        )
+        return [
+            lint_document(d, channel, path=path, terms=terms) for d, channel, path, terms in drafts
+        ]
+
+
 def lint_paths(paths: list[Path]) -> list[LintReport]:
     """A report per draft file; a file that cannot be read is an error in its report."""
-    reports: list[LintReport] = []
+    read: dict[Path, Document | Finding] = {}
     for path in draft_files(paths):
         try:
-            reports.append(lint_path(path, terms_near(path)))
+            read[path] = read_draft(path)
         except InputError as exc:
-            reports.append(
-                LintReport(
-                    path=path,
-                    channel=None,
-                    findings=(Finding("file", "error", exc.message),),
-                    readability=None,
-                )
-            )
-    return reports
+            read[path] = Finding("file", "error", exc.message)
+    linted = iter(
+        lint_documents(
+            (d, infer_channel(p), p, terms_near(p))
+            for p, d in read.items()
+            if isinstance(d, Document)
+        )
+    )
+    return [
+        next(linted)
+        if isinstance(found, Document)
+        else LintReport(path=path, channel=None, findings=(found,), readability=None)
+        for path, found in read.items()
+    ]
 
 
 def terms_near(path: Path) -> BriefTerms:

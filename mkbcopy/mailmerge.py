@@ -11,8 +11,8 @@ standard library exactly as an EmailMessage built the slow way does.
 from __future__ import annotations
 
 import base64
+import os
 import re
-import uuid
 from contextlib import suppress
 from dataclasses import dataclass
 from email.headerregistry import Address
@@ -76,14 +76,58 @@ def _address(display: str, email: str) -> str:
     return str(Address(display_name=display, username=local, domain=domain))
 
 
+_Lines = tuple[bytes, bytes]  # base64 lines ended by CRLF, and the same by LF
+
+
+class _Body:
+    """A body as base64 lines, all but those around the first name encoded ahead.
+
+    Base64 turns each 57 bytes into one 76-column line, so the lines before the
+    name's first line never change, and after the name only its offset modulo 57
+    does: the lines from there on are encoded once per offset and reused.
+    """
+
+    def __init__(self, body: str, without_name: str) -> None:
+        parts = [p.encode("utf-8") for p in body.split(NAME_MARKER)]
+        self.without_name = _lines(without_name.encode("utf-8"))
+        if len(parts) == 1:  # the template does not use the first name
+            self.without_name = self.head = _lines(parts[0])
+            self.parts: list[bytes] = []
+            return
+        cut = len(parts[0]) - len(parts[0]) % _LINE_BYTES
+        self.head = _lines(parts[0][:cut])
+        self.parts = [parts[0][cut:], *parts[1:]]
+        self._tails: dict[int, _Lines] = {}
+
+    def encode(self, name: bytes) -> tuple[_Lines, _Lines, _Lines]:
+        """(constant head, the lines that hold the name, constant tail), CRLF and LF alike."""
+        if not self.parts:
+            return self.head, _NOTHING, _NOTHING
+        middle = name.join(self.parts[:-1]) + name
+        last = self.parts[-1]
+        take = min(-len(middle) % _LINE_BYTES, len(last))
+        tail = self._tails.get(take)
+        if tail is None:
+            tail = self._tails[take] = _lines(last[take:])
+        return self.head, _lines(middle + last[:take]), tail
+
+
+_NOTHING: _Lines = (b"", b"")
+_LINE_BYTES = 57  # bytes per 76-column base64 line, as the email package writes them
+
+
+def _lines(data: bytes) -> _Lines:
+    """`data` as 76-column base64 lines, ended by CRLF and by LF."""
+    lf = base64.encodebytes(data)
+    return lf.replace(b"\n", b"\r\n"), lf
+
+
 @dataclass
 class MergeTemplate:
     """A segment's email with the first name still to fill in."""
 
-    text_parts: list[str]
-    html_parts: list[str]
-    text_without_name: str
-    html_without_name: str
+    text: _Body
+    html: _Body
     head: bytes
     domain: str
 
@@ -111,44 +155,76 @@ class MergeTemplate:
         if preheader:
             head += _header("X-Preheader", " ".join(preheader.split())[:MAX_HEADER])
         return cls(
-            text_parts=render_text(doc).split(NAME_MARKER),
-            html_parts=render_html(doc, colour=colour).split(NAME_MARKER),
-            text_without_name=render_text(without_name.document),
-            html_without_name=render_html(without_name.document, colour=colour),
+            text=_Body(render_text(doc), render_text(without_name.document)),
+            html=_Body(
+                render_html(doc, colour=colour),
+                render_html(without_name.document, colour=colour),
+            ),
             head=head,
             domain=ascii_domain(sender_email.rpartition("@")[2]),
         )
 
-    def bodies(self, first_name: str) -> tuple[str, str]:
-        """The text and HTML body for one contact (the name HTML-escaped in HTML)."""
-        name = clean_name(first_name)
-        if not name:
-            return self.text_without_name, self.html_without_name
-        return name.join(self.text_parts), escape(name).join(self.html_parts)
-
     def message(self, first_name: str, email: str, *, to_name: str = "") -> bytes:
         """A complete RFC 5322 draft with CRLF line ends."""
-        text, html = self.bodies(first_name)
-        boundary = f"==mkbcopy-{uuid.uuid4().hex}=="
+        return b"".join(self.pieces(first_name, email, to_name=to_name)[0])
+
+    def pieces(
+        self, first_name: str, email: str, *, to_name: str = ""
+    ) -> tuple[list[bytes], list[bytes]]:
+        """The draft with CRLF line ends (a .eml) and with LF (for an mbox), in pieces.
+
+        Most pieces are the segment's, shared by every contact: joined only by the
+        system call that writes them (os.writev), they are never copied in Python.
+        """
+        name = clean_name(first_name)
+        if name:
+            text = self.text.encode(name.encode("utf-8"))
+            html = self.html.encode(escape(name).encode("utf-8"))
+        else:
+            text = (self.text.without_name, _NOTHING, _NOTHING)
+            html = (self.html.without_name, _NOTHING, _NOTHING)
+        ids = _random_hex(64)
+        boundary = f"==mkbcopy-{ids[:32]}=="
         display = clean_name(to_name or first_name)
-        return b"".join(
+        start = b"".join(
             [
                 self.head,
                 to_header(display, email),
-                f"Message-ID: <{uuid.uuid4().hex}@{self.domain}>\r\n".encode("ascii"),
+                f"Message-ID: <{ids[32:]}@{self.domain}>\r\n".encode("ascii"),
                 b"MIME-Version: 1.0\r\n",
-                f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n\r\n'.encode(),
-                _part(boundary, "plain", text),
-                _part(boundary, "html", html),
-                f"--{boundary}--\r\n".encode(),
+                # Folded where the email package folds it: the line is over 78 columns.
+                f'Content-Type: multipart/alternative;\r\n boundary="{boundary}"\r\n\r\n'.encode(),
+                _part_head(boundary, "plain"),
             ]
         )
+        html_head = _part_head(boundary, "html")
+        end = f"--{boundary}--\r\n".encode()
+        crlf = [start, *(p[0] for p in text), html_head, *(p[0] for p in html), end]
+        lf = [
+            start.replace(b"\r\n", b"\n"),
+            *(p[1] for p in text),
+            html_head.replace(b"\r\n", b"\n"),
+            *(p[1] for p in html),
+            end[:-2] + b"\n",
+        ]
+        return crlf, lf
 
 
-def _part(boundary: str, subtype: str, body: str) -> bytes:
-    data = base64.b64encode(body.encode("utf-8"))
-    encoded = b"".join([data[i : i + 76] + b"\r\n" for i in range(0, len(data), 76)])
+_POOL = {"hex": ""}
+os.register_at_fork(after_in_child=lambda: _POOL.update(hex=""))  # no ids shared with a child
+
+
+def _random_hex(size: int) -> str:
+    """`size` random hex digits, as uuid4().hex gives 32: from a pool, not a system call each."""
+    pool = _POOL["hex"]
+    if len(pool) < size:
+        pool = os.urandom(8192).hex()
+    _POOL["hex"] = pool[size:]
+    return pool[:size]
+
+
+def _part_head(boundary: str, subtype: str) -> bytes:
     return (
         f'--{boundary}\r\nContent-Type: text/{subtype}; charset="utf-8"\r\n'
         "Content-Transfer-Encoding: base64\r\n\r\n"
-    ).encode() + encoded
+    ).encode()

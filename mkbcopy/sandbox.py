@@ -10,12 +10,15 @@ and values, loops or output so large that they hang the run.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import re
+import stat
 import string
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -246,6 +249,35 @@ def _check_growth(size: int) -> None:
         raise SecurityError(f"a value of {size} characters or items is too large")
 
 
+@cache
+def compiled_templates(options: str) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs: compiling takes longer than rendering.
+
+    Kept in the user's cache folder, in a subfolder named after this sandbox's own
+    source, Jinja2's version and the compile options, so a changed sandbox never
+    runs code compiled by an older one; Jinja2 recompiles a template whose source
+    changed. None (compile every run) when no private folder can be had, or with
+    MKBCOPY_NO_TEMPLATE_CACHE set.
+    """
+    if os.environ.get("MKBCOPY_NO_TEMPLATE_CACHE"):
+        return None
+    home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    key = hashlib.sha256(Path(__file__).read_bytes())
+    key.update(f"{jinja2.__version__}|{options}".encode())
+    folder = Path(home) / "mkbcopy" / f"templates-{key.hexdigest()[:20]}"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        infos = [folder.lstat(), folder.parent.lstat()]
+    except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
+        return None
+    # Code loaded from here runs unchecked: only folders that no one else can write.
+    owner = os.getuid() if hasattr(os, "getuid") else infos[0].st_uid
+    for info in infos:
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != owner or info.st_mode & 0o022:
+            return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 class TemplateSandbox(ImmutableSandboxedEnvironment):
     """Jinja2's immutable sandbox, tightened for templates from a shared folder."""
 
@@ -262,6 +294,19 @@ class TemplateSandbox(ImmutableSandboxedEnvironment):
         self.filters[_STEPS] = _counted
         self.filters[_OUTPUT] = _charge_output
         self.filters[_VALUE] = _check_size
+        if self.bytecode_cache is None:
+            self.bytecode_cache = compiled_templates(self._compile_options())
+
+    def _compile_options(self) -> str:
+        """Everything that shapes the code a template compiles to, besides its source."""
+        names = (
+            *("block_start_string", "block_end_string", "variable_start_string"),
+            *("variable_end_string", "comment_start_string", "comment_end_string"),
+            *("line_statement_prefix", "line_comment_prefix", "trim_blocks"),
+            *("lstrip_blocks", "newline_sequence", "keep_trailing_newline", "optimized"),
+        )
+        options = [repr(getattr(self, name)) for name in names]
+        return "|".join([*options, repr(self.autoescape), *sorted(self.extensions)])
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         tree = super()._parse(source, name, filename)

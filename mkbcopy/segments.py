@@ -325,6 +325,19 @@ def validate_email(text: str) -> str | None:
     Catches what lists really hold: typos, two addresses in one cell, names around the
     address. Deliverability is the mail platform's job.
     """
+    if len(text) <= MAX_EMAIL and PLAIN_EMAIL.fullmatch(text):
+        return None  # the common case, in one regular expression
+    return _email_problem(text)
+
+
+# Passes every check below, so most addresses need no more: tests hold it to that.
+PLAIN_EMAIL: Final = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+)
+
+
+def _email_problem(text: str) -> str | None:
     if not text:
         return "empty"
     if len(text) > MAX_EMAIL:
@@ -411,9 +424,23 @@ class Placer:
         self.min_age = min(mins, default=DEFAULT_MIN_AGE)
         self._names = {p.id: _persona_keys(p) for p in research.personas}
         self._resolved: dict[str, tuple[str | None, str | None]] = {}
+        self._placed: dict[tuple[str, ...], Placement] = {}
 
     def place(self, fields: dict[str, str]) -> Placement:
-        """An explicit persona column wins; else werkzaamheid x opleidingsniveau."""
+        """An explicit persona column wins; else werkzaamheid x opleidingsniveau.
+
+        Remembered per distinct combination of the fields it reads: a list holds
+        few, so most contacts cost one dictionary lookup.
+        """
+        key = tuple(fields.get(name, "") for name in _PLACE_FIELDS)
+        found = self._placed.get(key)
+        if found is None:
+            if len(self._placed) > 65536:  # free text in those columns must not grow it
+                self._placed.clear()
+            found = self._placed[key] = self._place(fields)
+        return found
+
+    def _place(self, fields: dict[str, str]) -> Placement:
         age = age_of(fields, self.today)
         edu_text = fields.get("education", "").strip()
         edu = normalise_education(edu_text) if edu_text else None
@@ -488,6 +515,10 @@ class Placer:
             both = " or ".join(sorted(found))
             return None, f"unknown persona: '{text}' could be {both}"
         return None, f"unknown persona: '{text}' (use one of {known})"
+
+
+# Every field that place() reads: its answer depends on these alone.
+_PLACE_FIELDS: Final = ("persona", "education", "status", "age", "birth_date", "birth_year")
 
 
 def _sub(sub_id: str, match: SubgroupMatch) -> _Sub:
@@ -573,9 +604,13 @@ class SeenEmails:
         """The line `email` was first seen on; None, remembering `line`, when it is new."""
         digest = blake2b(email.casefold().encode("utf-8", "surrogatepass"), digest_size=8)
         key = int.from_bytes(digest.digest(), "little") or 1  # 0 marks an empty slot
-        slot = self._slot(key)
-        if self._keys[slot] == key:
-            return self._lines[slot]
+        keys = self._keys
+        mask = len(keys) - 1
+        slot = key & mask
+        while found := keys[slot]:  # _slot(key), inline: this runs once per contact
+            if found == key:
+                return self._lines[slot]
+            slot = (slot + 1) & mask
         self._keys[slot] = key
         self._lines[slot] = min(line, _MAX_LINE)
         self._count += 1
@@ -785,6 +820,11 @@ def _check_targets(source: Path, out: Path, rejects: Path, *, force: bool) -> No
         remove_stale_temps(target.parent, [target.name])
 
 
+BOM: Final = "\ufeff"
+"""Written first, so Excel reads the CSV as UTF-8; then plain UTF-8, which Python
+encodes in C where the utf-8-sig codec runs Python code for every row."""
+
+
 class SafeCsvWriter:
     """A csv.writer that neutralises every cell, so no write can skip it."""
 
@@ -802,7 +842,8 @@ def _atomic_csv(path: Path, delimiter: str) -> Iterator[SafeCsvWriter]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(BOM)
             yield SafeCsvWriter(handle, delimiter)
         os.replace(tmp, path)
     except BaseException:

@@ -12,9 +12,12 @@ from mkbcopy.channels import load_channel
 from mkbcopy.document import parse_document
 from mkbcopy.errors import InputError
 from mkbcopy.lint import (
+    BriefTerms,
     Finding,
     LintReport,
     infer_channel,
+    lint_document,
+    lint_documents,
     lint_draft,
     lint_path,
     lint_paths,
@@ -276,3 +279,17 @@ def test_paths_errors_and_report_output(tmp_path: Path) -> None:
     data = json.loads(json.dumps([bad.to_dict(), good.to_dict()]))
     assert data[1]["readability"]["sentences"] == 1
     assert data[0]["findings"][0]["severity"] == "error"
+
+
+def test_linting_many_drafts_together_gives_each_draft_its_own_report() -> None:
+    email = load_channel("email")
+    faulty = parse_document("Je volgt een opleidnig bij de wrekgever. KOOP NU!!\n")
+    terms = BriefTerms()
+    drafts = [
+        (parse_document(CLEAN_EMAIL), email, Path("a.txt"), terms),
+        (faulty, email, Path("b.txt"), terms),
+        (faulty, None, None, terms),
+    ]
+    together = lint_documents(drafts)
+    assert together == [lint_document(d, c, path=p) for d, c, p, _ in drafts]
+    assert together[1].findings != ()

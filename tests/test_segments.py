@@ -14,9 +14,11 @@ from mkbcopy.contacts import open_contacts
 from mkbcopy.errors import InputError, OutputError
 from mkbcopy.personas import Research
 from mkbcopy.segments import (
+    PLAIN_EMAIL,
     Age,
     Placement,
     Placer,
+    _email_problem,
     age_of,
     neutralise,
     normalise_education,
@@ -534,3 +536,29 @@ def test_a_malformed_row_is_rejected_with_its_line(research: Research, tmp_path:
         "student",
         "hbo",
     ]
+
+
+def test_a_remembered_placement_is_the_one_computed_afresh(research: Research) -> None:
+    people = [
+        {"education": edu, "status": status, "age": age, "persona": persona}
+        for edu in ("havo", "hbo", "mbo 4", "MBO-niveau 3", "wo", "")
+        for status in ("scholier", "student", "werkend", "werkzoekend", "")
+        for age in ("17", "23", "41", "1985", "")
+        for persona in ("", "stromer")
+    ]
+    placer = Placer(research, TODAY)
+    first = [placer.place(fields) for fields in people]
+    again = [placer.place(fields) for fields in people]
+    fresh = [Placer(research, TODAY).place(fields) for fields in people]
+    assert first == again == fresh
+    assert len({p.persona for p in first}) > 2 and any(p.reason for p in first)
+
+
+@settings(max_examples=2000)
+@given(
+    st.text(alphabet="aZ09.-_+@'\"() é\t", max_size=30) | st.from_regex(PLAIN_EMAIL, fullmatch=True)
+)
+def test_the_fast_email_check_only_passes_what_the_full_check_passes(text: str) -> None:
+    if len(text) <= 254 and PLAIN_EMAIL.fullmatch(text):
+        assert _email_problem(text) is None
+    assert validate_email(text) == _email_problem(text)

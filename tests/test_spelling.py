@@ -6,8 +6,10 @@ import pytest
 
 from mkbcopy.spelling import (
     INSTALL_HINT,
+    SpellChecker,
     candidate_words,
     check_text,
+    checking,
     find_dictionary,
     misspelled,
     suggestions,
@@ -104,3 +106,35 @@ def test_check_text_finds_misspellings_but_not_names() -> None:
 def test_suggestions() -> None:
     assert "opleiding" in suggestions(["opleidnig"])["opleidnig"]
     assert suggestions([]) == {}
+
+
+@needs_hunspell
+def test_one_checker_answers_as_separate_runs_do() -> None:
+    drafts = [
+        ["opleidnig", "opleiding", "werkplek-cooch", "hbo-werkplek"],
+        ["wrekgever", "werkgever", "opleidnig", "GRATSI"],
+        [],
+    ]
+    with SpellChecker() as checker:
+        checker.prefetch(drafts)
+        together = [checker.misspelled(words) for words in drafts]
+        hints = [checker.suggestions(words) for words in together if words]
+    assert together == [misspelled(words) for words in drafts]
+    assert hints == [suggestions(words) for words in together if words]
+    assert together[1] == ["wrekgever", "opleidnig", "GRATSI"]
+
+
+@needs_hunspell
+def test_inside_checking_the_module_functions_use_the_one_checker() -> None:
+    with checking() as checker:
+        assert misspelled(["opleidnig", "huis"]) == ["opleidnig"]
+        assert checker.misspelled(["opleidnig"]) == ["opleidnig"]
+        assert "opleiding" in suggestions(["opleidnig"])["opleidnig"]
+
+
+def test_a_checker_without_hunspell_reports_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "")
+    with SpellChecker() as checker:
+        checker.prefetch([["opleidnig"]])
+        assert checker.misspelled(["opleidnig"]) is None
+        assert checker.suggestions(["opleidnig"]) == {}
