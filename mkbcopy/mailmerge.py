@@ -37,7 +37,16 @@ def clean_name(name: str) -> str:
 
 def _header(name: str, value: str) -> bytes:
     """One folded, RFC 2047-encoded header line, as the email package writes it."""
-    return SMTP.fold_binary(name, SMTP.header_store_parse(name, value)[1])
+    folded = SMTP.fold_binary(name, SMTP.header_store_parse(name, value)[1])
+    bare = name.encode("ascii") + b":\r\n"
+    if name in _UNSTRUCTURED and folded.startswith(bare):
+        # A value too long for the first line but not for the next one: the email package
+        # reads that fold back as "Name: " + fold, so write it that way, and it stays put.
+        folded = name.encode("ascii") + b": \r\n" + folded[len(bare) :]
+    return folded
+
+
+_UNSTRUCTURED = ("Subject", "X-Preheader")
 
 
 def to_header(display: str, email: str) -> bytes:

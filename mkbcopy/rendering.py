@@ -351,6 +351,8 @@ def _fit(channel: ChannelMeta, total: int, attempt: Callable[[Fit], tuple[str, R
             return channel_length(render_text(document), channel) <= channel.limit
         return True
 
+    if fits(Fit(total)):  # most drafts fit whole: one render decides
+        return Fit(total)
     for short in (False, True):
         if fits(Fit(1, short)):
             low, high = 1, max(total, 1)  # fits(low) holds; find the largest that does
