@@ -163,6 +163,8 @@ def render_file(draft: Draft, fmt: str, brief: Brief) -> bytes:
             colour=colour,
             reference_docx=Path(brand.reference_docx) if brand and brand.reference_docx else None,
             logo=Path(brand.logo) if brand and brand.logo else None,
+            layout=draft.channel.layout,
+            paper=draft.channel.paper,
         )
         if fmt == "docx":
             return word

@@ -49,6 +49,9 @@ class ChannelMeta(Strict):
     fold: int | None = Field(default=None, gt=0)
     # False: a short channel leaves out what the brief lacks instead of a placeholder.
     placeholders: bool = True
+    # Word and PDF: `flyer` lays the draft out on exactly one page of `paper`.
+    layout: Literal["document", "flyer"] = "document"
+    paper: Literal["a4", "a5"] = "a4"
     path: str = ""
 
     @property
