@@ -496,18 +496,18 @@ def _write_piece(
 def _write_facts(doc: Any, piece: _Piece, paper: Paper, width: float, brand: RGBColor) -> None:
     label_w, value_w = _fact_columns(width)
     table = doc.add_table(rows=0, cols=2)
-    table.autofit = False
     for line in piece.lines:
         label, value = _fact_parts(line)
         cells = table.add_row().cells
-        for cell, spans, w in ((cells[0], label, label_w), (cells[1], value, value_w)):
-            cell.width = Pt(w)
+        for cell, spans in ((cells[0], label), (cells[1], value)):
             _shade(cell, FACT_TINT)
             para = cell.paragraphs[0]
             _add_runs(para, spans, colour=str(brand) if spans is label else None)
             _spacing(para, before=3, after=3)
-        if not label:
-            cells[0].merge(cells[1])
+    _widths(table, [label_w, value_w])
+    for row, line in zip(table.rows, piece.lines, strict=True):
+        if not _fact_parts(line)[0]:
+            row.cells[0].merge(row.cells[1])
     _cell_margins(table, 6)
     _gap(doc, paper.body * 0.6)
 
@@ -517,9 +517,8 @@ def _write_cta(doc: Any, piece: _Piece, paper: Paper, width: float, brand: RGBCo
     qr_w = paper.qr * _CM + 16 if piece.url else 0
     cols = 2 if piece.url else 1
     table = doc.add_table(rows=1, cols=cols)
-    table.autofit = False
+    _widths(table, [width - qr_w, qr_w][:cols])
     text_cell = table.rows[0].cells[0]
-    text_cell.width = Pt(width - qr_w)
     filled = piece.kind == "cta"
     if filled:
         _shade(text_cell, str(brand))
@@ -535,7 +534,6 @@ def _write_cta(doc: Any, piece: _Piece, paper: Paper, width: float, brand: RGBCo
             para, display_url(piece.url), piece.url, bold=True, colour=ink, size=paper.body
         )
         qr_cell = table.rows[0].cells[1]
-        qr_cell.width = Pt(qr_w)
         picture = qr_cell.paragraphs[0]
         picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
         picture.add_run().add_picture(io.BytesIO(qr_png(piece.url)), width=Cm(paper.qr))
@@ -592,6 +590,15 @@ def _shade(cell: Any, fill: str) -> None:
     shade.set(qn("w:color"), "auto")
     shade.set(qn("w:fill"), fill)
     cell._tc.get_or_add_tcPr().append(shade)
+
+
+def _widths(table: Any, widths: list[float]) -> None:
+    """Column widths in points, in the grid as well: LibreOffice reads the grid, Word the cells."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Pt(width)
+        for cell in column.cells:
+            cell.width = Pt(width)
 
 
 def _cell_margins(table: Any, points: float) -> None:
