@@ -28,6 +28,7 @@ from mkbcopy.yamlfile import BoundedLoader
 
 TEMPLATE_FILE = "template.md.j2"
 FORMATS = ("docx", "txt", "md", "html", "eml", "pdf")
+PAPER_SIZES = ("a4", "a5")
 _HEADER = re.compile(r"\A\{#-?\s*mkbcopy[ \t]*\n(.*?)-?#\}", re.DOTALL)
 
 

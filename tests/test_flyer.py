@@ -17,9 +17,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import docx
 import pytest
+from typer.testing import CliRunner
 
 from mkbcopy.brief import Brief, load_brief
 from mkbcopy.campaign import plan_campaign, render_file
+from mkbcopy.cli import app
 from mkbcopy.document import escape_md, parse_document
 from mkbcopy.links import display_url
 from mkbcopy.measure import word_count
@@ -310,10 +312,9 @@ def test_missing_facts_show_as_placeholders_on_one_page(
 def test_pdf_prints_the_url_and_its_qr_code_decodes_to_the_tagged_link(
     paper: str, research: Research, example_brief: Brief, tmp_path: Path
 ) -> None:
-    templates = _a5_templates(tmp_path) if paper == "a5" else None
     plan = plan_campaign(
         example_brief, research, channels=["flyer"], formats=["pdf"],
-        personas=["nieuwsgierige-student"], subgroup="hbo", templates=templates,
+        personas=["nieuwsgierige-student"], subgroup="hbo", paper=paper,
     )  # fmt: skip
     draft = plan.drafts[0]
     url = next(b.url for b in draft.document.blocks if b.kind == "cta")
@@ -331,3 +332,16 @@ def test_pdf_prints_the_url_and_its_qr_code_decodes_to_the_tagged_link(
         ["zbarimg", "--quiet", "--raw", str(image)], capture_output=True, text=True
     )
     assert decoded.stdout.strip().splitlines() == [url]
+
+
+def test_paper_flag_sets_the_flyer_page_and_refuses_other_sizes(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    out = tmp_path / "o"
+    args = ["generate", "-c", "flyer", "-c", "email", "-p", "nieuwsgierige-student"]
+    result = runner.invoke(app, [*args, "--paper", "a5", "-o", str(out), "--no-lint"])
+    assert result.exit_code == 0, result.output
+    section = docx.Document(str(out / "nieuwsgierige-student" / "flyer.docx")).sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (14.8, 21.0)
+    result = runner.invoke(app, [*args, "--paper", "a3", "-o", str(tmp_path / "p")])
+    assert result.exit_code != 0 and "unknown paper size 'a3' (use a4, a5)" in result.output
