@@ -237,7 +237,7 @@ class Paper:
 
 
 PAPERS = {
-    "a4": Paper(21.0, 29.7, 1.8, 32, 14, 11.5, 9, 3.8, 4.5),
+    "a4": Paper(21.0, 29.7, 1.8, 34, 15, 12, 9.5, 4.2, 4.5),
     "a5": Paper(14.8, 21.0, 1.2, 22, 11, 8.5, 7, 2.8, 3.2),
 }
 DEFAULT_BRAND = RGBColor(0x1F, 0x3A, 0x5F)
@@ -245,7 +245,7 @@ FACT_TINT = "EEF2F7"
 # Estimating the layout: an average glyph is at most this wide (em; DejaVu Sans, the
 # widest usual fallback for Calibri), and a single-spaced line this tall.
 _GLYPH_EM = 0.56
-_LINE_EM = 1.25
+_LINE_EM = 1.17
 _CM = 28.35  # points per cm
 # The most characters one line of each kind keeps: with these caps the fixed parts
 # (headline, call to action, footer) always fit, and the loop below trims the rest.
