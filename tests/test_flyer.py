@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import docx
 import pytest
+from docx.shared import Cm, RGBColor
 from typer.testing import CliRunner
 
 from mkbcopy.brief import Brief, load_brief
@@ -28,6 +29,7 @@ from mkbcopy.measure import word_count
 from mkbcopy.pdf import find_soffice
 from mkbcopy.personas import Research
 from mkbcopy.rendering import Draft
+from mkbcopy.writers.docx import qr_png
 from mkbcopy.writers.html import render_html
 from mkbcopy.writers.text import render_markdown, render_text
 
@@ -345,3 +347,31 @@ def test_paper_flag_sets_the_flyer_page_and_refuses_other_sizes(
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (14.8, 21.0)
     result = runner.invoke(app, [*args, "--paper", "a3", "-o", str(tmp_path / "p")])
     assert result.exit_code != 0 and "unknown paper size 'a3' (use a4, a5)" in result.output
+
+
+def test_flyer_keeps_the_house_style_and_puts_the_logo_on_top(
+    research: Research, write_brief: Callable[..., Path], tmp_path: Path
+) -> None:
+    ref = docx.Document()
+    ref.styles["Heading 1"].font.name = "Georgia"
+    ref.styles["Heading 1"].font.color.rgb = RGBColor(0x8B, 0x00, 0x00)
+    ref.sections[0].header.paragraphs[0].text = "Huisstijl kop"
+    ref.sections[0].footer.paragraphs[0].text = "Huisstijl voet"
+    ref.add_paragraph("Voorbeeldtekst")
+    ref.save(str(tmp_path / "huisstijl.docx"))
+    (tmp_path / "logo.png").write_bytes(qr_png("logo"))  # any PNG; a QR is one at hand
+    brand = {"name": "R", "reference_docx": "huisstijl.docx", "logo": "logo.png"}
+    brief = load_brief(write_brief(brand=brand))
+    draft = _flyers(brief, research, personas=["onafhankelijke-zij-instromer"])[0]
+    flyer = docx.Document(io.BytesIO(render_file(draft, "docx", brief)))
+    assert flyer.styles["Heading 1"].font.name == "Georgia"
+    heading = next(p for p in flyer.paragraphs if p.style.name == "Heading 1")
+    assert all(run.font.color.rgb is None for run in heading.runs)  # no brand colour set
+    assert flyer.sections[0].header.paragraphs[0].text == "Huisstijl kop"
+    assert flyer.sections[0].footer.paragraphs[0].text == "Huisstijl voet"
+    assert "Voorbeeldtekst" not in "\n".join(p.text for p in flyer.paragraphs)
+    assert len(flyer.inline_shapes) == 2  # the logo at the top, the QR code in the box
+    first = flyer.element.body[0]
+    assert first.xpath(".//pic:pic")  # the logo comes first
+    assert flyer.inline_shapes[0].height <= Cm(4.5 / 2) + 1
+    assert round(flyer.sections[0].page_height.cm, 1) == 29.7
