@@ -248,18 +248,19 @@ _GLYPH_EM = 0.56
 _LINE_EM = 1.17
 _CM = 28.35  # points per cm
 # The most characters one line of each kind keeps: with these caps the fixed parts
-# (headline, call to action, footer) always fit, and the loop below trims the rest.
-_CAP = {"headline": 90, "lead": 280, "text": 240, "bullet": 220, "fact": 160, "cta": 160}
+# (headline, call to action, footer) always fit, and _fit_page trims the rest.
+_CAP = dict(
+    headline=90, subhead=90, lead=280, text=240, footer=240, bullets=220, facts=160, cta=160, qr=160
+)
 
 
 @dataclass
 class _Piece:
-    """One thing on the page, before it is written: kind, lines of spans, and its height."""
+    """One thing on the page before it is written, so it can still be shortened or left out."""
 
     kind: str
     lines: list[Inline]
     url: str | None = None
-    level: int = 1
 
 
 def _render_flyer(
@@ -296,7 +297,7 @@ def _pieces(document: Document) -> list[_Piece]:
     for block in document.blocks:
         if block.kind == "heading":
             kind = "headline" if block.level <= 1 and not pieces else "subhead"
-            pieces.append(_Piece(kind, [block.spans], level=block.level))
+            pieces.append(_Piece(kind, [block.spans]))
         elif block.kind == "paragraph":
             lead = bool(pieces) and pieces[-1].kind == "headline"
             pieces.append(_Piece("lead" if lead else "text", [block.spans]))
@@ -307,17 +308,6 @@ def _pieces(document: Document) -> list[_Piece]:
     return pieces
 
 
-def _cap(piece: _Piece) -> int:
-    return {
-        "bullets": _CAP["bullet"],
-        "facts": _CAP["fact"],
-        "cta": _CAP["cta"],
-        "qr": _CAP["cta"],
-        "footer": _CAP["text"],
-        "subhead": _CAP["headline"],
-    }.get(piece.kind, _CAP.get(piece.kind, _CAP["text"]))
-
-
 def _fit_page(pieces: list[_Piece], paper: Paper, width: float, height: float) -> list[_Piece]:
     """Shorten over-long lines, then drop benefits, extra text and facts until the page holds it.
 
@@ -325,7 +315,7 @@ def _fit_page(pieces: list[_Piece], paper: Paper, width: float, height: float) -
     for a brief whose single facts are long (a fact may have 2,000 characters).
     """
     for piece in pieces:
-        piece.lines = [_clip(line, _cap(piece)) for line in piece.lines]
+        piece.lines = [_clip(line, _CAP[piece.kind]) for line in piece.lines]
     order = ("bullets", "text", "subhead", "facts", "lead")
     for kind in order:
         while _height(pieces, paper, width) > height:
