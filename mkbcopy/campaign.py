@@ -76,10 +76,16 @@ def plan_campaign(
     subgroup: str | None = None,
     templates: Path | None = None,
     variants: int = 0,
+    paper: str | None = None,
 ) -> Plan:
-    """Render every persona x channel that was asked for; pure apart from reading templates."""
+    """Render every persona x channel that was asked for; pure apart from reading templates.
+
+    `paper` (a4, a5) overrides the page size of every one-page (`layout: flyer`) channel.
+    """
     user_dir = _templates_dir(brief, templates)
     metas = [load_channel(c, user_dir) for c in channels] if channels else load_channels(user_dir)
+    if paper is not None:
+        metas = [m.model_copy(update={"paper": paper}) if m.layout == "flyer" else m for m in metas]
     deck = load_copydeck(research, user_dir)
     plan = Plan(drafts=[], files=[])
     for meta in metas:
@@ -164,6 +170,8 @@ def render_file(draft: Draft, fmt: str, brief: Brief) -> bytes:
             colour=colour,
             reference_docx=Path(brand.reference_docx) if brand and brand.reference_docx else None,
             logo=Path(brand.logo) if brand and brand.logo else None,
+            layout=draft.channel.layout,
+            paper=draft.channel.paper,
         )
         if fmt == "docx":
             return word

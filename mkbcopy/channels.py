@@ -28,6 +28,7 @@ from mkbcopy.yamlfile import BoundedLoader
 
 TEMPLATE_FILE = "template.md.j2"
 FORMATS = ("docx", "txt", "md", "html", "eml", "pdf")
+PAPER_SIZES = ("a4", "a5")
 _HEADER = re.compile(r"\A\{#-?\s*mkbcopy[ \t]*\n(.*?)-?#\}", re.DOTALL)
 
 
@@ -49,6 +50,9 @@ class ChannelMeta(Strict):
     fold: int | None = Field(default=None, gt=0)
     # False: a short channel leaves out what the brief lacks instead of a placeholder.
     placeholders: bool = True
+    # Word and PDF: `flyer` lays the draft out on exactly one page of `paper`.
+    layout: Literal["document", "flyer"] = "document"
+    paper: Literal["a4", "a5"] = "a4"
     path: str = ""
 
     @property

@@ -184,6 +184,14 @@ def generate(
         bool,
         typer.Option("--preview", help="Also write OUT/index.html to review drafts in a browser."),
     ] = False,
+    paper: Annotated[
+        str | None,
+        typer.Option(
+            "--paper",
+            metavar="SIZE",
+            help="a4 or a5: page size of one-page flyers (Word, PDF). Default: per template.",
+        ),
+    ] = None,
 ) -> None:
     """Write drafts for every persona x channel into OUT.
 
@@ -196,12 +204,14 @@ def generate(
         checker = None if no_lint else stack.enter_context(SpellChecker())
         from mkbcopy.brief import load_brief
         from mkbcopy.campaign import lint_terms, plan_campaign, write_campaign
-        from mkbcopy.channels import FORMATS
+        from mkbcopy.channels import FORMATS, PAPER_SIZES
         from mkbcopy.personas import load_personas
 
         for value in fmt or []:
             if value not in FORMATS:
                 raise UsageError(f"unknown format '{value}' (use {', '.join(FORMATS)})")
+        if paper is not None and paper not in PAPER_SIZES:
+            raise UsageError(f"unknown paper size '{paper}' (use {', '.join(PAPER_SIZES)})")
         loaded = load_brief(brief)
         plan = plan_campaign(
             loaded,
@@ -212,6 +222,7 @@ def generate(
             subgroup=subgroup,
             templates=templates,
             variants=variants,
+            paper=paper,
         )
         manifest = write_campaign(plan, loaded, out, force=force, strict=strict, brief_path=brief)
         table = Table(title=f"{len(manifest['files'])} files in {out}/")

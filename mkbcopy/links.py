@@ -26,3 +26,16 @@ def tag_url(url: str, *, source: str, medium: str, campaign: str, content: str) 
     }
     query += [(k, v) for k, v in tags.items() if k not in present]
     return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def display_url(url: str) -> str:
+    """The link as a reader types it off paper: no scheme, no utm tags, no trailing slash.
+
+    `https://www.school.nl/mkb-route/?utm_source=flyer` -> `www.school.nl/mkb-route`;
+    the QR code beside it carries the full, tagged link.
+    """
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    kept = urlencode([(k, v) for k, v in query if not k.startswith("utm_")])
+    shown = (parts.netloc or "") + parts.path.rstrip("/")
+    return (shown + (f"?{kept}" if kept else "")) or url

@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 from mkbcopy.channels import ChannelMeta
-from mkbcopy.document import Document, inline_text
+from mkbcopy.document import Document, inline_text, plain_blocks
 from mkbcopy.writers.text import render_text
 
 URL = re.compile(r"https?://\S+")
@@ -58,7 +58,7 @@ def length_problems(document: Document, channel: ChannelMeta) -> list[str]:
 def body_text(document: Document) -> str:
     """The words a reader reads: headings, paragraphs and bullet items, no URLs."""
     parts: list[str] = []
-    for block in document.blocks:
+    for block in plain_blocks(document.blocks):
         if block.kind == "bullets":
             parts.append("\n".join(f"- {inline_text(item)}" for item in block.items))
         else:

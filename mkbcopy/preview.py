@@ -32,7 +32,7 @@ from mkbcopy.brief import Brief, load_brief
 from mkbcopy.channels import ChannelMeta, load_channel
 from mkbcopy.copydeck import load_copydeck
 from mkbcopy.coverage import Coverage, compute_coverage, load_manifest
-from mkbcopy.document import Block, Document, Inline
+from mkbcopy.document import Block, Document, Inline, plain_blocks
 from mkbcopy.errors import MkbcopyError
 from mkbcopy.lint import B1_SCORE, DRAFT_SUFFIXES, SCORED_MEDIA, LintReport, lint_path, read_draft
 from mkbcopy.measure import HASHTAG, URL, channel_length
@@ -850,7 +850,7 @@ def _document_html(document: Document, depth: int = 3) -> str:
     `depth` is the level of the heading the document sits under (a card's h3, a pane's h4).
     """
     out: list[str] = []
-    for block in document.blocks:
+    for block in plain_blocks(document.blocks):
         out.append(_block_html(block, depth))
     return "\n".join(out)
 

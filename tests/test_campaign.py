@@ -154,13 +154,16 @@ def test_another_brief_its_facts_and_no_example_facts(
     brief = load_brief(path)
     out = tmp_path / "out"
     write_campaign(plan_campaign(brief, research, channels=["flyer", "email"]), brief, out)
-    flyer = "\n".join(
-        p.text
-        for p in docx.Document(str(out / "doelgerichte-doorstromer" / "flyer.docx")).paragraphs
-    )
+    flyer = _word_text(docx.Document(str(out / "doelgerichte-doorstromer" / "flyer.docx")))
     assert "Feit 4 van de Bakkerij-route." in flyer
     assert "Bakkersgilde Oost" in flyer
     assert "1.320 euro" not in flyer and "Rivierland" not in flyer
+
+
+def _word_text(document: docx.document.Document) -> str:
+    """Paragraphs and table cells: the flyer puts its key facts and call to action in tables."""
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
 
 
 def test_missing_fact_gives_placeholder_and_warning(
@@ -173,7 +176,7 @@ def test_missing_fact_gives_placeholder_and_warning(
     }
     manifest = write_campaign(plan, brief, tmp_path / "out")
     flyer = docx.Document(str(tmp_path / "out" / "doelgerichte-doorstromer" / "flyer.docx"))
-    assert placeholder("paid_by") in "\n".join(p.text for p in flyer.paragraphs)
+    assert placeholder("paid_by") in _word_text(flyer)
     assert placeholder("paid_by") == "[AANVULLEN: wie betaalt de opleiding?]"
     warned = [e for e in manifest["files"] if e["warnings"]]
     assert {e["persona"] for e in warned} == {

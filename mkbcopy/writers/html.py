@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from mkbcopy.document import Block, Document, Inline
+from mkbcopy.document import Block, Document, Inline, plain_blocks
 from mkbcopy.text import BAD_CHARS
 
 DEFAULT_COLOUR = "#1F3A5F"
@@ -20,7 +20,7 @@ _HEADING = {
 def render_html(document: Document, *, colour: str | None = None, title: str = "") -> str:
     """A complete HTML document; the preheader is hidden preview text for inboxes."""
     colour = colour or DEFAULT_COLOUR
-    body = "\n".join(_block(block, colour) for block in document.blocks)
+    body = "\n".join(_block(block, colour) for block in plain_blocks(document.blocks))
     preheader = document.meta.get("preheader", "")
     hidden = (
         '<div style="display:none;max-height:0;overflow:hidden;mso-hide:all;">'
