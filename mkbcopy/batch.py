@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -26,8 +26,16 @@ from mkbcopy.campaign import render_file
 from mkbcopy.channels import load_channel
 from mkbcopy.contacts import Row, open_contacts
 from mkbcopy.copydeck import load_copydeck
+from mkbcopy.errors import OutputError
 from mkbcopy.mailmerge import NAME_MARKER, MergeTemplate
-from mkbcopy.output import prepare_out, write_manifest
+from mkbcopy.output import (
+    check_out,
+    out_lock,
+    prepare_out,
+    read_manifest,
+    swap_in,
+    write_manifest,
+)
 from mkbcopy.personas import Research
 from mkbcopy.rendering import Draft, Variant, plan_variants, render_draft
 from mkbcopy.segments import SafeCsvWriter, Segmented, segment_rows
@@ -119,13 +127,14 @@ def run_batch(
     deck = load_copydeck(research, user_dir)
     tag = MERGE_TAGS[merge_tags]
     colour = brief.brand.colour if brief.brand else None
-    with open_contacts(contacts, encoding=encoding, mapping=mapping) as reader:
-        prepare_out(out, list(BATCH_OUTPUTS), force=force)
-        out.mkdir(parents=True, exist_ok=True)
+    check_out(out, force=force)
+    with open_contacts(contacts, encoding=encoding, mapping=mapping) as reader, out_lock(out):
+        notices = prepare_out(out, list(BATCH_OUTPUTS), force=force)
+        earlier = read_manifest(out)
         manifest: dict[str, Any] = {"tool": "mkbcopy", "kind": "batch", "complete": False}
         manifest |= {"files": [], "extras": list(BATCH_OUTPUTS)}
         write_manifest(out, manifest)
-        report = BatchReport(notices=reader.notices)
+        report = BatchReport(notices=[*notices, *reader.notices])
         header = reader.header
         segments: dict[str, _Segment] = {}
         work = Path(tempfile.mkdtemp(dir=out, prefix=".batch-"))
@@ -227,10 +236,14 @@ def run_batch(
             (work / "report.json").write_text(
                 json.dumps(report.as_json(), indent=2) + "\n", encoding="utf-8"
             )
-            _move_into(work, out)
-            manifest["complete"] = True
             manifest["report"] = report.as_json()
-            write_manifest(out, manifest)
+            _check_results(work, report, per_recipient)
+            swap_in(work, out, manifest)
+        except BaseException:
+            if earlier is not None and "swap" not in manifest:
+                with suppress(OSError):  # nothing of it was moved in yet
+                    write_manifest(out, earlier)
+            raise
         finally:
             shutil.rmtree(work, ignore_errors=True)
     if progress:
@@ -275,12 +288,17 @@ def _write_recipient(
     mbox.write(b"\n")
 
 
-def _move_into(work: Path, out: Path) -> None:
-    """Swap finished results into OUT; what an earlier batch left there is replaced."""
-    for item in sorted(work.iterdir()):
-        target = out / item.name
-        if target.is_dir() and not target.is_symlink():
-            shutil.rmtree(target)
-        elif target.exists() or target.is_symlink():
-            target.unlink()
-        os.replace(item, target)
+def _check_results(work: Path, report: BatchReport, per_recipient: bool) -> None:
+    """Never say complete while a file the run reports is not there."""
+    names = ["rejects.csv", "report.json"] + (["drafts.mbox"] if per_recipient else [])
+    if report.segments:
+        names.append("segments")
+    gone = [name for name in names if not (work / name).exists()]
+    if per_recipient and not gone:
+        count = sum(1 for _ in os.scandir(work / "recipients"))
+        if count != report.recipients:
+            gone.append(f"recipients ({count} of {report.recipients} drafts)")
+    if gone:
+        raise OutputError(
+            f"'{gone[0]}' was removed while mkbcopy wrote; run the command again", path=work
+        )

@@ -689,9 +689,17 @@ class SegmentSummary:
 _FORMULA_FIRST: Final = frozenset("=+-@\t\r")
 
 
+# Where Excel may start a cell: at the start, or after any separator it might split on
+# (Dutch Excel splits a comma-separated file on ";"), then a character that starts a formula.
+_FORMULA_AT = re.compile(r"(^|[,;\t])(?=[=+\-@\t\r])")
+
+
 def neutralise(cell: str) -> str:
-    """A leading quote keeps Excel from running a cell as a formula (CSV injection)."""
-    return "'" + cell if cell[:1] in _FORMULA_FIRST else cell
+    """A quote before every formula start keeps Excel from running it (CSV injection),
+    whichever separator Excel opens the file with."""
+    if not any(c in cell for c in _FORMULA_FIRST):
+        return cell
+    return _FORMULA_AT.sub(r"\1'", cell)
 
 
 def rejects_path_for(out: Path) -> Path:
@@ -777,6 +785,12 @@ def _check_targets(source: Path, out: Path, rejects: Path, *, force: bool) -> No
     if out.resolve() == rejects.resolve():
         raise OutputError("the output and the rejects file are the same file", path=out)
     for target in (out, rejects):
+        if target.exists() and not target.is_symlink() and not target.is_file():
+            raise OutputError(
+                "is not a regular file (a device, pipe or socket); mkbcopy replaces only "
+                "files; choose another --out",
+                path=target,
+            )
         if not force and (target.exists() or target.is_symlink()):
             raise OutputError(
                 "already exists; use --force to overwrite it, or choose another --out",
@@ -792,8 +806,7 @@ class SafeCsvWriter:
         self._writer = csv.writer(handle, delimiter=delimiter, lineterminator="\r\n")
 
     def writerow(self, cells: list[str]) -> None:
-        first = _FORMULA_FIRST
-        self._writer.writerow([("'" + c) if c[:1] in first else c for c in cells])
+        self._writer.writerow([neutralise(c) for c in cells])
 
 
 @contextmanager
