@@ -29,7 +29,9 @@ from mkbcopy.copydeck import load_copydeck
 from mkbcopy.errors import OutputError
 from mkbcopy.mailmerge import NAME_MARKER, MergeTemplate
 from mkbcopy.output import (
+    MANIFEST,
     check_out,
+    keep_manifest,
     out_lock,
     prepare_out,
     read_manifest,
@@ -130,7 +132,8 @@ def run_batch(
     check_out(out, force=force)
     with open_contacts(contacts, encoding=encoding, mapping=mapping) as reader, out_lock(out):
         notices = prepare_out(out, list(BATCH_OUTPUTS), force=force)
-        earlier = read_manifest(out)
+        _refuse_foreign_in_folders(out)
+        saved = keep_manifest(out)
         manifest: dict[str, Any] = {"tool": "mkbcopy", "kind": "batch", "complete": False}
         manifest |= {"files": [], "extras": list(BATCH_OUTPUTS)}
         write_manifest(out, manifest)
@@ -237,15 +240,20 @@ def run_batch(
                 json.dumps(report.as_json(), indent=2) + "\n", encoding="utf-8"
             )
             manifest["report"] = report.as_json()
+            manifest["segment_files"] = _files_in(work / "segments")
             _check_results(work, report, per_recipient)
             swap_in(work, out, manifest)
-        except BaseException:
-            if earlier is not None and "swap" not in manifest:
-                with suppress(OSError):  # nothing of it was moved in yet
-                    write_manifest(out, earlier)
+        except BaseException as exc:
+            if saved is not None and "swap" not in manifest:
+                with suppress(OSError):  # nothing of it was moved in yet: a rename back
+                    os.replace(saved, out / MANIFEST)
+            if isinstance(exc, OSError) and exc.filename is None:
+                exc.filename = str(out)  # a full disk says so on write(), without a name
             raise
         finally:
             shutil.rmtree(work, ignore_errors=True)
+            if saved is not None:
+                saved.unlink(missing_ok=True)
     if progress:
         progress(report.rows_read)
     return report
@@ -286,6 +294,39 @@ def _write_recipient(
     mbox.write(b"From MAILER-DAEMON Thu Jan  1 00:00:00 1970\n")
     mbox.write(message.replace(b"\r\n", b"\n"))
     mbox.write(b"\n")
+
+
+_RECIPIENT = re.compile(r"^\d{6}-[a-z0-9._-]+\.eml$")
+
+
+def _files_in(folder: Path) -> list[str]:
+    if not folder.is_dir():
+        return []
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def _refuse_foreign_in_folders(out: Path) -> None:
+    """A swap replaces segments/ and recipients/ whole: never with a file of the user's
+    in them (put there after a run), --force or not."""
+    manifest = read_manifest(out) or {}
+    listed = manifest.get("segment_files")
+    foreign: list[str] = []
+    if isinstance(listed, list) and (out / "segments").is_dir():
+        known = set(listed)
+        foreign += [f"segments/{f}" for f in _files_in(out / "segments") if f not in known]
+    if (out / "recipients").is_dir() and not (out / "recipients").is_symlink():
+        foreign += [
+            f"recipients/{e.name}"
+            for e in os.scandir(out / "recipients")
+            if not (_RECIPIENT.match(e.name) and e.is_file(follow_symlinks=False))
+        ]
+    if foreign:
+        more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
+        raise OutputError(
+            f"'{foreign[0]}'{more} was not written by mkbcopy, and this run would replace "
+            "its folder; --force never does: move it away, or choose another --out",
+            path=out,
+        )
 
 
 def _check_results(work: Path, report: BatchReport, per_recipient: bool) -> None:

@@ -6,6 +6,7 @@ file behind, and lets the manifest say up front what a run will write.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -18,9 +19,11 @@ from mkbcopy.channels import ChannelMeta, load_channel, load_channels
 from mkbcopy.copydeck import load_copydeck
 from mkbcopy.errors import MissingFactsError, OutputError, UsageError
 from mkbcopy.output import (
+    MANIFEST,
     atomic_write,
     check_out,
     is_owned,
+    keep_manifest,
     missing_files,
     out_lock,
     owned_in,
@@ -239,11 +242,15 @@ def write_campaign(
     with out_lock(out):
         prepare_out(out, paths, force=force)
         earlier = read_manifest(out)
+        saved = keep_manifest(out)
         try:
             return _write_files(plan, brief, out, paths, missing, brief_path, progress)
         except BaseException:
-            _restore_manifest(out, earlier, paths)
+            _restore_manifest(out, earlier, saved, paths)
             raise
+        finally:
+            if saved is not None:
+                saved.unlink(missing_ok=True)
 
 
 def _write_files(
@@ -284,12 +291,16 @@ def _write_files(
     return manifest
 
 
-def _restore_manifest(out: Path, earlier: dict[str, Any] | None, paths: list[str]) -> None:
+def _restore_manifest(
+    out: Path, earlier: dict[str, Any] | None, saved: Path | None, paths: list[str]
+) -> None:
     """A failed run leaves the earlier manifest as it was; what it wrote stays ours."""
-    if earlier is None:
+    if earlier is None or saved is None:
         return  # the unfinished manifest of this run says which files are ours
     new = [p for p in paths if not is_owned(p, owned_in(earlier)) and (out / p).is_file()]
     if new:
-        earlier = earlier | {"planned": [*earlier.get("planned", []), *new]}
+        with suppress(OSError):
+            write_manifest(out, earlier | {"planned": [*earlier.get("planned", []), *new]})
+            return
     with suppress(OSError):
-        write_manifest(out, earlier)
+        os.replace(saved, out / MANIFEST)  # a rename: works on a full disk too

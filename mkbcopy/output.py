@@ -51,8 +51,10 @@ def atomic_write(path: Path, data: bytes) -> None:
             handle.write(data)
         os.chmod(tmp, FILE_MODE)  # mkstemp makes 0600; drafts get the usual umask mode
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None:
+            exc.filename = str(path)  # a full disk says so on write(), without a name
         raise
 
 
@@ -321,6 +323,20 @@ def _refuse_replacing_foreign(out: Path, planned: list[str], owned: set[str]) ->
                 "does: move it away, or choose another --out",
                 path=out,
             )
+
+
+def keep_manifest(out: Path) -> Path | None:
+    """A second name for the manifest as it is, so a failed run can put it back by a
+    rename, which needs no disk space. Named as a temporary file: a crash leaves none."""
+    if not (out / MANIFEST).is_file():
+        return None
+    saved = out / f".{MANIFEST}.earlier_.tmp"
+    saved.unlink(missing_ok=True)
+    try:
+        os.link(out / MANIFEST, saved)
+    except OSError:
+        return None
+    return saved
 
 
 def write_manifest(out: Path, manifest: dict[str, Any]) -> None:

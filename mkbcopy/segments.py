@@ -354,6 +354,19 @@ def validate_email(text: str) -> str | None:
         return "a domain part starts or ends with '-'"
     if labels[-1].isdigit():
         return "the domain ends in a number"
+    return _refused_by_servers(local, domain)
+
+
+def _refused_by_servers(local: str, domain: str) -> str | None:
+    """What makes a defective To: header or is refused by most mail servers."""
+    if any(unicodedata.category(c) in ("Cf", "Co", "Cn", "Zl", "Zp") for c in local + domain):
+        return "contains an invisible or direction-changing character"
+    if not local.isascii():
+        return "has letters outside a-z before the @, which most mail servers refuse"
+    try:
+        domain.encode("idna")
+    except UnicodeError:
+        return "has a domain that cannot exist"
     return None
 
 
@@ -818,6 +831,8 @@ def _atomic_csv(path: Path, delimiter: str) -> Iterator[SafeCsvWriter]:
         with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
             yield SafeCsvWriter(handle, delimiter)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None:
+            exc.filename = str(path)  # a full disk says so on write(), without a name
         raise

@@ -208,3 +208,22 @@ def test_no_cell_starts_a_formula_whichever_separator_excel_uses(tmp_path: Path)
         for cell in _cells_as_excel_splits(path.read_text(encoding="utf-8-sig")):
             assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r"), (path, cell)
     assert "Jan;'=1+1" in out.read_text(encoding="utf-8-sig")
+
+
+def test_a_file_of_the_users_in_an_earlier_batchs_folders_is_never_replaced(
+    tmp_path: Path,
+) -> None:
+    contacts = tmp_path / "c.csv"
+    contacts.write_text(CONTACTS, encoding="utf-8")
+    out = tmp_path / "mailing"
+    args = ["batch", str(contacts), "-o", str(out), "--per-recipient"]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    for rel in ("segments/mijn-notities.txt", "recipients/lees-mij.txt"):
+        mine = out / rel
+        mine.write_text("precious")
+        for force in ([], ["--force"]):
+            result = CliRunner().invoke(app, [*args, *force])
+            one_error_line(result, rel, "was not written by mkbcopy", "move it away")
+        assert mine.read_text() == "precious"
+        mine.unlink()
+    assert CliRunner().invoke(app, args).exit_code == 0
