@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -26,9 +26,19 @@ from mkbcopy.campaign import render_file
 from mkbcopy.channels import load_channel
 from mkbcopy.contacts import Row, open_contacts
 from mkbcopy.copydeck import load_copydeck
+from mkbcopy.errors import OutputError
 from mkbcopy.filewriter import FolderWriter
 from mkbcopy.mailmerge import NAME_MARKER, MergeTemplate
-from mkbcopy.output import prepare_out, write_manifest
+from mkbcopy.output import (
+    MANIFEST,
+    check_out,
+    keep_manifest,
+    out_lock,
+    prepare_out,
+    read_manifest,
+    swap_in,
+    write_manifest,
+)
 from mkbcopy.personas import Research
 from mkbcopy.rendering import Draft, Variant, plan_variants, render_draft
 from mkbcopy.segments import BOM, SafeCsvWriter, Segmented, segment_rows
@@ -120,13 +130,15 @@ def run_batch(
     deck = load_copydeck(research, user_dir)
     tag = MERGE_TAGS[merge_tags]
     colour = brief.brand.colour if brief.brand else None
-    with open_contacts(contacts, encoding=encoding, mapping=mapping) as reader:
-        prepare_out(out, list(BATCH_OUTPUTS), force=force)
-        out.mkdir(parents=True, exist_ok=True)
+    check_out(out, force=force)
+    with open_contacts(contacts, encoding=encoding, mapping=mapping) as reader, out_lock(out):
+        notices = prepare_out(out, list(BATCH_OUTPUTS), force=force)
+        _refuse_foreign_in_folders(out)
+        saved = keep_manifest(out)
         manifest: dict[str, Any] = {"tool": "mkbcopy", "kind": "batch", "complete": False}
         manifest |= {"files": [], "extras": list(BATCH_OUTPUTS)}
         write_manifest(out, manifest)
-        report = BatchReport(notices=reader.notices)
+        report = BatchReport(notices=[*notices, *reader.notices])
         header = reader.header
         segments: dict[str, _Segment] = {}
         work = Path(tempfile.mkdtemp(dir=out, prefix=".batch-"))
@@ -230,12 +242,21 @@ def run_batch(
             (work / "report.json").write_text(
                 json.dumps(report.as_json(), indent=2) + "\n", encoding="utf-8"
             )
-            _move_into(work, out)
-            manifest["complete"] = True
             manifest["report"] = report.as_json()
-            write_manifest(out, manifest)
+            manifest["segment_files"] = _files_in(work / "segments")
+            _check_results(work, report, per_recipient)
+            swap_in(work, out, manifest)
+        except BaseException as exc:
+            if saved is not None and "swap" not in manifest:
+                with suppress(OSError):  # nothing of it was moved in yet: a rename back
+                    os.replace(saved, out / MANIFEST)
+            if isinstance(exc, OSError) and exc.filename is None:
+                exc.filename = str(out)  # a full disk says so on write(), without a name
+            raise
         finally:
             shutil.rmtree(work, ignore_errors=True)
+            if saved is not None:
+                saved.unlink(missing_ok=True)
     if progress:
         progress(report.rows_read)
     return report
@@ -279,12 +300,50 @@ def _write_recipient(files: FolderWriter, number: int, row: Row, merge: MergeTem
     files.add(f"{number:06d}-{safe_filename(email)}.eml", eml, lf)
 
 
-def _move_into(work: Path, out: Path) -> None:
-    """Swap finished results into OUT; what an earlier batch left there is replaced."""
-    for item in sorted(work.iterdir()):
-        target = out / item.name
-        if target.is_dir() and not target.is_symlink():
-            shutil.rmtree(target)
-        elif target.exists() or target.is_symlink():
-            target.unlink()
-        os.replace(item, target)
+_RECIPIENT = re.compile(r"^\d{6}-[a-z0-9._-]+\.eml$")
+
+
+def _files_in(folder: Path) -> list[str]:
+    if not folder.is_dir():
+        return []
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def _refuse_foreign_in_folders(out: Path) -> None:
+    """A swap replaces segments/ and recipients/ whole: never with a file of the user's
+    in them (put there after a run), --force or not."""
+    manifest = read_manifest(out) or {}
+    listed = manifest.get("segment_files")
+    foreign: list[str] = []
+    if isinstance(listed, list) and (out / "segments").is_dir():
+        known = set(listed)
+        foreign += [f"segments/{f}" for f in _files_in(out / "segments") if f not in known]
+    if (out / "recipients").is_dir() and not (out / "recipients").is_symlink():
+        foreign += [
+            f"recipients/{e.name}"
+            for e in os.scandir(out / "recipients")
+            if not (_RECIPIENT.match(e.name) and e.is_file(follow_symlinks=False))
+        ]
+    if foreign:
+        more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
+        raise OutputError(
+            f"'{foreign[0]}'{more} was not written by mkbcopy, and this run would replace "
+            "its folder; --force never does: move it away, or choose another --out",
+            path=out,
+        )
+
+
+def _check_results(work: Path, report: BatchReport, per_recipient: bool) -> None:
+    """Never say complete while a file the run reports is not there."""
+    names = ["rejects.csv", "report.json"] + (["drafts.mbox"] if per_recipient else [])
+    if report.segments:
+        names.append("segments")
+    gone = [name for name in names if not (work / name).exists()]
+    if per_recipient and not gone:
+        count = sum(1 for _ in os.scandir(work / "recipients"))
+        if count != report.recipients:
+            gone.append(f"recipients ({count} of {report.recipients} drafts)")
+    if gone:
+        raise OutputError(
+            f"'{gone[0]}' was removed while mkbcopy wrote; run the command again", path=work
+        )

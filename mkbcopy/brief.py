@@ -82,6 +82,14 @@ def _colour(value: str) -> str:
     return "#" + value.lstrip("#").upper()
 
 
+def _one_line(value: str) -> str:
+    """Values that become mail headers (From, Subject) must be one line."""
+    if any(c in value for c in "\r\n\x85\u2028\u2029"):
+        raise ValueError("must be one line: it goes into the email's headers")
+    return value
+
+
+Line = Annotated[Text, AfterValidator(_one_line)]
 Url = Annotated[Text, AfterValidator(_url)]
 Email = Annotated[Text, AfterValidator(_email)]
 Colour = Annotated[Text, AfterValidator(_colour)]
@@ -116,7 +124,7 @@ class CallToAction(Strict):
 
 
 class Contact(Strict):
-    name: Text
+    name: Line
     email: Email
     phone: Text | None = None
 
@@ -136,7 +144,7 @@ class Brand(Strict):
 
 
 class Brief(Strict):
-    campaign: Text
+    campaign: Line
     organisation: Text
     programme: Text
     facts: Facts = Facts()

@@ -6,7 +6,9 @@ file behind, and lets the manifest say up front what a run will write.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,8 +18,20 @@ from mkbcopy.brief import FACT_QUESTIONS, Brief
 from mkbcopy.channels import ChannelMeta, load_channel, load_channels
 from mkbcopy.compose import sentences
 from mkbcopy.copydeck import load_copydeck
-from mkbcopy.errors import MissingFactsError, UsageError
-from mkbcopy.output import atomic_write, prepare_out, read_manifest, write_manifest
+from mkbcopy.errors import MissingFactsError, OutputError, UsageError
+from mkbcopy.output import (
+    MANIFEST,
+    atomic_write,
+    check_out,
+    is_owned,
+    keep_manifest,
+    missing_files,
+    out_lock,
+    owned_in,
+    prepare_out,
+    read_manifest,
+    write_manifest,
+)
 from mkbcopy.personas import Persona, Research, Subgroup
 from mkbcopy.rendering import Draft, plan_variants, render_draft
 from mkbcopy.writers.eml import build_message
@@ -239,7 +253,30 @@ def write_campaign(
             path=brief_path,
         )
     paths = [path for _, _, path in plan.files]
-    prepare_out(out, paths, force=force)
+    check_out(out, force=force)
+    with out_lock(out):
+        prepare_out(out, paths, force=force)
+        earlier = read_manifest(out)
+        saved = keep_manifest(out)
+        try:
+            return _write_files(plan, brief, out, paths, missing, brief_path, progress)
+        except BaseException:
+            _restore_manifest(out, earlier, saved, paths)
+            raise
+        finally:
+            if saved is not None:
+                saved.unlink(missing_ok=True)
+
+
+def _write_files(
+    plan: Plan,
+    brief: Brief,
+    out: Path,
+    paths: list[str],
+    missing: dict[str, list[str]],
+    brief_path: Path | None,
+    progress: Callable[[str], None] | None,
+) -> dict[str, Any]:
     earlier, extras = _kept_from_earlier_run(out, set(paths))
     manifest: dict[str, Any] = {
         "tool": "mkbcopy",
@@ -251,16 +288,35 @@ def write_campaign(
         "files": earlier,
         "extras": extras,
     }
-    out.mkdir(parents=True, exist_ok=True)
     write_manifest(out, manifest)
     for draft, fmt, path in plan.files:
         atomic_write(out / path, render_file(draft, fmt, brief))
         manifest["files"].append(_entry(draft, fmt, path))
         if progress:
             progress(path)
+    gone = missing_files(out, manifest)
+    if gone:
+        raise OutputError(
+            f"'{gone[0]}' was removed while mkbcopy wrote; run the command again", path=out
+        )
     manifest["complete"] = True
     del manifest["planned"]
     manifest["missing_facts"] = missing
     manifest["lint"] = lint_terms(brief)
     write_manifest(out, manifest)
     return manifest
+
+
+def _restore_manifest(
+    out: Path, earlier: dict[str, Any] | None, saved: Path | None, paths: list[str]
+) -> None:
+    """A failed run leaves the earlier manifest as it was; what it wrote stays ours."""
+    if earlier is None or saved is None:
+        return  # the unfinished manifest of this run says which files are ours
+    new = [p for p in paths if not is_owned(p, owned_in(earlier)) and (out / p).is_file()]
+    if new:
+        with suppress(OSError):
+            write_manifest(out, earlier | {"planned": [*earlier.get("planned", []), *new]})
+            return
+    with suppress(OSError):
+        os.replace(saved, out / MANIFEST)  # a rename: works on a full disk too

@@ -13,6 +13,7 @@ so marketers add channels without touching Python.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Literal
@@ -70,7 +71,23 @@ def template_dirs(user_dir: Path | None) -> list[Path]:
         return [builtin_templates_dir()]
     if not user_dir.is_dir():  # else a typo would silently mean "built-ins only"
         raise InputError("templates folder not found", path=user_dir)
+    refuse_links(user_dir)
     return [user_dir, builtin_templates_dir()]
+
+
+def refuse_links(folder: Path) -> None:
+    """Template folders get shared: a symbolic link in one could make a run read (and
+    `templates check` print) a file from anywhere, so every file must be in the folder."""
+    for root, dirs, files in os.walk(folder):  # never descends into a linked folder
+        dirs[:] = [d for d in dirs if not d.startswith(".") or Path(root, d).is_symlink()]
+        for name in sorted([*dirs, *files]):
+            path = Path(root, name)
+            if path.is_symlink() and not name.startswith("."):
+                raise TemplateError(
+                    "is a symbolic link; a templates folder may hold only real files and "
+                    "folders: copy the file in instead",
+                    path=path,
+                )
 
 
 def parse_header(source: str, path: Path) -> dict[str, object]:

@@ -18,7 +18,7 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from mkbcopy import __version__
-from mkbcopy.errors import MkbcopyError, UsageError, one_line
+from mkbcopy.errors import MkbcopyError, UsageError, one_line, os_error
 
 if TYPE_CHECKING:
     from mkbcopy.lint import LintReport, Severity
@@ -33,17 +33,30 @@ class _Group(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except MkbcopyError as exc:
+        except (MkbcopyError, OSError) as exc:
+            if isinstance(exc, BrokenPipeError):
+                raise  # stdout was closed: main() exits quietly
             root = ctx.find_root()
             debug = bool(root.params.get("debug")) or bool(os.environ.get("MKBCOPY_DEBUG"))
             if debug:
                 traceback.print_exception(exc)
-            print(f"mkbcopy: error: {exc}", file=sys.stderr)
+            error = os_error(exc) if isinstance(exc, OSError) else exc
+            print(f"mkbcopy: error: {error}", file=sys.stderr)
             raise typer.Exit(2 if isinstance(exc, UsageError) else 1) from None
         except KeyboardInterrupt:
             # Typer would exit 130 without a word; say what state the files are in.
-            print(INTERRUPTED, file=sys.stderr)
+            _interrupted()
             raise typer.Exit(130) from None
+
+
+_reported: list[bool] = []
+
+
+def _interrupted() -> None:
+    """Say "interrupted" once, whichever layer caught the Ctrl-C."""
+    if not _reported:
+        _reported.append(True)
+        print(INTERRUPTED, file=sys.stderr)
 
 
 app = typer.Typer(
@@ -829,13 +842,21 @@ def _terminated(signum: int, frame: Any) -> None:
 
 def main() -> None:
     """Console entry point; an unexpected error is one line too, unless --debug."""
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _terminated)
     try:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            signal.signal(signal.SIGTERM, _terminated)
         app(prog_name="mkbcopy")
     except KeyboardInterrupt:  # before a command runs, e.g. while importing
-        print(INTERRUPTED, file=sys.stderr)
+        _interrupted()
         sys.exit(130)
+    except SystemExit as exc:
+        if exc.code == 130:  # Typer's own exit on a Ctrl-C while parsing: silent
+            _interrupted()
+        raise
+    except BrokenPipeError:  # e.g. `mkbcopy personas list | head -1`: the reader had enough
+        _quiet_stdout()
+        sys.exit(141)  # as if killed by SIGPIPE, the shell's convention
     except Exception as exc:
         if "--debug" in sys.argv[1:] or os.environ.get("MKBCOPY_DEBUG"):
             raise
@@ -845,3 +866,12 @@ def main() -> None:
             file=sys.stderr,
         )
         sys.exit(1)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so Python's flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

@@ -511,9 +511,21 @@ def _choose_encoding(path: Path, sample: bytes, encoding: str | None) -> str | N
     utf16 = sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if encoding is not None:
         try:
-            name = codecs.lookup(encoding).name
+            info = codecs.lookup(encoding)
         except LookupError:
             raise UsageError(f"unknown encoding '{encoding}' (try utf-8 or cp1252)") from None
+        name = info.name
+        # base64, rot13, idna and the like turn bytes into bytes or names, not a list's text.
+        if not getattr(info, "_is_text_encoding", True) or name in _NOT_FOR_TEXT:
+            raise UsageError(
+                f"'{encoding}' is not a text encoding for a contact list (try utf-8 or cp1252)"
+            )
+        if name in ("utf-16", "utf-32") and not sample.startswith(_BOMS):
+            raise InputError(
+                f"does not start with the byte-order mark that --encoding {encoding} needs; "
+                f"try --encoding {name}-le (or {name}-be)",
+                path=path,
+            )
         if not name.startswith(("utf-16", "utf-32")):
             _refuse_binary(path, sample)
         return name
@@ -600,16 +612,28 @@ def _count_delimiter(lines: list[str]) -> str:
     return best
 
 
+_NOT_FOR_TEXT: Final = frozenset({"idna", "punycode", "undefined", "raw-unicode-escape"})
+_BOMS: Final = (
+    codecs.BOM_UTF16_LE,
+    codecs.BOM_UTF16_BE,
+    codecs.BOM_UTF32_LE,
+    codecs.BOM_UTF32_BE,
+)
+
+
 def _unique_keys(header: list[str]) -> list[str]:
     """Row.raw keys: the header, with blanks and repeats made unique."""
     keys: list[str] = []
     seen: set[str] = set()
+    tried: dict[str, int] = {}  # the next number to try per name: linear in the header
     for index, cell in enumerate(header, start=1):
-        key = cell or f"column {index}"
-        n = 2
+        base = cell or f"column {index}"
+        key = base
+        n = tried.get(base, 2)
         while key in seen:
-            key = f"{cell or f'column {index}'} ({n})"
+            key = f"{base} ({n})"
             n += 1
+        tried[base] = n
         seen.add(key)
         keys.append(key)
     return keys
@@ -635,6 +659,7 @@ def _resolve_columns(
         if target != IGNORE:
             columns[target] = key
     mapped = set(columns)
+    also: dict[str, list[str]] = {}  # field -> further columns that look like it
     for cell, key in zip(header, keys, strict=True):
         if key in claimed:
             continue
@@ -643,12 +668,15 @@ def _resolve_columns(
             continue
         if name in columns:
             if name not in mapped:
-                notices.append(
-                    f"{path}: columns '{columns[name]}' and '{cell}' both look like {name}; "
-                    f"using '{columns[name]}' (choose with --map)"
-                )
+                also.setdefault(name, []).append(cell)
             continue
         columns[name] = key
+    for name, others in also.items():  # one notice per field, however many columns
+        more = f" and {len(others) - 1} more" if len(others) > 1 else ""
+        notices.append(
+            f"{path}: columns '{columns[name]}' and '{others[0]}'{more} both look like "
+            f"{name}; using '{columns[name]}' (choose with --map)"
+        )
     if "email" not in columns:
         for cell, key in zip(header, keys, strict=True):
             if key not in claimed and norm_header(cell).startswith(("email", "emailadres")):

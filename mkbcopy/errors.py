@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import unicodedata
 from pathlib import Path
 
@@ -80,3 +81,26 @@ class UsageError(MkbcopyError):
 
 class ToolError(MkbcopyError):
     """A program mkbcopy hands work to (LibreOffice) is missing, failed or hung."""
+
+
+_OS_ADVICE = {
+    errno.ENOSPC: "the disk is full; free some space and run the command again",
+    errno.EDQUOT: "the disk quota is used up; free some space and run the command again",
+    errno.EACCES: "permission denied; choose a folder you may write to",
+    errno.EPERM: "not permitted; choose a folder you may write to",
+    errno.EROFS: "the disk is read-only; choose another folder",
+    errno.ENOTDIR: "part of this path is a file, not a folder; choose another path",
+    errno.EISDIR: "is a folder, not a file; give a file name",
+    errno.ENOENT: "not found",
+    errno.ENAMETOOLONG: "the name is too long; choose a shorter one",
+    errno.EMFILE: "too many open files; close some programs and run the command again",
+}
+
+
+def os_error(exc: OSError, path: Path | str | None = None) -> OutputError:
+    """An OS error as one line naming the path and what to do (disk full, permission...)."""
+    where = exc.filename if exc.filename is not None else path
+    advice = _OS_ADVICE.get(exc.errno or 0) or (exc.strerror or type(exc).__name__).lower()
+    if exc.filename2 is not None:
+        advice += f" (with {exc.filename2})"
+    return OutputError(advice, path=where if where is None else str(where))

@@ -38,9 +38,12 @@ _GRAPHEMES = (
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+(?:[.,:]\d+)*")
 _TAIL = r"""[^\s<>()\[\].,;:!?'"]"""  # a link does not end in punctuation
 URL = re.compile(rf"(?:https?://|mailto:|www\.)[^\s<>()\[\]]*{_TAIL}", re.IGNORECASE)
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Each may start only where a run of its characters starts: unanchored, a long word
+# would be scanned again from every one of its letters (quadratic; 28 s for 20,000).
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 DOMAIN = re.compile(
-    rf"\b[\w-]+(?:\.[\w-]+)*\.(?:nl|be|com|org|net|eu|info|io|example)\b(?:/[^\s<>()]*{_TAIL})?",
+    rf"(?<![\w.-])[\w-]+(?:\.[\w-]+)*\.(?:nl|be|com|org|net|eu|info|io|example)\b"
+    rf"(?:/[^\s<>()]*{_TAIL})?",
     re.IGNORECASE,
 )
 HASHTAG = re.compile(r"(?<![\w#@])[#@]\w+")
@@ -162,6 +165,9 @@ def _is_letter_word(word: str) -> bool:
     return len(word) <= 3 or lower in known_abbreviations() or not (set(lower) & _VOWELS)
 
 
+MAX_HYPHENATED = 100  # longer is no word; its vowel sounds are counted without pyphen
+
+
 @lru_cache(maxsize=65536)
 def _word_syllables(word: str) -> int:
     """Pyphen's nl_NL hyphenation, then the vowel sounds inside each part.
@@ -173,6 +179,8 @@ def _word_syllables(word: str) -> int:
     if _is_letter_word(word):
         return sum(1 for c in word if c.isalpha())
     lower = word.lower().replace("’", "'")
+    if len(lower) > MAX_HYPHENATED:  # pyphen slows down more than linearly
+        return max(1, _nuclei(lower))
     parts = _hyphenator().inserted(lower).split("-")
     return max(1, sum(_nuclei(str(part)) for part in parts))
 

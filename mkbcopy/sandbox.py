@@ -15,6 +15,7 @@ import os
 import re
 import stat
 import string
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -32,6 +33,10 @@ from jinja2.utils import missing
 from jinja2.visitor import NodeTransformer
 
 MAX_STEPS = 250_000  # loop iterations plus calls, per render
+# Wall-clock time per render: steps alone let a loop whose every step is slow (growing a
+# list, sorting, wrapping) run for minutes. Checked at every step and output.
+MAX_SECONDS = 3.0
+TOO_LONG = "the template takes too long"
 MAX_OUTPUT = 5_000_000  # characters written per render; macro output counts too
 MAX_VALUE = 1_000_000  # characters or items in one computed value
 MAX_WIDTH = 1_000  # a padding, indent, batch or format width
@@ -59,6 +64,14 @@ class _Budget:
     def __init__(self) -> None:
         self.steps = 0
         self.output = 0
+        self.deadline = time.monotonic() + MAX_SECONDS
+
+    def check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise SecurityError(
+                f"{TOO_LONG} (over {MAX_SECONDS:g} s for one draft); "
+                "a loop or filter does too much work"
+            )
 
 
 _T = TypeVar("_T")
@@ -81,6 +94,7 @@ def _tick() -> None:
         budget.steps += 1
         if budget.steps > MAX_STEPS:
             raise SecurityError(f"the template does too much work (over {MAX_STEPS} steps)")
+        budget.check_time()
 
 
 def _counted(iterable: Iterable[Any]) -> Iterator[Any]:
@@ -95,6 +109,7 @@ def _charge_output(value: Any) -> Any:
         budget.output += len(value) if isinstance(value, str) else len(str(value))
         if budget.output > MAX_OUTPUT:
             raise SecurityError(f"the template writes too much (over {MAX_OUTPUT} characters)")
+        budget.check_time()
     return value
 
 

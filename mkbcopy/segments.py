@@ -367,6 +367,19 @@ def _email_problem(text: str) -> str | None:
         return "a domain part starts or ends with '-'"
     if labels[-1].isdigit():
         return "the domain ends in a number"
+    return _refused_by_servers(local, domain)
+
+
+def _refused_by_servers(local: str, domain: str) -> str | None:
+    """What makes a defective To: header or is refused by most mail servers."""
+    if any(unicodedata.category(c) in ("Cf", "Co", "Cn", "Zl", "Zp") for c in local + domain):
+        return "contains an invisible or direction-changing character"
+    if not local.isascii():
+        return "has letters outside a-z before the @, which most mail servers refuse"
+    try:
+        domain.encode("idna")
+    except UnicodeError:
+        return "has a domain that cannot exist"
     return None
 
 
@@ -724,9 +737,17 @@ class SegmentSummary:
 _FORMULA_FIRST: Final = frozenset("=+-@\t\r")
 
 
+# Where Excel may start a cell: at the start, or after any separator it might split on
+# (Dutch Excel splits a comma-separated file on ";"), then a character that starts a formula.
+_FORMULA_AT = re.compile(r"(^|[,;\t])(?=[=+\-@\t\r])")
+
+
 def neutralise(cell: str) -> str:
-    """A leading quote keeps Excel from running a cell as a formula (CSV injection)."""
-    return "'" + cell if cell[:1] in _FORMULA_FIRST else cell
+    """A quote before every formula start keeps Excel from running it (CSV injection),
+    whichever separator Excel opens the file with."""
+    if not any(c in cell for c in _FORMULA_FIRST):
+        return cell
+    return _FORMULA_AT.sub(r"\1'", cell)
 
 
 def rejects_path_for(out: Path) -> Path:
@@ -812,6 +833,12 @@ def _check_targets(source: Path, out: Path, rejects: Path, *, force: bool) -> No
     if out.resolve() == rejects.resolve():
         raise OutputError("the output and the rejects file are the same file", path=out)
     for target in (out, rejects):
+        if target.exists() and not target.is_symlink() and not target.is_file():
+            raise OutputError(
+                "is not a regular file (a device, pipe or socket); mkbcopy replaces only "
+                "files; choose another --out",
+                path=target,
+            )
         if not force and (target.exists() or target.is_symlink()):
             raise OutputError(
                 "already exists; use --force to overwrite it, or choose another --out",
@@ -832,8 +859,7 @@ class SafeCsvWriter:
         self._writer = csv.writer(handle, delimiter=delimiter, lineterminator="\r\n")
 
     def writerow(self, cells: list[str]) -> None:
-        first = _FORMULA_FIRST
-        self._writer.writerow([("'" + c) if c[:1] in first else c for c in cells])
+        self._writer.writerow([neutralise(c) for c in cells])
 
 
 @contextmanager
@@ -846,6 +872,8 @@ def _atomic_csv(path: Path, delimiter: str) -> Iterator[SafeCsvWriter]:
             handle.write(BOM)
             yield SafeCsvWriter(handle, delimiter)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None:
+            exc.filename = str(path)  # a full disk says so on write(), without a name
         raise

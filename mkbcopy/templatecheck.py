@@ -40,7 +40,7 @@ from mkbcopy.rendering import (
     render_draft,
     unknown_name_message,
 )
-from mkbcopy.sandbox import KEPT_GLOBALS, names_of
+from mkbcopy.sandbox import KEPT_GLOBALS, TOO_LONG, names_of
 
 # The macros in _shared/macros.j2 that put persona research into the copy.
 # The copy a template draws on: composed names first, then the shared macros.
@@ -97,10 +97,16 @@ def check_templates(
     for rel, tree in trees.items():
         _check_names(tree, files[rel], sample, found)
     parsed_channels = [m for m in metas if m.template in trees]
+    stopped: set[str] = set()  # out of time once: the same budget would stop every render
     for label, data in ((None, brief), (_BARE, _bare(brief))):
         for channel in parsed_channels:
             for persona, subgroup in _targets(research, deck):
+                if channel.name in stopped:
+                    break
+                before = len(found.problems)
                 _render(data, persona, subgroup, channel, deck[persona.id], user_dir, label, found)
+                if any(TOO_LONG in p.message for p in found.problems[before:]):
+                    stopped.add(channel.name)
     return sorted(found.problems, key=lambda p: (p.path, p.line or 0))
 
 

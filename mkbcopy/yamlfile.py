@@ -71,13 +71,15 @@ def format_key(key: Sequence[str | int]) -> str:
 def read_text(path: Path, *, what: str, max_bytes: int = MAX_BYTES) -> str:
     """Read a user's text file as UTF-8 (BOM allowed) with one-line errors."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
+        with path.open("rb") as handle:  # a pipe or device has no size: read limit + 1
+            raw = handle.read(max_bytes + 1)
+        if len(raw) > max_bytes:
+            size = path.stat().st_size
+            shown = f"{size / 1_048_576:.1f} MB" if size > max_bytes else "more"
             raise InputError(
-                f"{what} is {size / 1_048_576:.1f} MB; the limit is {max_bytes / 1_048_576:.0f} MB",
+                f"{what} is {shown}; the limit is {max_bytes / 1_048_576:.0f} MB",
                 path=path,
             )
-        raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{what} not found", path=path) from None
     except IsADirectoryError:

@@ -195,6 +195,12 @@ def serialise(draw: st.DrawFn, data: Any) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
+# What the brief accepts where a value becomes a mail header: no line breaks.
+one_line_text = valid_text.map(
+    lambda t: "".join(" " if c in "\r\n\x85\u2028\u2029" else c for c in t)
+).filter(lambda t: t.strip() != "")
+
+
 @st.composite
 def valid_brief_data(draw: st.DrawFn) -> dict[str, Any]:
     """Briefs that pass validation but hold every kind of text a fact may hold."""
@@ -207,9 +213,9 @@ def valid_brief_data(draw: st.DrawFn) -> dict[str, Any]:
             del data["facts"][key]
     for key in ("campaign", "organisation", "programme"):
         if draw(st.booleans()):
-            data[key] = draw(valid_text)
+            data[key] = draw(one_line_text if key == "campaign" else valid_text)
     if draw(st.booleans()):
-        data["contact"]["name"] = draw(valid_text)
+        data["contact"]["name"] = draw(one_line_text)  # it goes into mail headers
     if draw(st.booleans()):
         data["call_to_action"]["text"] = draw(valid_text)
     if draw(st.booleans()):

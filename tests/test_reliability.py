@@ -327,9 +327,7 @@ def test_generate_never_writes_through_a_symlinked_folder(tmp_path: Path, force:
     assert (outside / "x.txt").read_text() == "precious"
 
 
-def test_batch_refuses_symlinks_and_with_force_replaces_them_not_their_target(
-    tmp_path: Path,
-) -> None:
+def test_batch_refuses_symlinks_it_did_not_write_even_with_force(tmp_path: Path) -> None:
     contacts = tmp_path / "c.csv"
     contacts.write_text(CONTACTS, encoding="utf-8")
     outside = tmp_path / "elders"
@@ -344,10 +342,10 @@ def test_batch_refuses_symlinks_and_with_force_replaces_them_not_their_target(
     args = ["batch", str(contacts), "-o", str(out)]
     one_error_line(CliRunner().invoke(app, args), "did not write", "--force")
     result = CliRunner().invoke(app, [*args, "--force"])
-    assert result.exit_code == 0, result.output
+    one_error_line(result, "'segments' was not written by mkbcopy", "--force never")
     assert [p.name for p in outside.iterdir()] == ["mine.txt"]
     assert victim.read_text() == "precious"
-    assert not (out / "segments").is_symlink() and not (out / "report.json").is_symlink()
+    assert (out / "segments").is_symlink() and (out / "report.json").is_symlink()
     link = tmp_path / "link"
     link.symlink_to(out)
     one_error_line(CliRunner().invoke(app, ["batch", str(contacts), "-o", str(link)]), "symbolic")

@@ -145,7 +145,7 @@ def test_age_of(fields: dict[str, str], age: Age | None) -> None:
     [
         ("piet@example.nl", None),
         ("p.de.vries+nieuwsbrief@sub.example.co.uk", None),
-        ("zoë@voorbeeld.nl", None),
+        ("zoë@voorbeeld.nl", "outside a-z"),  # most mail servers refuse it
         ("", "empty"),
         ("piet.example.nl", "no @"),
         ("piet@@example.nl", "more than one @"),

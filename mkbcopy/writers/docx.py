@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
+from mkbcopy.brandfiles import check_logo, check_reference_docx
 from mkbcopy.document import Document, Inline, Span, inline_text
 from mkbcopy.errors import InputError
 from mkbcopy.links import display_url
@@ -113,8 +114,7 @@ def check_brand_files(reference_docx: Path | None, logo: Path | None) -> None:
 def _open(reference_docx: Path | None) -> Any:
     if reference_docx is None:
         return new_docx()
-    if not reference_docx.is_file():
-        raise InputError("reference document not found", path=reference_docx)
+    check_reference_docx(reference_docx)
     try:
         doc = new_docx(str(reference_docx))
     except Exception as exc:  # python-docx raises several types for a bad package
@@ -153,6 +153,7 @@ def _style(doc: Any, name: str, *, copy: bool = True) -> Any:
 
 
 def _add_logo(doc: Any, logo: Path) -> None:
+    check_logo(logo)
     try:
         doc.add_picture(str(logo), width=Cm(4))
     except FileNotFoundError:

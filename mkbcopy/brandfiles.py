@@ -1,0 +1,91 @@
+"""Checks on the brand's reference .docx and logo, before python-docx opens them.
+
+Both come from the user's brief, often from someone else's folder: a zip bomb, a
+DOCTYPE with entities or `logo: /dev/zero` must be one clear line, refused by what
+the files declare (sizes, headers) before anything is inflated or read whole.
+"""
+
+from __future__ import annotations
+
+import re
+import stat
+import struct
+import zipfile
+from pathlib import Path
+
+from mkbcopy.errors import InputError
+
+MAX_DOCX_BYTES = 20_000_000  # the .docx file itself
+MAX_DOCX_INFLATED = 100_000_000  # all its parts, by the sizes its zip directory declares
+MAX_DOCX_PARTS = 2_000
+MAX_LOGO_BYTES = 10_000_000
+MAX_LOGO_PIXELS = 10_000  # width or height
+# A DTD can declare entities that expand (billion laughs) or point at files; Word never
+# writes one, and python-docx's parser would keep what it does not expand.
+_DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def _regular(path: Path, what: str, limit: int) -> int:
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError(f"{what} not found", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the {what}: {exc.strerror}", path=path) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{what} is not a regular file (a device, pipe or folder)", path=path)
+    if info.st_size > limit:
+        raise InputError(f"{what} is {info.st_size:,} bytes; at most {limit:,} are read", path=path)
+    return info.st_size
+
+
+def check_reference_docx(path: Path) -> None:
+    """A real, modest .docx whose XML declares no DTD or entities."""
+    _regular(path, "reference document", MAX_DOCX_BYTES)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_DOCX_PARTS:
+                raise InputError(
+                    f"reference document has {len(members)} parts; at most "
+                    f"{MAX_DOCX_PARTS} are read",
+                    path=path,
+                )
+            declared = sum(m.file_size for m in members)
+            if declared > MAX_DOCX_INFLATED:
+                raise InputError(
+                    f"reference document unpacks to {declared:,} bytes (at most "
+                    f"{MAX_DOCX_INFLATED:,}); is it a zip bomb?",
+                    path=path,
+                )
+            for member in members:
+                if member.filename.endswith((".xml", ".rels")):
+                    # ZipExtFile stops at the declared size, so this reads no more.
+                    data = archive.read(member)
+                    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+                        data = data.decode("utf-16").encode("utf-8")
+                    if _DTD.search(data):
+                        raise InputError(
+                            f"reference document declares a DTD or entities in "
+                            f"{member.filename}; Word never writes one: save it again "
+                            "from Word, or use another file",
+                            path=path,
+                        )
+    except zipfile.BadZipFile:
+        raise InputError("cannot use as reference document: not a .docx file", path=path) from None
+    except (UnicodeDecodeError, NotImplementedError, RuntimeError) as exc:
+        raise InputError(f"cannot use as reference document: {exc}", path=path) from None
+
+
+def check_logo(path: Path) -> None:
+    """A modest PNG or JPEG file whose header declares a sensible size."""
+    _regular(path, "logo", MAX_LOGO_BYTES)
+    with path.open("rb") as handle:
+        head = handle.read(32)
+    if head.startswith(b"\x89PNG\r\n\x1a\n") and len(head) >= 24:
+        width, height = struct.unpack(">II", head[16:24])
+        if max(width, height) > MAX_LOGO_PIXELS:
+            raise InputError(
+                f"logo declares {width} x {height} pixels; at most {MAX_LOGO_PIXELS} a side",
+                path=path,
+            )
