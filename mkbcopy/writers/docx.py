@@ -325,8 +325,8 @@ def _fit_page(pieces: list[_Piece], paper: Paper, width: float, height: float) -
     for piece in pieces:
         piece.lines = [_clip(line, _CAP[piece.kind]) for line in piece.lines]
     # Three benefits and one key fact hold out longest: they are what a flyer is for.
-    steps = (("bullets", 3), ("facts", 1), ("text", 0), ("bullets", 0), ("subhead", 0))
-    steps += (("facts", 0), ("lead", 0))
+    steps: list[tuple[str, int]] = [("bullets", 3), ("facts", 1), ("text", 0), ("bullets", 0)]
+    steps += [("subhead", 0), ("facts", 0), ("lead", 0)]
     for kind, floor in steps:
         while _height(pieces, paper, width) > height:
             candidates = [p for p in pieces if p.kind == kind and p.lines]
