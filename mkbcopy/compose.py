@@ -210,13 +210,15 @@ def compose(
         extra = Item("subgroup", subgroup.id, subgroup.name, "", list(subgroup.needs))
         rest = wanted[len(ordered[0].needs) :]
         wanted = [(ordered[0], k) for k in lead_keys] + [(extra, k) for k in subgroup.needs] + rest
+    needed = {key for _, key in wanted}
     points: list[Point] = []
     said: set[str] = set()
     texts: set[str] = set()  # a brief that gives two facts the same words says them once
     for item, key in wanted:
         if key in said:
             continue
-        group = [k for k in _GROUP_OF.get(key, (key,)) if k not in said]
+        # A partner joins only where the research asks for it too.
+        group = [k for k in _GROUP_OF.get(key, (key,)) if k not in said and k in needed]
         said.update(group)
         group = [k for k in group if facts[k].value is None or facts[k].value not in texts]
         texts.update(facts[k].value or "" for k in group)

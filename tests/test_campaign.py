@@ -73,11 +73,13 @@ def test_flyer_docx_has_headings_bullets_and_the_briefs_facts(
         styles = [p.style.name for p in document.paragraphs]
         assert styles.count("Heading 1") == 1
         assert styles.count("List Bullet") >= 3
-        text = "\n".join(p.text for p in document.paragraphs)
-        for key in persona.needs():
-            # Every fact the persona needs, and each once.
-            assert text.count(getattr(example_brief.facts, key)) == 1, (persona.id, key)
-        links = [h.address for p in document.paragraphs for h in p.hyperlinks]
+        cells = [p for t in document.tables for c in t._cells for p in c.paragraphs]
+        paragraphs = [*document.paragraphs, *cells]
+        text = "\n".join(p.text for p in paragraphs)
+        counts = [text.count(getattr(example_brief.facts, key)) for key in persona.needs()]
+        # The page chooses what fits (at least five facts) and says each at most once.
+        assert max(counts) == 1 and sum(counts) >= 5, (persona.id, counts)
+        links = [h.address for p in paragraphs for h in p.hyperlinks]
         assert any(a.startswith(example_brief.call_to_action.url) for a in links)
 
 
@@ -275,7 +277,7 @@ def test_docx_opens_in_libreoffice(full_run: tuple[Path, dict], tmp_path: Path) 
         timeout=180,
     )
     text = (tmp_path / "flyer.txt").read_text(encoding="utf-8-sig")
-    assert "Zin in?" in text
+    assert "Meld je aan voor een kennismaking" in text and "Vragen?" in text
 
 
 def test_docx_bytes_roundtrip_small() -> None:

@@ -325,11 +325,13 @@ def _fit_page(pieces: list[_Piece], paper: Paper, width: float, height: float) -
     """
     for piece in pieces:
         piece.lines = [_clip(line, _CAP[piece.kind]) for line in piece.lines]
-    order = ("bullets", "text", "subhead", "facts", "lead")
-    for kind in order:
+    # Three benefits and one key fact hold out longest: they are what a flyer is for.
+    steps: list[tuple[str, int]] = [("bullets", 3), ("facts", 1), ("text", 0), ("bullets", 0)]
+    steps += [("subhead", 0), ("facts", 0), ("lead", 0)]
+    for kind, floor in steps:
         while _height(pieces, paper, width) > height:
             candidates = [p for p in pieces if p.kind == kind and p.lines]
-            if not candidates:
+            if not candidates or sum(len(p.lines) for p in candidates) <= floor:
                 break
             last = candidates[-1]
             keep_one = kind in ("facts", "lead")
