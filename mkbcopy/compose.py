@@ -98,13 +98,12 @@ class Point:
 
 
 # Facts a reader takes together, in the order they read best: the pay before the contract
-# it rests on, the price before who pays it.
+# it rests on, who pays before the price.
 FACT_GROUPS = (
     ("salary", "job_security"),
-    ("costs", "paid_by"),
+    ("paid_by", "costs"),  # never a price without who pays it
     ("employer_match", "travel"),
     ("programme_content", "duration"),
-    ("diploma", "employer_testimonial"),
 )
 _GROUP_OF = {key: group for group in FACT_GROUPS for key in group}
 

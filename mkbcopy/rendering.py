@@ -353,6 +353,7 @@ def _fit(channel: ChannelMeta, total: int, attempt: Callable[[Fit], tuple[str, R
 
     if fits(Fit(total)):  # most drafts fit whole: one render decides
         return Fit(total)
+    best: Fit | None = None
     for short in (False, True):
         if fits(Fit(1, short)):
             low, high = 1, max(total, 1)  # fits(low) holds; find the largest that does
@@ -362,7 +363,11 @@ def _fit(channel: ChannelMeta, total: int, attempt: Callable[[Fit], tuple[str, R
                     low = middle
                 else:
                     high = middle - 1
-            return Fit(low, short)
+            # Shortened facts win only where they let more facts in.
+            if best is None or low > best.points:
+                best = Fit(low, short)
+    if best is not None:
+        return best
     return Fit(1, True, hook=False)
 
 
