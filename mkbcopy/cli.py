@@ -556,7 +556,7 @@ def batch(
     Example: mkbcopy batch contacten.csv campaign.yaml --out mailing --merge-tags brevo
     """
     from mkbcopy.batch import MERGE_TAGS, run_batch
-    from mkbcopy.brief import load_brief
+    from mkbcopy.brief import check_mail_fields, example_brief_path, load_brief
     from mkbcopy.contacts import parse_mapping
     from mkbcopy.personas import load_personas
 
@@ -573,6 +573,7 @@ def batch(
         "seed": seed,
     }
     loaded, research = load_brief(brief), load_personas()
+    check_mail_fields(loaded, brief or example_brief_path())
     if sys.stderr.isatty():
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -621,12 +622,15 @@ def brief_check(
 
     Example: mkbcopy brief check campaign.yaml
     """
-    from mkbcopy.brief import FACT_QUESTIONS, load_brief
+    from mkbcopy.brief import FACT_QUESTIONS, MAIL_FIELDS, load_brief, mail_gaps
     from mkbcopy.gaps import brief_gaps
     from mkbcopy.personas import load_personas
 
     research = load_personas()
-    gaps = brief_gaps(load_brief(brief), research)
+    loaded = load_brief(brief)
+    gaps = brief_gaps(loaded, research)
+    for key in mail_gaps(loaded):
+        _warn(f"{brief}: contact: {key} is missing ({MAIL_FIELDS[key]}); batch needs it")
     if not gaps:
         print(f"{brief}: complete; every fact the research asks for is there.")
         return
