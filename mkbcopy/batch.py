@@ -14,20 +14,20 @@ import re
 import shutil
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from mkbcopy.brief import Brief, check_mail_fields
+from mkbcopy.brief import FACT_QUESTIONS, Brief, check_mail_fields
 from mkbcopy.campaign import render_file
-from mkbcopy.channels import load_channel
+from mkbcopy.channels import ChannelMeta, load_channel
 from mkbcopy.contacts import Row, open_contacts
-from mkbcopy.copydeck import load_copydeck
+from mkbcopy.copydeck import PersonaCopy, load_copydeck
 from mkbcopy.document import Document, Inline
-from mkbcopy.errors import OutputError, TemplateError
+from mkbcopy.errors import MissingFactsError, OutputError, TemplateError
 from mkbcopy.filewriter import FolderWriter
 from mkbcopy.mailmerge import NAME_MARKER, MergeTemplate
 from mkbcopy.output import (
@@ -105,18 +105,26 @@ class BatchReport:
     recipients: int = 0
     notices: list[str] = field(default_factory=list)
     variants: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    # Per segment draft (and variant), the facts it shows as [AANVULLEN: ...].
+    placeholders: dict[str, list[str]] = field(default_factory=dict)
+    example: bool = False  # written from the bundled example brief, not the user's
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "rows_read": self.rows_read,
-            "segments": dict(sorted(self.segments.items())),
-            "rejected": self.rejected,
-            "duplicates": self.duplicates,
-            "recipients": self.recipients,
-        } | (
-            {"variants": {k: dict(sorted(v.items())) for k, v in sorted(self.variants.items())}}
-            if self.variants
-            else {}
+        return (
+            {
+                "rows_read": self.rows_read,
+                "segments": dict(sorted(self.segments.items())),
+                "rejected": self.rejected,
+                "duplicates": self.duplicates,
+                "recipients": self.recipients,
+                "placeholders": dict(sorted(self.placeholders.items())),
+            }
+            | ({"example_brief": True} if self.example else {})
+            | (
+                {"variants": {k: dict(sorted(v.items())) for k, v in sorted(self.variants.items())}}
+                if self.variants
+                else {}
+            )
         )
 
 
@@ -160,11 +168,23 @@ def run_batch(
     seed: int = 0,
     today: date | None = None,
     progress: Callable[[int], None] | None = None,
+    strict: bool = False,
+    brief_path: Path | None = None,
+    example: bool = False,
 ) -> BatchReport:
     """Write DIR/segments, DIR/recipients, drafts.mbox, rejects.csv and report.json."""
     user_dir = templates or (Path(brief.templates) if brief.templates else None)
     channel = load_channel("email", user_dir)
     deck = load_copydeck(research, user_dir)
+    if strict:
+        for label, missing in _possible_placeholders(
+            brief, research, channel, deck, user_dir, variants
+        ):
+            raise MissingFactsError(
+                f"the brief lacks {len(missing)} fact(s) the {label} email needs, e.g. "
+                f"'{missing[0]}' ({FACT_QUESTIONS[missing[0]]}); nothing written",
+                path=brief_path,
+            )
     check_mail_fields(brief)
     assert brief.contact.unsubscribe is not None and brief.contact.address is not None
     own = Footer(brief.contact.unsubscribe, brief.contact.address)
@@ -186,7 +206,7 @@ def run_batch(
         manifest: dict[str, Any] = {"tool": "mkbcopy", "kind": "batch", "complete": False}
         manifest |= {"files": [], "extras": list(BATCH_OUTPUTS)}
         write_manifest(out, manifest)
-        report = BatchReport(notices=[*notices, *reader.notices])
+        report = BatchReport(notices=[*notices, *reader.notices], example=example)
         header = reader.header
         segments: dict[str, _Segment] = {}
         work = Path(tempfile.mkdtemp(dir=out, prefix=".batch-"))
@@ -243,6 +263,9 @@ def run_batch(
                         draft = render(NAME_MARKER if tag else None, markers)
                         _require_footer(draft)
                         draft.document = fill_tags(draft.document, tags)
+                        if draft.missing_facts:
+                            label = f"{key}/{variant.label}" if variant else key
+                            report.placeholders[label] = list(draft.missing_facts)
                         folder = work / "segments" / key
                         if variant is not None:
                             folder = folder / variant.label
@@ -314,6 +337,37 @@ def run_batch(
     if progress:
         progress(report.rows_read)
     return report
+
+
+def _possible_placeholders(
+    brief: Brief,
+    research: Research,
+    channel: ChannelMeta,
+    deck: dict[str, PersonaCopy],
+    user_dir: Path | None,
+    variants: int,
+) -> Iterator[tuple[str, list[str]]]:
+    """Every segment draft a contact list could need, with the facts it lacks.
+
+    --strict asks before reading a contact: a batch that fails half-way writes nothing
+    either, but only after reading the list.
+    """
+    for persona in research.personas:
+        for sub in [None, *persona.subgroups]:
+            chosen = plan_variants(persona, sub, variants, deck[persona.id]) if variants else [None]
+            for variant in chosen:
+                draft = render_draft(
+                    brief,
+                    persona,
+                    channel,
+                    deck[persona.id],
+                    subgroup=sub,
+                    user_dir=user_dir,
+                    variant=variant,
+                )
+                if draft.missing_facts:
+                    label = f"{draft.slug}/{variant.label}" if variant else draft.slug
+                    yield label, list(draft.missing_facts)
 
 
 def fill_tags(document: Document, tags: dict[str, str]) -> Document:

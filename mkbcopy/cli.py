@@ -109,6 +109,12 @@ def _warn(message: str) -> None:
     err_console.print(f"[yellow]warning:[/yellow] {message}", markup=True)
 
 
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Write into a folder that holds other files.")
+]
+StrictOpt = Annotated[
+    bool, typer.Option("--strict", help="Fail, writing nothing, if the brief lacks a fact.")
+]
 EncodingOpt = Annotated[
     str | None,
     typer.Option(
@@ -175,12 +181,8 @@ def generate(
         Path | None,
         typer.Option("--templates", "-t", metavar="DIR", help="Folder with your own templates."),
     ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Write into a folder that holds other files.")
-    ] = False,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Fail, writing nothing, if the brief lacks a fact.")
-    ] = False,
+    force: ForceOpt = False,
+    strict: StrictOpt = False,
     variants: Annotated[
         int,
         typer.Option(
@@ -547,8 +549,13 @@ def batch(
     ] = 0,
     encoding: EncodingOpt = None,
     mapping: MapOpt = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Write into a folder that holds other files.")
+    force: ForceOpt = False,
+    strict: StrictOpt = False,
+    example: Annotated[
+        bool,
+        typer.Option(
+            "--example", help="Try it out with the bundled example brief (a fictional route)."
+        ),
     ] = False,
 ) -> None:
     """Write an email draft per segment (and per contact) from a contact list.
@@ -562,7 +569,18 @@ def batch(
 
     if merge_tags not in MERGE_TAGS:
         raise UsageError(f"unknown --merge-tags '{merge_tags}' (use {', '.join(MERGE_TAGS)})")
+    if brief is None and not example:
+        raise UsageError(
+            "batch writes to real contacts: give your BRIEF "
+            "(mkbcopy batch CONTACTS campaign.yaml; mkbcopy init writes one to fill in), "
+            "or --example to try the bundled example brief"
+        )
+    if brief is not None and example:
+        raise UsageError("give a BRIEF or --example, not both")
     kwargs: dict[str, Any] = {
+        "strict": strict,
+        "brief_path": brief or example_brief_path(),
+        "example": example,
         "encoding": encoding,
         "mapping": parse_mapping(mapping or []),
         "merge_tags": merge_tags,
@@ -604,6 +622,18 @@ def batch(
         )
     for notice in report.notices:
         _warn(notice)
+    if example:
+        _warn(
+            "--example: the drafts come from the bundled example brief of a fictional "
+            "route (Hogeschool Rivierland); do not send them"
+        )
+    if report.placeholders:
+        facts = sorted({f for missing in report.placeholders.values() for f in missing})
+        _warn(
+            f"{len(report.placeholders)} segment draft(s) say [AANVULLEN: ...] for "
+            f"{', '.join(facts)}: add them under facts: in the brief (--strict refuses); "
+            f"report.json lists them per segment"
+        )
 
 
 brief_app = typer.Typer(

@@ -121,7 +121,7 @@ def test_file_names_cannot_leave_the_folder() -> None:
 
 def test_cli_batch_and_rerun(runner: CliRunner, contacts: Path, tmp_path: Path) -> None:
     out = tmp_path / "mailing"
-    args = ["batch", str(contacts), "--out", str(out), "--merge-tags", "mailchimp"]
+    args = ["batch", str(contacts), "--example", "--out", str(out), "--merge-tags", "mailchimp"]
     first = runner.invoke(app, args)
     assert first.exit_code == 0, first.output
     assert "*|FNAME|*" in next(out.glob("segments/*/email.txt")).read_text(encoding="utf-8")
@@ -137,7 +137,7 @@ def test_cli_batch_and_rerun(runner: CliRunner, contacts: Path, tmp_path: Path) 
 def test_not_a_csv_is_one_line(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "lijst.xlsx"
     path.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
-    result = runner.invoke(app, ["batch", str(path), "--out", str(tmp_path / "o")])
+    result = runner.invoke(app, ["batch", str(path), "--example", "--out", str(tmp_path / "o")])
     assert result.exit_code == 1
     assert result.stderr.startswith("mkbcopy: error: ") and result.stderr.count("\n") == 1
     assert not (tmp_path / "o").exists()
@@ -268,3 +268,45 @@ def test_a_template_without_the_opt_out_is_refused(
     (own / "template.md.j2").write_text(text.split("{% if unsubscribe %}")[0], encoding="utf-8")
     with pytest.raises(TemplateError, match="opt-out"):
         run_batch(contacts, example_brief, research, tmp_path / "o", templates=own.parent)
+
+
+def test_batch_needs_a_brief_or_says_it_uses_the_example(
+    runner: CliRunner, contacts: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "mailing"
+    bare = runner.invoke(app, ["batch", str(contacts), "--out", str(out)])
+    assert bare.exit_code == 2 and "BRIEF" in bare.stderr and "--example" in bare.stderr
+    assert not out.exists()
+    tried = runner.invoke(app, ["batch", str(contacts), "--example", "--out", str(out)])
+    assert tried.exit_code == 0, tried.output
+    assert "bundled example brief" in tried.stderr and "do not send" in tried.stderr
+    assert json.loads((out / "report.json").read_text())["example_brief"] is True
+
+
+def test_placeholders_are_reported_and_strict_writes_nothing(
+    runner: CliRunner, contacts: Path, tmp_path: Path, write_brief: Callable[..., Path]
+) -> None:
+    path = write_brief(drop=("costs", "salary"))
+    out = tmp_path / "mailing"
+    loose = runner.invoke(app, ["batch", str(contacts), str(path), "--out", str(out)])
+    assert loose.exit_code == 0, loose.output
+    report = json.loads((out / "report.json").read_text())
+    assert "example_brief" not in report
+    assert report["placeholders"], report
+    for segment, facts in report["placeholders"].items():
+        assert set(facts) <= {"costs", "salary"}
+        text = (out / "segments" / segment / "email.txt").read_text(encoding="utf-8")
+        assert "[AANVULLEN:" in text
+    assert "[AANVULLEN: ...]" in loose.stderr and "report.json" in loose.stderr
+    strict_out = tmp_path / "strict"
+    args = ["batch", str(contacts), str(path), "--strict", "--out", str(strict_out)]
+    strict = runner.invoke(app, args)
+    assert strict.exit_code == 1
+    assert (
+        strict.stderr.startswith(f"mkbcopy: error: {path}: ") and "nothing written" in strict.stderr
+    )
+    assert strict.stderr.count("\n") == 1
+    assert not strict_out.exists()
+    complete = runner.invoke(app, [*args[:2], str(write_brief("full.yaml")), *args[3:]])
+    assert complete.exit_code == 0, complete.output
+    assert json.loads((strict_out / "report.json").read_text())["placeholders"] == {}
