@@ -514,7 +514,14 @@ def segment(
 @app.command()
 def batch(
     contacts: Annotated[Path, typer.Argument(metavar="CONTACTS", help="Contact list (CSV).")],
-    brief: BriefArg = None,
+    brief: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="BRIEF",
+            help="The campaign brief (YAML); required, or --example.",
+            show_default=False,
+        ),
+    ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output folder.")] = Path(
         "mkbcopy-batch"
     ),
