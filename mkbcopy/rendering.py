@@ -121,8 +121,16 @@ def _escaped(value: Any, key: str = "") -> Any:
 CONTEXT_NAMES = (
     *("persona", "subgroup", "channel", "copy", "motivators", "drempels", "lead", "variant"),
     *("hashtags", "brief", "event", "contact", "cta", "first_name", "fact", "track", "link"),
-    *("hook", "offer", "opening", "points"),
+    *("hook", "offer", "opening", "points", "unsubscribe", "address"),
 )
+
+
+@dataclass(frozen=True)
+class Footer:
+    """An email's opt-out link and postal address: the brief's own, or a platform's tags."""
+
+    unsubscribe: str
+    address: str
 
 
 @dataclass(frozen=True)
@@ -180,6 +188,7 @@ def build_context(
     first_name: str | None = None,
     variant: Variant | None = None,
     fit: Fit | None = None,
+    footer: Footer | None = None,
 ) -> dict[str, Any]:
     """Everything a template can use; docs/templates.md lists each name."""
     comp = compose(
@@ -252,6 +261,8 @@ def build_context(
         "offer": comp.offer,
         "opening": opening,
         "points": points,
+        "unsubscribe": footer.unsubscribe if footer else None,
+        "address": escape_md(footer.address) if footer else None,
     }
 
 
@@ -273,11 +284,14 @@ def render_draft(
     user_dir: Path | None = None,
     first_name: str | None = None,
     variant: Variant | None = None,
+    footer: Footer | None = None,
 ) -> Draft:
     """Render one persona x channel within its budgets; pure apart from reading templates."""
     env = make_environment(user_dir)
 
-    def attempt(fit: Fit | None, name: str | None = None) -> tuple[str, Recorder]:
+    def attempt(
+        fit: Fit | None, name: str | None = None, footer: Footer | None = None
+    ) -> tuple[str, Recorder]:
         recorder = Recorder(brief)
         context = build_context(
             brief,
@@ -289,6 +303,7 @@ def render_draft(
             first_name=name,
             variant=variant,
             fit=fit,
+            footer=footer,
         )
         return render_template(env, channel.template, context), recorder
 
@@ -297,7 +312,8 @@ def render_draft(
     if channel.words or channel.limit:
         comp = compose(brief, persona, copy, subgroup=subgroup, lead_id=lead_id)
         fit = _fit(channel, len(_shown_points(comp, channel)), attempt)
-    text, recorder = attempt(fit, first_name)
+    # The footer is fine print outside the copy's word budget: the fit does not count it.
+    text, recorder = attempt(fit, first_name, footer)
     _check_characters(text, channel)
     document = parse_document(text)
     comp_facts = {key: Fact(key, getattr(brief.facts, key)) for key in FACT_QUESTIONS}
