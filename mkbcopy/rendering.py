@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -319,6 +320,8 @@ def render_draft(
     comp_facts = {key: Fact(key, getattr(brief.facts, key)) for key in FACT_QUESTIONS}
     plain = " ".join(body_text(document).split())
     stated = {key: plain.count(_probe(f)) for key, f in comp_facts.items()}
+    # Facts that open with the same sentence each show it once.
+    sharing = Counter(_probe(f) for f in comp_facts.values() if not f.missing)
     said = {key for key, count in stated.items() if count}
     covered = [
         i
@@ -341,7 +344,7 @@ def render_draft(
         + [
             f"fact '{key}' is said {count} times; say it once"
             for key, count in stated.items()
-            if count > 1 and not comp_facts[key].missing
+            if not comp_facts[key].missing and count > sharing[_probe(comp_facts[key])]
         ]
         + length_problems(document, channel)
     )
