@@ -221,8 +221,13 @@ def compose(
         said.update(group)
         group = [k for k in group if facts[k].value is None or facts[k].value not in texts]
         texts.update(facts[k].value or "" for k in group)
-        if group:
-            points.append(Point(item, [facts[k] for k in group]))
+        # A partner the brief lacks gets its own point, with the gaps, not in this line.
+        gaps = [k for k in group if facts[k].missing] if len(group) > 1 else []
+        if len(gaps) == len(group):
+            gaps = gaps[1:]
+        group = [k for k in group if k not in gaps]
+        parts = [group, *([g] for g in gaps)]
+        points += [Point(item, [facts[k] for k in part]) for part in parts if part]
     # What the brief says reads first; its gaps stay visible, after it.
     points = [p for p in points if not p.missing] + [p for p in points if p.missing]
     lead = ordered[0]
