@@ -208,6 +208,7 @@ class Brief(Strict):
     event: Event | None = None
     brand: Brand | None = None
     templates: Text | None = None
+    personas: Text | None = None
     utm: bool = True
 
     def names(self) -> list[str]:
@@ -242,7 +243,10 @@ def _resolve_paths(brief: Brief, base: Path) -> Brief:
     def resolve(value: str | None) -> str | None:
         return None if value is None else str(base / Path(value).expanduser())
 
-    update: dict[str, object] = {"templates": resolve(brief.templates)}
+    update: dict[str, object] = {
+        "templates": resolve(brief.templates),
+        "personas": resolve(brief.personas),
+    }
     if brief.brand is not None:
         update["brand"] = brief.brand.model_copy(
             update={

@@ -242,8 +242,10 @@ def write_campaign(
     strict: bool = False,
     brief_path: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    personas_path: Path | None = None,
 ) -> dict[str, Any]:
-    """Write every planned file atomically and return the manifest."""
+    """Write every planned file atomically and return the manifest; it names the study
+    (`personas_path`, None for the bundled one) so coverage and preview read the same."""
     missing = plan.missing_facts()
     if strict and missing:
         first, personas = next(iter(missing.items()))
@@ -259,7 +261,9 @@ def write_campaign(
         earlier = read_manifest(out)
         saved = keep_manifest(out)
         try:
-            return _write_files(plan, brief, out, paths, missing, brief_path, progress)
+            return _write_files(
+                plan, brief, out, paths, missing, brief_path, progress, personas_path
+            )
         except BaseException:
             _restore_manifest(out, earlier, saved, paths)
             raise
@@ -276,6 +280,7 @@ def _write_files(
     missing: dict[str, list[str]],
     brief_path: Path | None,
     progress: Callable[[str], None] | None,
+    personas_path: Path | None = None,
 ) -> dict[str, Any]:
     earlier, extras = _kept_from_earlier_run(out, set(paths))
     manifest: dict[str, Any] = {
@@ -288,6 +293,8 @@ def _write_files(
         "files": earlier,
         "extras": extras,
     }
+    if personas_path is not None:
+        manifest["personas"] = str(personas_path.resolve())
     write_manifest(out, manifest)
     for draft, fmt, path in plan.files:
         atomic_write(out / path, render_file(draft, fmt, brief))

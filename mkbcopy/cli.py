@@ -132,6 +132,15 @@ MapOpt = Annotated[
         "birth_date, education, status, persona; or ignore). Repeat for more.",
     ),
 ]
+PersonasOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--personas",
+        metavar="FILE",
+        help="The persona study (YAML). Default: the brief's personas:, else the bundled "
+        "Mkb-route study.",
+    ),
+]
 BriefArg = Annotated[
     Path | None,
     typer.Argument(
@@ -207,6 +216,7 @@ def generate(
             help="a4 or a5: page size of one-page flyers (Word, PDF). Default: per template.",
         ),
     ] = None,
+    personas_file: PersonasOpt = None,
 ) -> None:
     """Write drafts for every persona x channel into OUT.
 
@@ -220,7 +230,7 @@ def generate(
         from mkbcopy.brief import load_brief
         from mkbcopy.campaign import lint_terms, plan_campaign, write_campaign
         from mkbcopy.channels import FORMATS, PAPER_SIZES
-        from mkbcopy.personas import load_personas
+        from mkbcopy.personas import load_personas, study_path
 
         for value in fmt or []:
             if value not in FORMATS:
@@ -228,9 +238,11 @@ def generate(
         if paper is not None and paper not in PAPER_SIZES:
             raise UsageError(f"unknown paper size '{paper}' (use {', '.join(PAPER_SIZES)})")
         loaded = load_brief(brief)
+        study = study_path(personas_file, loaded.personas)
+        research = load_personas(study)
         plan = plan_campaign(
             loaded,
-            load_personas(),
+            research,
             personas=persona or (),
             channels=channel or (),
             formats=fmt or (),
@@ -239,7 +251,9 @@ def generate(
             variants=variants,
             paper=paper,
         )
-        manifest = write_campaign(plan, loaded, out, force=force, strict=strict, brief_path=brief)
+        manifest = write_campaign(
+            plan, loaded, out, force=force, strict=strict, brief_path=brief, personas_path=study
+        )
         table = Table(title=f"{len(manifest['files'])} files in {out}/")
         columns = ["draft", "channel", "formats", "motivators", "drempels", "warnings"]
         if variants:
@@ -286,7 +300,7 @@ def generate(
         if preview:
             from mkbcopy.preview import summary_line, write_preview
 
-            print(summary_line(*write_preview(out, load_personas(), loaded, templates)))
+            print(summary_line(*write_preview(out, research, loaded, templates)))
 
 
 @app.command()
@@ -313,17 +327,17 @@ def init(
 
 
 @personas_app.command("list")
-def personas_list() -> None:
+def personas_list(personas_file: PersonasOpt = None) -> None:
     """List the personas with their share of the target group.
 
-    Example: mkbcopy personas list
+    Example: mkbcopy personas list --personas mijn-studie.yaml
     """
     from mkbcopy.personas import load_personas
 
     table = Table()
     for column in ("id", "name", "share", "motivators", "drempels", "subgroups"):
         table.add_column(column)
-    for p in load_personas().personas:
+    for p in load_personas(personas_file).personas:
         table.add_row(
             p.id,
             p.name,
@@ -338,6 +352,7 @@ def personas_list() -> None:
 @personas_app.command("show")
 def personas_show(
     persona_id: Annotated[str, typer.Argument(metavar="ID", help="Persona id.")],
+    personas_file: PersonasOpt = None,
 ) -> None:
     """Show everything the research says about one persona.
 
@@ -345,7 +360,7 @@ def personas_show(
     """
     from mkbcopy.personas import load_personas
 
-    p = load_personas().persona(persona_id)
+    p = load_personas(personas_file).persona(persona_id)
     bar = p.profile_bar
     lines = [
         f"{p.name} ({p.id}), {p.share}% of the target group",
@@ -458,6 +473,7 @@ def segment(
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite FILE and FILE-rejected.csv if they exist.")
     ] = False,
+    personas_file: PersonasOpt = None,
 ) -> None:
     """Place each contact in a research persona and subgroup, and count them.
 
@@ -467,7 +483,7 @@ def segment(
     from mkbcopy.personas import load_personas
     from mkbcopy.segments import segment_contacts
 
-    research = load_personas()
+    research = load_personas(personas_file)
     summary = segment_contacts(
         contacts,
         research,
@@ -564,6 +580,7 @@ def batch(
             "--example", help="Try it out with the bundled example brief (a fictional route)."
         ),
     ] = False,
+    personas_file: PersonasOpt = None,
 ) -> None:
     """Write an email draft per segment (and per contact) from a contact list.
 
@@ -572,7 +589,7 @@ def batch(
     from mkbcopy.batch import MERGE_TAGS, run_batch
     from mkbcopy.brief import check_mail_fields, example_brief_path, load_brief
     from mkbcopy.contacts import parse_mapping
-    from mkbcopy.personas import load_personas
+    from mkbcopy.personas import load_personas, study_path
 
     if merge_tags not in MERGE_TAGS:
         raise UsageError(f"unknown --merge-tags '{merge_tags}' (use {', '.join(MERGE_TAGS)})")
@@ -597,7 +614,8 @@ def batch(
         "variants": variants,
         "seed": seed,
     }
-    loaded, research = load_brief(brief), load_personas()
+    loaded = load_brief(brief)
+    research = load_personas(study_path(personas_file, loaded.personas))
     check_mail_fields(loaded, brief or example_brief_path())
     if sys.stderr.isatty():
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -654,6 +672,7 @@ app.add_typer(brief_app, name="brief")
 @brief_app.command("check")
 def brief_check(
     brief: Annotated[Path, typer.Argument(metavar="BRIEF", help="The campaign brief (YAML).")],
+    personas_file: PersonasOpt = None,
 ) -> None:
     """List the facts each persona's copy needs and the brief lacks; exit 1 if any.
 
@@ -661,10 +680,10 @@ def brief_check(
     """
     from mkbcopy.brief import FACT_QUESTIONS, MAIL_FIELDS, load_brief, mail_gaps
     from mkbcopy.gaps import brief_gaps
-    from mkbcopy.personas import load_personas
+    from mkbcopy.personas import load_personas, study_path
 
-    research = load_personas()
     loaded = load_brief(brief)
+    research = load_personas(study_path(personas_file, loaded.personas))
     gaps = brief_gaps(loaded, research)
     for key in mail_gaps(loaded):
         _warn(f"{brief}: contact: {key} is missing ({MAIL_FIELDS[key]}); batch needs it")
@@ -687,6 +706,14 @@ def brief_check(
 @app.command()
 def coverage(
     out: Annotated[Path, typer.Argument(metavar="OUT", help="A folder written by generate.")],
+    personas_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--personas",
+            metavar="FILE",
+            help="The persona study (YAML). Default: the one generate used.",
+        ),
+    ] = None,
 ) -> None:
     """Show which motivators and drempels each persona's drafts address, per channel.
 
@@ -694,9 +721,12 @@ def coverage(
     """
     from mkbcopy.coverage import compute_coverage, load_manifest, render_coverage_csv
     from mkbcopy.output import write_extra
-    from mkbcopy.personas import load_personas
+    from mkbcopy.personas import load_personas, study_path
 
-    result = compute_coverage(load_manifest(out), load_personas())
+    manifest = load_manifest(out)
+    named = manifest.get("personas")
+    study = study_path(personas_file, named if isinstance(named, str) else None)
+    result = compute_coverage(manifest, load_personas(study))
     table = Table(title=f"Coverage of {out}/")
     for column in ("persona", "item", *result.channels):
         table.add_column(column)
@@ -723,6 +753,14 @@ def preview(
             "--templates", "-t", metavar="DIR", help="Your templates, for your channels' limits."
         ),
     ] = None,
+    personas_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--personas",
+            metavar="FILE",
+            help="The persona study (YAML). Default: the one generate used.",
+        ),
+    ] = None,
 ) -> None:
     """Write OUT/index.html: every draft as its reader sees it, lint results and coverage.
 
@@ -730,10 +768,13 @@ def preview(
 
     Example: mkbcopy preview mkbcopy-output
     """
-    from mkbcopy.personas import load_personas
+    from mkbcopy.coverage import load_manifest
+    from mkbcopy.personas import load_personas, study_path
     from mkbcopy.preview import summary_line, write_preview
 
-    print(summary_line(*write_preview(out, load_personas(), templates=templates)))
+    named = load_manifest(out).get("personas")
+    research = load_personas(study_path(personas_file, named if isinstance(named, str) else None))
+    print(summary_line(*write_preview(out, research, templates=templates)))
 
 
 templates_app = typer.Typer(
@@ -843,6 +884,7 @@ def templates_check(
         Path | None,
         typer.Option("--brief", "-b", metavar="BRIEF", help="Render with this brief's facts."),
     ] = None,
+    personas_file: PersonasOpt = None,
 ) -> None:
     """Render every template for every persona and subgroup; report every problem, exit 1 if any.
 
@@ -853,12 +895,12 @@ def templates_check(
 
     from mkbcopy.brief import load_brief
     from mkbcopy.channels import template_files
-    from mkbcopy.personas import load_personas
+    from mkbcopy.personas import load_personas, study_path
     from mkbcopy.templatecheck import check_templates, renders_per_check
 
     loaded = load_brief(brief)
     user_dir = folder or (Path(loaded.templates) if loaded.templates else None)
-    research = load_personas()
+    research = load_personas(study_path(personas_file, loaded.personas))
     start = time.perf_counter()
     problems = check_templates(user_dir, research=research, brief=loaded)
     seconds = time.perf_counter() - start

@@ -5,16 +5,15 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Final
 
-import pydantic
 from pydantic import AfterValidator, Field, model_validator
 
 from mkbcopy.brief import FACT_KEYS
 from mkbcopy.bundle import bundled_path
 from mkbcopy.errors import InputError, ValidationError, one_line
 from mkbcopy.text import Slug, Strict, Text
-from mkbcopy.yamlfile import load_yaml, validation_error
+from mkbcopy.yamlfile import load_yaml
 
 _RANGE = re.compile(r"^(\d+)-(\d+)$")
 
@@ -77,10 +76,87 @@ class Drempel(Strict):
     source_lines: SourceLines
 
 
-class SubgroupMatch(Strict):
+BUILTIN_COLUMNS: Final = ("werkzaamheid", "opleidingsniveau", "leeftijd")
+"""The named vocabularies a study can segment by without defining them: Dutch work
+statuses, Dutch education levels, and age (from an age, birth date or birth year)."""
+AGE: Final = "leeftijd"
+
+_AGE_RANGE = re.compile(r"^\s*(\d{1,3})?\s*(-|\+)?\s*(\d{1,3})?\s*$")
+
+Condition = list[Text] | Text | int
+"""Values a column may hold, or for a number or age column a range: '16-34', '35+', '-34'."""
+
+
+def parse_range(value: str | int) -> tuple[int | None, int | None] | None:
+    """`'16-34'` -> (16, 34), `'35+'` -> (35, None), `'-34'` -> (None, 34), `40` -> (40, 40);
+    None when it is not a range."""
+    if isinstance(value, int):
+        return (value, value) if value >= 0 else None
+    match = _AGE_RANGE.match(value)
+    if not match or not (match.group(1) or match.group(3)):
+        return None
+    low, sign, high = match.groups()
+    if sign is None:
+        return None if (low and high) else (int(low or high), int(low or high))
+    if sign == "+":
+        return (int(low), None) if low and not high else None
+    return (int(low) if low else None, int(high) if high else None)
+
+
+class Match(Strict):
+    """Conditions on contact-list columns, all of which must hold.
+
+    Written as `{column: values}`; `leeftijd: 16-34` is stored as min_age/max_age, and a
+    column the study defines itself (segmentation.columns) lands in `columns`.
+    """
+
+    werkzaamheid: list[Text] | None = None
     opleidingsniveau: list[Text] | None = None
     min_age: int | None = None
     max_age: int | None = None
+    columns: dict[str, Condition] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _spread(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        own = {"werkzaamheid", "opleidingsniveau", "min_age", "max_age", "columns", "persona"}
+        out: dict[str, Any] = {}
+        columns: dict[str, Any] = dict(data.get("columns") or {})
+        for key, value in data.items():
+            if key == AGE:
+                bounds = parse_range(value) if isinstance(value, (str, int)) else None
+                if bounds is None or isinstance(value, bool):
+                    raise ValueError(
+                        f"leeftijd: '{value}' is not an age or a range like 16-34 or 35+"
+                    )
+                out["min_age"], out["max_age"] = bounds
+            elif key in own or key in cls.model_fields:
+                if key != "columns":
+                    out[key] = value
+            else:
+                columns[str(key)] = value
+        if columns:
+            out["columns"] = columns
+        return out
+
+    def conditions(self) -> dict[str, Condition]:
+        """Every condition by column name, the built-in ones first."""
+        found: dict[str, Condition] = {}
+        if self.werkzaamheid is not None:
+            found["werkzaamheid"] = self.werkzaamheid
+        if self.opleidingsniveau is not None:
+            found["opleidingsniveau"] = self.opleidingsniveau
+        if self.min_age is not None or self.max_age is not None:
+            low = "" if self.min_age is None else str(self.min_age)
+            high = "" if self.max_age is None else str(self.max_age)
+            found[AGE] = f"{low}+" if not high else f"{low}-{high}"
+        found.update(self.columns)
+        return found
+
+
+SubgroupMatch = Match
 
 
 class Subgroup(Strict):
@@ -108,18 +184,6 @@ class Persona(Strict):
     drempels: list[Drempel] = Field(min_length=1)
     subgroups: list[Subgroup] = []
 
-    @model_validator(mode="after")
-    def _ids_fit(self) -> Persona:
-        ids = [m.id for m in self.motivators] + [d.id for d in self.drempels]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"ids must be unique within a persona: {', '.join(dupes)}")
-        for sub in self.subgroups:
-            unknown = [s for s in sub.stress if s not in ids]
-            if unknown:
-                raise ValueError(f"subgroup '{sub.id}' stresses unknown ids: {', '.join(unknown)}")
-        return self
-
     def needs(self, sub: Subgroup | None = None) -> list[str]:
         """Every brief fact that copy for this persona has to state, in brief order."""
         items: list[Motivator | Drempel] = [*self.motivators, *self.drempels]
@@ -137,16 +201,33 @@ class Persona(Strict):
         )
 
 
-class SegmentationRule(Strict):
+class SegmentationRule(Match):
+    """Which contacts belong to a persona: `persona:` plus conditions, as in a Match."""
+
     persona: Slug
-    werkzaamheid: list[Text]
-    opleidingsniveau: list[Text]
-    subgroup_by: Literal["opleidingsniveau", "leeftijd"]
+    subgroup_by: Text | None = None
+
+
+class Column(Strict):
+    """A contact-list column the segmentation reads.
+
+    `headers`: the column names it may have (compared without case, accents or
+    punctuation; default: the column's own name). `values`: each value with the ways
+    a contact list may write it. `numeric`: the cells are numbers, matched by range.
+    `required`: a contact without it is not placed.
+    """
+
+    headers: list[Text] = []
+    values: dict[str, list[Text]] = {}
+    numeric: bool = False
+    required: bool = False
+    label: Text | None = None
 
 
 class Segmentation(Strict):
     description: Text
     source_lines: SourceLines
+    columns: dict[str, Column] = {}
     rules: list[SegmentationRule]
 
 
@@ -155,16 +236,6 @@ class Research(Strict):
     segmentation: Segmentation
     personas: list[Persona] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Research:
-        ids = [p.id for p in self.personas]
-        if len(set(ids)) != len(ids):
-            raise ValueError("persona ids must be unique")
-        for rule in self.segmentation.rules:
-            if rule.persona not in ids:
-                raise ValueError(f"segmentation names unknown persona '{rule.persona}'")
-        return self
-
     def persona(self, persona_id: str) -> Persona:
         for persona in self.personas:
             if persona.id == persona_id:
@@ -172,6 +243,14 @@ class Research(Strict):
         raise ValidationError(
             f"unknown persona '{persona_id}' (known: {', '.join(p.id for p in self.personas)})"
         )
+
+
+def study_path(option: Path | None, named: str | None = None) -> Path | None:
+    """`--personas FILE` wins, then the study a brief or an output folder names;
+    None means the bundled Mkb-route study."""
+    if option is not None:
+        return option
+    return Path(named) if named else None
 
 
 def load_personas(path: Path | None = None) -> Research:
@@ -190,7 +269,12 @@ def _load(path: Path) -> Research:
     doc = load_yaml(path, what="personas file")
     if not isinstance(doc.data, dict):
         raise InputError("must be a mapping with a top-level 'personas:' list", path=path)
-    try:
-        return Research.model_validate(doc.data)
-    except pydantic.ValidationError as exc:
-        raise validation_error(doc, exc) from None
+    from mkbcopy.studycheck import study_problems  # it reads the segments vocabulary
+
+    problems = study_problems(doc)
+    if problems:
+        first = problems[0]
+        if len(problems) > 1:
+            first.message += f" (and {len(problems) - 1} more: run mkbcopy personas check {path})"
+        raise first
+    return Research.model_validate(doc.data)

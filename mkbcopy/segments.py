@@ -14,7 +14,7 @@ import tempfile
 import unicodedata
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,7 +26,14 @@ from typing import Final, Literal, NamedTuple, TextIO
 from mkbcopy.contacts import Row, norm_header, open_contacts
 from mkbcopy.errors import OutputError
 from mkbcopy.output import remove_stale_temps
-from mkbcopy.personas import Persona, Research, SubgroupMatch
+from mkbcopy.personas import (
+    AGE,
+    BUILTIN_COLUMNS,
+    Condition,
+    Persona,
+    Research,
+    parse_range,
+)
 
 DEFAULT_MIN_AGE: Final = 16
 """Used only when no subgroup in the research names a minimum age."""
@@ -43,6 +50,11 @@ def _words(text: str) -> str:
     plain = re.sub(r"[^a-z0-9]+", " ", plain)
     plain = re.sub(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])", " ", plain)
     return f" {' '.join(plain.split())} "
+
+
+def plain_words(text: str) -> str:
+    """`Noord-Holland` -> `noord holland`: how a study's values and a contact's cells compare."""
+    return _words(text).strip()
 
 
 def _rewrite(words: str, phrases: tuple[tuple[str, str], ...]) -> str:
@@ -99,6 +111,10 @@ _EDU_ORDER: Final = {
     "hbo": 5,
     "wo": 6,
 }
+
+
+EDUCATION_LEVELS: Final = tuple(_EDU_ORDER)
+"""The built-in vocabulary 'opleidingsniveau', lowest first."""
 
 
 def normalise_education(text: str) -> str | None:
@@ -215,6 +231,10 @@ _STATUS_ORDER: Final = (
     "arbeidsongeschikt",
     "werkend",
 )
+
+
+WORK_STATUSES: Final = _STATUS_ORDER
+"""The built-in vocabulary 'werkzaamheid'."""
 
 
 def normalise_status(text: str) -> str | None:
@@ -394,24 +414,113 @@ class Placement(NamedTuple):
     reason: str | None
 
 
+_LABELS: Final = {"werkzaamheid": "werksituatie"}
+"""How messages name a built-in column, in the words of the contact lists."""
+_FIELDS: Final = {"werkzaamheid": "status", "opleidingsniveau": "education", AGE: "age"}
+"""The contact field a built-in column reads when the study names no headers."""
+
+Value = str | Age | None
+
+
+@dataclass(frozen=True)
+class _Column:
+    """One column of the study's rule: where to read it and how to understand it."""
+
+    name: str
+    label: str
+    source: str
+    kind: Literal["werkzaamheid", "opleidingsniveau", "leeftijd", "number", "text"]
+    required: bool
+    spellings: dict[str, str]
+
+    def read(self, fields: dict[str, str], today: date) -> tuple[str, Value]:
+        """The cell as written, and its value in the study's words (None: unknown)."""
+        if self.kind == AGE and self.source == "age":
+            age = age_of(fields, today)
+            return (str(age) if age else ""), age
+        text = fields.get(self.source, "").strip()
+        if not text:
+            return "", None
+        return text, self.value(text, today)
+
+    def value(self, text: str, today: date) -> Value:
+        if self.kind == "werkzaamheid":
+            return normalise_status(text)
+        if self.kind == "opleidingsniveau":
+            return normalise_education(text)
+        if self.kind == AGE:
+            return age_of({"age": text}, today)
+        if self.kind == "number":
+            number = re.match(r"^\s*(\d+)(?:[.,]0+)?\s*$", text)
+            return Age(int(number.group(1)), int(number.group(1))) if number else None
+        words = plain_words(text)
+        if not self.spellings:
+            return words or None
+        return self.spellings.get(words)
+
+    def accepts(self, condition: Condition) -> frozenset[str] | tuple[int, int]:
+        """A condition compiled: the accepted values, or the (low, high) of a range."""
+        if self.kind in (AGE, "number"):
+            bounds = parse_range(condition) if isinstance(condition, str | int) else None
+            low, high = bounds or (None, None)
+            return (low or 0, MAX_AGE if high is None else high)
+        values = condition if isinstance(condition, list) else [str(condition)]
+        return frozenset(
+            found if isinstance(found := self.value(v, date.today()), str) else plain_words(v)
+            for v in values
+        )
+
+
+def _columns(research: Research) -> dict[str, _Column]:
+    """Every column the study's rules and subgroups read, in the order the rule decides."""
+    seg = research.segmentation
+    used: list[str] = []
+    for match in [*seg.rules, *(s.match for p in research.personas for s in p.subgroups)]:
+        used += [name for name in match.conditions() if name not in used]
+    order = [*seg.columns, *(n for n in BUILTIN_COLUMNS if n not in seg.columns)]
+    order += [n for n in used if n not in order]
+    out: dict[str, _Column] = {}
+    for name in order:
+        if name not in used:
+            continue
+        spec = seg.columns.get(name)
+        builtin = name in BUILTIN_COLUMNS
+        kind = name if builtin else ("number" if spec and spec.numeric else "text")
+        spellings = {
+            plain_words(s): plain_words(value)
+            for value, written in (spec.values.items() if spec else ())
+            for s in (value, *written)
+        }
+        source = _FIELDS[name] if builtin and not (spec and spec.headers) else f"column:{name}"
+        out[name] = _Column(
+            name,
+            (spec.label if spec and spec.label else None) or _LABELS.get(name, name),
+            source,
+            kind,  # type: ignore[arg-type]
+            bool(spec and spec.required),
+            spellings,
+        )
+    return out
+
+
+def _headers(research: Research, name: str) -> list[str]:
+    spec = research.segmentation.columns.get(name)
+    return [*(spec.headers if spec and spec.headers else [name])]
+
+
+Compiled = dict[str, frozenset[str] | tuple[int, int]]
+
+
 @dataclass(frozen=True)
 class _Rule:
     persona: str
-    statuses: frozenset[str]
-    levels: frozenset[str]
+    when: Compiled
 
 
 @dataclass(frozen=True)
 class _Sub:
     id: str
-    levels: frozenset[str] | None
-    min_age: int | None
-    max_age: int | None
-
-
-def _own_words(words: Iterable[str], normalise: Callable[[str], str | None]) -> frozenset[str]:
-    """The research's words as the normalisers write them, so 'HBO' in the yaml still fits."""
-    return frozenset(normalise(w) or w.casefold() for w in words)
+    when: Compiled
 
 
 class Placer:
@@ -420,32 +529,58 @@ class Placer:
     def __init__(self, research: Research, today: date | None = None) -> None:
         self.research = research
         self.today = today or date.today()
+        self.columns = _columns(research)
         self.rules = [
-            _Rule(
-                r.persona,
-                _own_words(r.werkzaamheid, normalise_status),
-                _own_words(r.opleidingsniveau, normalise_education),
-            )
-            for r in research.segmentation.rules
+            _Rule(r.persona, self._compile(r.conditions())) for r in research.segmentation.rules
         ]
         self.subgroups = {
-            p.id: [_sub(s.id, s.match) for s in p.subgroups] for p in research.personas
+            p.id: [_Sub(s.id, self._compile(s.match.conditions())) for s in p.subgroups]
+            for p in research.personas
         }
-        mins = [
-            s.min_age for subs in self.subgroups.values() for s in subs if s.min_age is not None
-        ]
-        self.min_age = min(mins, default=DEFAULT_MIN_AGE)
+        self.min_age: int | None = None
+        if AGE in self.columns:
+            mins = [
+                s.match.min_age
+                for p in research.personas
+                for s in p.subgroups
+                if s.match.min_age is not None
+            ]
+            self.min_age = min(mins, default=DEFAULT_MIN_AGE)
+        self.own_columns = {
+            c.source: _headers(research, c.name)
+            for c in self.columns.values()
+            if c.source.startswith("column:")
+        }
+        self._keys = (*_PLACE_FIELDS, *self.own_columns)
         self._names = {p.id: _persona_keys(p) for p in research.personas}
         self._resolved: dict[str, tuple[str | None, str | None]] = {}
         self._placed: dict[tuple[str, ...], Placement] = {}
 
+    def _compile(self, conditions: dict[str, Condition]) -> Compiled:
+        return {
+            name: self.columns[name].accepts(condition)
+            for name, condition in conditions.items()
+            if name in self.columns
+        }
+
+    def find_columns(self, raw: Iterable[str]) -> dict[str, str]:
+        """The study's own columns in a contact list: source -> header, as Row.raw keys."""
+        keys = {norm_header(k): k for k in reversed(list(raw))}
+        found: dict[str, str] = {}
+        for source, headers in self.own_columns.items():
+            for header in headers:
+                if norm_header(header) in keys:
+                    found[source] = keys[norm_header(header)]
+                    break
+        return found
+
     def place(self, fields: dict[str, str]) -> Placement:
-        """An explicit persona column wins; else werkzaamheid x opleidingsniveau.
+        """An explicit persona column wins; else the study's segmentation rule.
 
         Remembered per distinct combination of the fields it reads: a list holds
         few, so most contacts cost one dictionary lookup.
         """
-        key = tuple(fields.get(name, "") for name in _PLACE_FIELDS)
+        key = tuple(fields.get(name, "") for name in self._keys)
         found = self._placed.get(key)
         if found is None:
             if len(self._placed) > 65536:  # free text in those columns must not grow it
@@ -454,46 +589,53 @@ class Placer:
         return found
 
     def _place(self, fields: dict[str, str]) -> Placement:
-        age = age_of(fields, self.today)
-        edu_text = fields.get("education", "").strip()
-        edu = normalise_education(edu_text) if edu_text else None
+        values = {name: col.read(fields, self.today) for name, col in self.columns.items()}
         explicit = fields.get("persona", "").strip()
         if explicit:
             persona, problem = self.resolve_persona(explicit)
             if persona is None:
                 return Placement(None, None, problem)
-            return Placement(persona, self.subgroup(persona, edu, age), None)
-        if age is not None and age.high < self.min_age:
+            return Placement(persona, self.subgroup(persona, values), None)
+        age = values.get(AGE, ("", None))[1]
+        if self.min_age is not None and isinstance(age, Age) and age.high < self.min_age:
             return _reject(
                 f"outside the research's groups: age {age} (the research starts at {self.min_age})"
             )
-        status_text = fields.get("status", "").strip()
-        if not status_text:
-            return _reject("cannot be placed: no werksituatie (status)")
-        status = normalise_status(status_text)
-        if status is None:
-            return _reject(f"cannot be placed: werksituatie '{status_text}' not recognised")
-        rules = [r for r in self.rules if status in r.statuses]
-        if not rules:
-            return _reject(f"outside the research's groups: werksituatie '{status_text}'")
-        if edu is not None:
-            rules = [r for r in rules if edu in r.levels]
+        rules = self.rules
+        unknown: list[str] = []
+        for name, col in self.columns.items():
+            if not any(name in r.when for r in self.rules):
+                continue
+            text, value = values[name]
+            if value is None:
+                why = f"{col.label} '{text}' not recognised" if text else f"no {col.label}"
+                if col.required:
+                    field = col.source.removeprefix("column:")
+                    return _reject(f"cannot be placed: {why if text else f'{why} ({field})'}")
+                unknown.append(why)
+                continue
+            rules = [r for r in rules if _holds(r.when.get(name), value)]
             if not rules:
-                return _reject(f"outside the research's groups: opleidingsniveau '{edu_text}'")
+                return _reject(f"outside the research's groups: {col.label} '{text}'")
         if len(rules) > 1:
-            why = (
-                f"opleidingsniveau '{edu_text}' not recognised"
-                if edu_text
-                else "no opleidingsniveau"
-            )
             choice = " or ".join(r.persona for r in rules)
+            why = unknown[0] if unknown else "more than one rule fits"
             return _reject(f"cannot be placed: {why} (it decides {choice})")
+        if not rules:
+            return _reject("outside the research's groups: no rule fits")
         persona = rules[0].persona
-        return Placement(persona, self.subgroup(persona, edu, age), None)
+        return Placement(persona, self.subgroup(persona, values), None)
 
-    def subgroup(self, persona: str, edu: str | None, age: Age | None) -> str | None:
+    def subgroup(self, persona: str, values: dict[str, tuple[str, Value]]) -> str | None:
         """The one subgroup whose match the contact meets; None when unknown or in doubt."""
-        found = [s.id for s in self.subgroups.get(persona, []) if _meets(s, edu, age)]
+        found = [
+            s.id
+            for s in self.subgroups.get(persona, [])
+            if all(
+                (value := values.get(name, ("", None))[1]) is not None and _holds(cond, value)
+                for name, cond in s.when.items()
+            )
+        ]
         return found[0] if len(found) == 1 else None
 
     def resolve_persona(self, text: str) -> tuple[str | None, str | None]:
@@ -534,26 +676,15 @@ class Placer:
 _PLACE_FIELDS: Final = ("persona", "education", "status", "age", "birth_date", "birth_year")
 
 
-def _sub(sub_id: str, match: SubgroupMatch) -> _Sub:
-    levels = match.opleidingsniveau
-    return _Sub(
-        sub_id,
-        _own_words(levels, normalise_education) if levels is not None else None,
-        match.min_age,
-        match.max_age,
-    )
-
-
-def _meets(sub: _Sub, edu: str | None, age: Age | None) -> bool:
-    if sub.levels is not None and (edu is None or edu not in sub.levels):
-        return False
-    if sub.min_age is None and sub.max_age is None:
+def _holds(condition: frozenset[str] | tuple[int, int] | None, value: str | Age) -> bool:
+    """None: the rule says nothing about this column, so any value holds."""
+    if condition is None:
         return True
-    if age is None:
+    if isinstance(condition, frozenset):
+        return isinstance(value, str) and value in condition
+    if not isinstance(value, Age):
         return False
-    low = sub.min_age if sub.min_age is not None else 0
-    high = sub.max_age if sub.max_age is not None else MAX_AGE
-    return low <= age.low and age.high <= high
+    return condition[0] <= value.low and value.high <= condition[1]
 
 
 def _persona_keys(persona: Persona) -> frozenset[str]:
@@ -665,6 +796,7 @@ def segment_rows(
     20 bytes each (SeenEmails)."""
     placer = Placer(research, today)
     seen = SeenEmails()
+    own: dict[str, str] | None = None  # the study's own columns: read from the cells as given
     for row in rows:
         if row.extra:
             cells = len(row.extra)
@@ -685,7 +817,12 @@ def segment_rows(
         if first is not None:
             yield Segmented(row, "duplicate", reason=f"duplicate email: same as line {first}")
             continue
-        placement = placer.place(row.fields)
+        fields = row.fields
+        if placer.own_columns:
+            if own is None:
+                own = placer.find_columns(row.raw)
+            fields = {**fields, **{source: row.raw[key] for source, key in own.items()}}
+        placement = placer.place(fields)
         if placement.persona is None:
             yield Segmented(row, "rejected", reason=placement.reason)
         else:
