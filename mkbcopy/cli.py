@@ -74,7 +74,8 @@ app = typer.Typer(
 )
 personas_app = typer.Typer(
     cls=_Group,
-    help="Show the research personas.\n\nExample: mkbcopy personas list",
+    help="Show, check and start a copy deck for a persona study.\n\n"
+    "Example: mkbcopy personas list --personas mijn-studie.yaml",
     no_args_is_help=True,
 )
 app.add_typer(personas_app, name="personas")
@@ -386,6 +387,45 @@ def personas_show(
         lines.append(f"  {s.id} ({s.name}): stress {', '.join(s.stress) or '-'}")
         lines += [f"    - {n}" for n in s.nuances]
     print("\n".join(lines))
+
+
+@personas_app.command("check")
+def personas_check(
+    study: Annotated[Path, typer.Argument(metavar="FILE", help="A persona study (YAML).")],
+) -> None:
+    """Validate a persona study; list every problem with file, line and key, exit 1 if any.
+
+    Example: mkbcopy personas check mijn-studie.yaml
+    """
+    from mkbcopy.studycheck import check_study, describe_study
+
+    problems = check_study(study)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in {study}.", file=sys.stderr)
+        raise typer.Exit(1)
+    print(f"OK: {study}: {describe_study(study)}")
+
+
+@personas_app.command("init-deck")
+def personas_init_deck(
+    study: Annotated[Path, typer.Argument(metavar="FILE", help="A persona study (YAML).")],
+    folder: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Templates folder to write _shared/copy.yaml in.")
+    ],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing deck.")] = False,
+) -> None:
+    """Write a copy deck skeleton for a study: every line to fill in, the research beside it.
+
+    Example: mkbcopy personas init-deck mijn-studie.yaml mijn-templates
+    """
+    from mkbcopy.deckinit import write_deck_skeleton
+    from mkbcopy.personas import load_personas
+
+    target = write_deck_skeleton(load_personas(study), study, folder, force=force)
+    print(f"Wrote {target}. Fill in every empty line, then run:")
+    print(f"  mkbcopy templates check {folder} --personas {study}")
 
 
 @app.command()

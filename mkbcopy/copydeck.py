@@ -59,9 +59,25 @@ def copy_path(user_dir: Path | None) -> Path:
 def load_copydeck(research: Research, user_dir: Path | None = None) -> dict[str, PersonaCopy]:
     """Read the copy deck and check it covers every motivator and drempel."""
     deck, errors, _ = check_copydeck(research, user_dir)
-    if errors:
+    if len(errors) == 1:
         raise errors[0]
+    if errors:
+        shown = "; ".join(
+            f"line {e.line} {e.key}: {e.message}" if e.key else f"line {e.line}: {e.message}"
+            for e in errors[:_SHOWN]
+        )
+        more = f"; and {len(errors) - _SHOWN} more" if len(errors) > _SHOWN else ""
+        folder = f" {user_dir}" if user_dir else ""
+        raise ValidationError(
+            f"the copy deck is not complete, {len(errors)} line(s) to fix: {shown}{more} "
+            f"(mkbcopy templates check{folder} lists them one per line)",
+            path=errors[0].path,
+        )
     return deck
+
+
+_SHOWN = 8
+"""Missing lines named in the one error generation stops with; templates check lists all."""
 
 
 def check_copydeck(
@@ -96,7 +112,8 @@ def _each_error(
     out: list[MkbcopyError] = []
     for err in exc.errors():
         loc = prefix + tuple(str(p) for p in err["loc"])
-        message = error_message(err)
+        empty = err.get("input", ...) is None and err["type"].endswith("_type")
+        message = "is still empty: fill it in" if empty else error_message(err)
         out.append(
             ValidationError(message, path=doc.path, line=doc.line_of(loc), key=format_key(loc))
         )

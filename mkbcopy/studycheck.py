@@ -8,6 +8,7 @@ show: shares, repeated ids, stresses, and segmentation rules no contact could me
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import pydantic
@@ -21,6 +22,7 @@ from mkbcopy.personas import (
     Research,
     Segmentation,
     Subgroup,
+    load_personas,
     parse_range,
 )
 from mkbcopy.segments import (
@@ -30,7 +32,7 @@ from mkbcopy.segments import (
     normalise_status,
     plain_words,
 )
-from mkbcopy.yamlfile import YamlDoc, error_message, format_key
+from mkbcopy.yamlfile import YamlDoc, error_message, format_key, load_yaml
 
 Key = tuple[str | int, ...]
 
@@ -323,3 +325,20 @@ def _overlap(seg: Segmentation, name: str, one: Condition, other: Condition) -> 
     low = max(a[0] or 0, b[0] or 0)
     high = min(a[1] if a[1] is not None else 10**6, b[1] if b[1] is not None else 10**6)
     return low <= high
+
+
+def check_study(path: Path) -> list[ValidationError]:
+    """Every problem in the study file (a file that is not YAML raises InputError)."""
+    return study_problems(load_yaml(path, what="personas file"))
+
+
+def describe_study(path: Path) -> str:
+    """A one-line summary of a sound study, for `personas check`."""
+    research = load_personas(path)
+    items = sum(len(p.motivators) + len(p.drempels) for p in research.personas)
+    subs = sum(len(p.subgroups) for p in research.personas)
+    rules = len(research.segmentation.rules)
+    return (
+        f"{len(research.personas)} personas, {items} motivators and drempels, "
+        f"{subs} subgroups, {rules} segmentation rule(s); shares add up to 100."
+    )
