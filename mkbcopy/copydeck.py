@@ -127,7 +127,11 @@ def _missing(
     if persona_id not in deck:
         if persona_id in (doc.data or {}):
             return []  # invalid, and reported as such
-        return [ValidationError(f"has no copy for persona '{persona_id}'", path=doc.path, line=1)]
+        message = (
+            f"has no copy for persona '{persona_id}' "
+            "(a study of your own needs its own deck: mkbcopy personas init-deck)"
+        )
+        return [ValidationError(message, path=doc.path, line=1)]
     entry = deck[persona_id]
     out: list[MkbcopyError] = []
     for kind, items, have in (

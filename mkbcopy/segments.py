@@ -39,6 +39,8 @@ DEFAULT_MIN_AGE: Final = 16
 """Used only when no subgroup in the research names a minimum age."""
 MAX_AGE: Final = 120
 MAX_EMAIL: Final = 254
+MAX_NUMBER: Final = 10**12
+"""The top of an open range ('250+') in a study's own numeric column."""
 
 # ---------------------------------------------------------------- words
 
@@ -463,7 +465,8 @@ class _Column:
         if self.kind in (AGE, "number"):
             bounds = parse_range(condition) if isinstance(condition, str | int) else None
             low, high = bounds or (None, None)
-            return (low or 0, MAX_AGE if high is None else high)
+            top = MAX_AGE if self.kind == AGE else MAX_NUMBER
+            return (low or 0, top if high is None else high)
         values = condition if isinstance(condition, list) else [str(condition)]
         return frozenset(
             found if isinstance(found := self.value(v, date.today()), str) else plain_words(v)

@@ -296,3 +296,22 @@ def test_check_reports_every_problem_with_line_and_key(runner: CliRunner, tmp_pa
     assert len(lines) == len(expected), lines
     with pytest.raises(ValidationError, match="more: run mkbcopy personas check"):
         load_personas(path)
+
+
+def test_a_numeric_column_of_the_studys_own(tmp_path: Path) -> None:
+    text = (STUDY / "personas.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "    regio:\n",
+        "    medewerkers: {numeric: true, headers: [aantal medewerkers]}\n    regio:\n",
+    ).replace("      leeftijd: 25+\n", "      medewerkers: 250+\n")
+    path = tmp_path / "studie.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert check_study(path) == []
+    placer = Placer(load_personas(path), TODAY)
+    big = placer.place({"status": "werkend", "column:medewerkers": "1000"})
+    assert big.persona == "carrierewisselaar"
+    small = placer.place({"status": "werkend", "column:medewerkers": "12"})
+    assert small.persona is None and "medewerkers '12'" in (small.reason or "")
+    assert placer.find_columns(["E-mail", "Aantal medewerkers"]) == {
+        "column:medewerkers": "Aantal medewerkers"
+    }
