@@ -47,7 +47,7 @@ def render_deck_skeleton(research: Research, study: str, folder: str) -> str:
     out = [_HEADER.format(study=study, folder=folder)]
     for persona in research.personas:
         out.append(f"{_key(persona.id)}:")
-        out += _comment(f"{persona.name}, {persona.share}%: {persona.profile}", 2)
+        out += _comment(f"{persona.name}, {persona.share}%: {persona.profile or ''}", 2)
         out += ["  aanbod:", "  vraag:", "  onderwerp:", "  hashtags:"]
         for kind, items in (("motivators", persona.motivators), ("drempels", persona.drempels)):
             out.append(f"  {kind}:")

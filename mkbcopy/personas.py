@@ -54,9 +54,11 @@ def expand_lines(source_lines: list[int | str]) -> list[int]:
 
 
 class ProfileBar(Strict):
-    employment: Text
-    age: Text
-    education: Text
+    """The report's one-line facts about a persona; a study gives those it has."""
+
+    employment: Text | None = None
+    age: Text | None = None
+    education: Text | None = None
     sectors: Text | None = None
     source_lines: SourceLines
 
@@ -173,13 +175,14 @@ class Persona(Strict):
     id: Slug
     name: Text
     share: int = Field(ge=0, le=100)
-    profile_bar: ProfileBar
-    profile: Text
-    profile_lines: SourceLines
-    learning_style: Text
-    learning_style_lines: SourceLines
-    life_phase: Text
-    life_phase_lines: SourceLines
+    # Shown to the writer (personas show, the deck skeleton), never in copy: optional.
+    profile_bar: ProfileBar | None = None
+    profile: Text | None = None
+    profile_lines: SourceLines | None = None
+    learning_style: Text | None = None
+    learning_style_lines: SourceLines | None = None
+    life_phase: Text | None = None
+    life_phase_lines: SourceLines | None = None
     motivators: list[Motivator] = Field(min_length=1)
     drempels: list[Drempel] = Field(min_length=1)
     subgroups: list[Subgroup] = []
@@ -225,14 +228,14 @@ class Column(Strict):
 
 
 class Segmentation(Strict):
-    description: Text
-    source_lines: SourceLines
+    description: Text | None = None
+    source_lines: SourceLines | None = None
     columns: dict[str, Column] = {}
     rules: list[SegmentationRule]
 
 
 class Research(Strict):
-    report: Text
+    report: Text | None = None
     segmentation: Segmentation
     personas: list[Persona] = Field(min_length=1)
 

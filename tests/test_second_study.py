@@ -315,3 +315,34 @@ def test_a_numeric_column_of_the_studys_own(tmp_path: Path) -> None:
     assert placer.find_columns(["E-mail", "Aantal medewerkers"]) == {
         "column:medewerkers": "Aantal medewerkers"
     }
+
+
+MINIMAL = """\
+segmentation:
+  rules:
+    - {persona: werkgever, rol: [werkgever]}
+    - {persona: werknemer, rol: [werknemer]}
+  columns:
+    rol: {values: {werkgever: [eigenaar, directeur], werknemer: [medewerker]}}
+personas:
+  - id: werkgever
+    name: Werkgever
+    share: 50
+    motivators: [{id: m, title: T, guidance: G, needs: [costs], source_lines: [1]}]
+    drempels: [{id: d, description: D, needs: [paid_by], source_lines: [2]}]
+  - id: werknemer
+    name: Werknemer
+    share: 50
+    motivators: [{id: m, title: T, guidance: G, needs: [salary], source_lines: [3]}]
+    drempels: [{id: d, description: D, needs: [duration], source_lines: [4]}]
+"""
+
+
+def test_a_study_needs_only_personas_items_and_a_rule(tmp_path: Path) -> None:
+    path = tmp_path / "klein.yaml"
+    path.write_text(MINIMAL, encoding="utf-8")
+    assert check_study(path) == []
+    placer = Placer(load_personas(path), TODAY)
+    assert placer.place({"column:rol": "Directeur"}).persona == "werkgever"
+    assert placer.place({"column:rol": "medewerker", "age": "10"}).persona == "werknemer"
+    assert "rol 'stagiair'" in (placer.place({"column:rol": "stagiair"}).reason or "")
