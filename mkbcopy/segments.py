@@ -890,6 +890,18 @@ def neutralise(cell: str) -> str:
     return _FORMULA_AT.sub(r"\1'", cell)
 
 
+def absent_columns(research: Research, path: Path, header: list[str]) -> list[str]:
+    """A notice for each column of the study's own that the contact list lacks."""
+    placer = Placer(research)
+    found = placer.find_columns(header)
+    return [
+        f"{path}: no column {' or '.join(repr(h) for h in headers)}; "
+        f"{source.removeprefix('column:')} is unknown for every contact"
+        for source, headers in placer.own_columns.items()
+        if source not in found
+    ]
+
+
 def rejects_path_for(out: Path) -> Path:
     """`contacts.csv` -> `contacts-rejected.csv`, beside it."""
     return out.with_name(f"{out.stem}-rejected{out.suffix or '.csv'}")
@@ -949,7 +961,7 @@ def segment_contacts(
                         row = [str(outcome.row.line), outcome.reason or "", *cells]
                         bad.writerow([*row, *outcome.row.extra])
         summary.encoding = reader.encoding
-        summary.notices = list(reader.notices)
+        summary.notices = [*reader.notices, *absent_columns(research, path, reader.header)]
     return summary
 
 

@@ -346,3 +346,11 @@ def test_a_study_needs_only_personas_items_and_a_rule(tmp_path: Path) -> None:
     assert placer.place({"column:rol": "Directeur"}).persona == "werkgever"
     assert placer.place({"column:rol": "medewerker", "age": "10"}).persona == "werknemer"
     assert "rol 'stagiair'" in (placer.place({"column:rol": "stagiair"}).reason or "")
+
+
+def test_a_list_without_the_studys_column_says_so(second: Research, tmp_path: Path) -> None:
+    source = tmp_path / "lijst.csv"
+    source.write_text("email;werksituatie\nan@example.nl;werkzoekend\n", encoding="utf-8")
+    summary = segment_contacts(source, second, None, today=TODAY)
+    assert summary.by_subgroup == {("herintreder", None): 1}
+    assert any("no column 'regio' or 'provincie'" in n for n in summary.notices), summary.notices
