@@ -1,8 +1,8 @@
-"""Place each contact in a research persona and subgroup, the way the report segments.
+"""Place each contact in a research persona and subgroup, by the study's own rule.
 
-The report segments by werkzaamheid x opleidingsniveau, with subgroups by education
-(students) or age (the two working groups). The rule's vocabulary and the subgroup
-bounds come from personas.yaml; this module only knows how people write those words.
+The study names the contact-list columns and values that decide (segmentation:
+in personas.yaml); this module knows how people write the built-in vocabularies
+(Dutch work statuses, education levels, ages) and compiles the rule once per list.
 """
 
 from __future__ import annotations
