@@ -295,6 +295,7 @@ def run_batch(
                                 sender_email=brief.contact.email,
                                 colour=colour,
                                 unsubscribe=own.unsubscribe,
+                                logo=brief.brand.logo_url() if brief.brand else None,
                             )
                         columns = contacts_header(merge_tags, header, variant is not None)
                         delimiter = contacts_delimiter(merge_tags, reader.delimiter)

@@ -648,7 +648,7 @@ def batch(
         _warn(
             f"{len(report.suspicious_names)} contact(s) have a first name that looks like a "
             f"formula, markup or a mail header (line {lines}{more}): they are greeted "
-            f"\"Hoi,\" without it; report.json lists them under suspicious_names"
+            f'"Hoi," without it; report.json lists them under suspicious_names'
         )
 
 
