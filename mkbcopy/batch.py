@@ -82,10 +82,12 @@ PLATFORMS = {
         "{{ unsubscribe }}",
         None,
     ),
-    # listmonk: Go templates, {{ if }}...{{ end }} and {{ UnsubscribeURL }}.
+    # listmonk: Go templates, {{ if }}...{{ end }} and {{ UnsubscribeURL }}. Its importer
+    # makes a name from the address when the name is empty, so .Subscriber.FirstName is
+    # never empty: the first name travels as an attribute instead (platforms.py).
     "listmonk": Platform(
-        "{{ .Subscriber.FirstName }}",
-        "{{ if .Subscriber.FirstName }} {{ .Subscriber.FirstName }}{{ end }}",
+        "{{ .Subscriber.Attribs.first_name }}",
+        "{{ if .Subscriber.Attribs.first_name }} {{ .Subscriber.Attribs.first_name }}{{ end }}",
         "{{ UnsubscribeURL }}",
         None,
     ),

@@ -71,11 +71,13 @@ def contact_cells(
         cells = [email, contact.first_name, contact.last_name, contact.persona, contact.segment]
         return cells + ([contact.variant] if contact.variant else [])
     if platform == "listmonk":
-        attributes: dict[str, str] = {"persona": contact.persona, "segment": contact.segment}
+        attributes = {"first_name": contact.first_name, "persona": contact.persona}
+        attributes["segment"] = contact.segment
         if contact.variant:
             attributes["variant"] = contact.variant
-        # listmonk's {{ .Subscriber.FirstName }} is the first word of name.
-        name = f"{contact.first_name} {contact.last_name}".strip() if contact.first_name else ""
+        # An empty name becomes one made from the address (listmonk's importer), which
+        # is why the greeting reads the first_name attribute and not .Subscriber.FirstName.
+        name = f"{contact.first_name} {contact.last_name}".strip()
         return [email, name, json.dumps(attributes, ensure_ascii=False)]
     cells = [*source_cells, contact.persona, contact.segment]
     return cells + ([contact.variant or "", leads_with or ""] if contact.variant else [])

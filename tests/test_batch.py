@@ -203,7 +203,8 @@ def test_personal_drafts_carry_the_opt_out_and_the_address(
         ),
         (
             "listmonk",
-            "Hoi{{ if .Subscriber.FirstName }} {{ .Subscriber.FirstName }}{{ end }},",
+            "Hoi{{ if .Subscriber.Attribs.first_name }} "
+            "{{ .Subscriber.Attribs.first_name }}{{ end }},",
             "{{ UnsubscribeURL }}",
             None,
         ),

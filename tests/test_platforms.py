@@ -76,11 +76,13 @@ def test_listmonk_reads_email_name_and_json_attributes(
     rows = rows_of(run(contacts, tmp_path, example_brief, research, "listmonk"))
     assert list(rows[0]) == ["email", "name", "attributes"]
     by_email = {r["email"]: r for r in rows}
-    assert by_email["zoe@example.nl"]["name"] == "Zoë d'Hondt"  # FirstName: its first word
-    assert by_email["evil@example.nl"]["name"] == ""
+    assert by_email["zoe@example.nl"]["name"] == "Zoë d'Hondt"
+    assert by_email["evil@example.nl"]["name"] == "Evil"  # the last name only
+    assert json.loads(by_email["evil@example.nl"]["attributes"])["first_name"] == ""
+    assert json.loads(by_email["zoe@example.nl"]["attributes"])["first_name"] == "Zoë"
     for row in rows:
         attributes = json.loads(row["attributes"])
-        assert set(attributes) == {"persona", "segment"}
+        assert set(attributes) == {"first_name", "persona", "segment"}
         assert attributes["segment"].startswith(attributes["persona"])
 
 
