@@ -24,12 +24,13 @@ from typing import Any
 from mkbcopy.brief import FACT_QUESTIONS, Brief, check_mail_fields
 from mkbcopy.campaign import render_file
 from mkbcopy.channels import ChannelMeta, load_channel
-from mkbcopy.contacts import Row, open_contacts
+from mkbcopy.contacts import open_contacts
 from mkbcopy.copydeck import PersonaCopy, load_copydeck
 from mkbcopy.document import Document, Inline
 from mkbcopy.errors import MissingFactsError, OutputError, TemplateError
 from mkbcopy.filewriter import FolderWriter
 from mkbcopy.mailmerge import NAME_MARKER, MergeTemplate
+from mkbcopy.names import suspicious_name
 from mkbcopy.output import (
     MANIFEST,
     check_out,
@@ -41,6 +42,15 @@ from mkbcopy.output import (
     write_manifest,
 )
 from mkbcopy.personas import Research
+from mkbcopy.platforms import (
+    Contact,
+    brevo_campaign,
+    campaign_json,
+    contact_cells,
+    contacts_delimiter,
+    contacts_header,
+    segment_label,
+)
 from mkbcopy.rendering import Draft, Footer, Variant, plan_variants, render_draft
 from mkbcopy.segments import BOM, SafeCsvWriter, Segmented, segment_rows
 
@@ -72,10 +82,12 @@ PLATFORMS = {
         "{{ unsubscribe }}",
         None,
     ),
-    # listmonk: Go templates, {{ if }}...{{ end }} and {{ UnsubscribeURL }}.
+    # listmonk: Go templates, {{ if }}...{{ end }} and {{ UnsubscribeURL }}. Its importer
+    # makes a name from the address when the name is empty, so .Subscriber.FirstName is
+    # never empty: the first name travels as an attribute instead (platforms.py).
     "listmonk": Platform(
-        "{{ .Subscriber.FirstName }}",
-        "{{ if .Subscriber.FirstName }} {{ .Subscriber.FirstName }}{{ end }}",
+        "{{ .Subscriber.Attribs.first_name }}",
+        "{{ if .Subscriber.Attribs.first_name }} {{ .Subscriber.Attribs.first_name }}{{ end }}",
         "{{ UnsubscribeURL }}",
         None,
     ),
@@ -108,6 +120,8 @@ class BatchReport:
     # Per segment draft (and variant), the facts it shows as [AANVULLEN: ...].
     placeholders: dict[str, list[str]] = field(default_factory=dict)
     example: bool = False  # written from the bundled example brief, not the user's
+    # Contacts greeted without a name: line and why (a formula, markup, a header).
+    suspicious_names: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return (
@@ -118,6 +132,7 @@ class BatchReport:
                 "duplicates": self.duplicates,
                 "recipients": self.recipients,
                 "placeholders": dict(sorted(self.placeholders.items())),
+                "suspicious_names": self.suspicious_names,
             }
             | ({"example_brief": True} if self.example else {})
             | (
@@ -213,10 +228,12 @@ def run_batch(
         try:
             with ExitStack() as stack:
 
-                def open_csv(path: Path, columns: list[str]) -> SafeCsvWriter:
+                def open_csv(
+                    path: Path, columns: list[str], delimiter: str = reader.delimiter
+                ) -> SafeCsvWriter:
                     handle = stack.enter_context(path.open("w", encoding="utf-8", newline=""))
                     handle.write(BOM)
-                    writer = SafeCsvWriter(handle, reader.delimiter)
+                    writer = SafeCsvWriter(handle, delimiter)
                     writer.writerow(columns)
                     return writer
 
@@ -270,8 +287,7 @@ def run_batch(
                         if variant is not None:
                             folder = folder / variant.label
                         folder.mkdir(parents=True)
-                        for fmt in ("txt", "html", "eml"):
-                            (folder / f"email.{fmt}").write_bytes(render_file(draft, fmt, brief))
+                        _write_campaign(folder, brief, draft, merge_tags, key, variant)
                         merge = None
                         if per_recipient:
                             merge = MergeTemplate.build(
@@ -281,14 +297,12 @@ def run_batch(
                                 sender_email=brief.contact.email,
                                 colour=colour,
                                 unsubscribe=own.unsubscribe,
+                                logo=brief.brand.logo_url() if brief.brand else None,
                             )
-                        columns = [*header, "persona", "subgroup"]
-                        if variant is not None:
-                            columns += ["variant", "leads_with"]
-                        writer = open_csv(folder / "contacts.csv", columns)
+                        columns = contacts_header(merge_tags, header, variant is not None)
+                        delimiter = contacts_delimiter(merge_tags, reader.delimiter)
+                        writer = open_csv(folder / "contacts.csv", columns, delimiter)
                         arms.append(_Arm(variant, draft, merge, writer))
-                    if variants and merge_tags == "brevo":
-                        _write_brevo_ab(work / "segments" / key, brief, key, arms)
                     segments[key] = _Segment(arms, random.Random(f"{seed}:{key}"))
                     return segments[key]
 
@@ -299,14 +313,27 @@ def run_batch(
                         key = _segment_id(outcome)
                         arm = segment_for(outcome).next_arm()
                         report.segments[key] += 1
-                        values = [*cells, outcome.persona or "", outcome.subgroup or ""]
+                        first = row.fields.get("first_name", "")
+                        why = suspicious_name(first)
+                        if why:
+                            report.suspicious_names.append({"line": row.line, "reason": why})
+                            first = ""
+                        tested = arm.variant.label if arm.variant else None
+                        contact = Contact(
+                            row.fields.get("email", "").strip(),
+                            first,
+                            row.fields.get("last_name", ""),
+                            outcome.persona or "",
+                            segment_label(outcome.persona or "", outcome.subgroup),
+                            tested,
+                        )
+                        leads = arm.variant.leads_with if arm.variant else None
+                        arm.writer.writerow(contact_cells(merge_tags, contact, cells, leads))
                         if arm.variant is not None:
-                            values += [arm.variant.label, arm.variant.leads_with]
                             report.variants[key][arm.variant.label] += 1
-                        arm.writer.writerow(values)
                         if arm.merge is not None and files is not None:
                             report.recipients += 1
-                            _write_recipient(files, report.recipients, row, arm.merge)
+                            _write_recipient(files, report.recipients, contact, arm.merge)
                     else:
                         if outcome.kind == "duplicate":
                             report.duplicates += 1
@@ -406,24 +433,23 @@ def _require_footer(draft: Draft) -> None:
         )
 
 
-def _write_brevo_ab(folder: Path, brief: Brief, key: str, arms: list[_Arm]) -> None:
-    """Brevo tests two subject lines: the body of its createEmailCampaign API call."""
-    a, b = arms[0].draft.document.meta, arms[1].draft.document.meta
-    body = {
-        "name": f"{brief.campaign} - {key}",
-        "subjectA": a.get("subject", ""),
-        "subjectB": b.get("subject", ""),
-        "previewText": a.get("preheader", ""),
-        "abTesting": True,
-        "splitRule": 50,
-        "winnerCriteria": "open",
-        "winnerDelay": 24,
-        "sender": {"name": brief.contact.name, "email": brief.contact.email},
-        "htmlContent": (folder / "A" / "email.html").read_text(encoding="utf-8"),
-    }
-    (folder / "brevo-ab-test.json").write_text(
+def _write_campaign(
+    folder: Path, brief: Brief, draft: Draft, platform: str, key: str, variant: Variant | None
+) -> None:
+    """One campaign folder: the HTML and text to import, and what to type beside them."""
+    html = render_file(draft, "html", brief)
+    (folder / "email.html").write_bytes(html)
+    (folder / "email.txt").write_bytes(render_file(draft, "txt", brief))
+    body = campaign_json(platform, brief, draft, key, variant)
+    (folder / "campaign.json").write_text(
         json.dumps(body, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
+    if platform == "brevo":
+        name = f"{brief.campaign} - {key}" + (f" - {variant.label}" if variant else "")
+        call = brevo_campaign(brief, draft, name, html.decode("utf-8"))
+        (folder / "brevo-campaign.json").write_text(
+            json.dumps(call, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
 
 
 def _segment_id(outcome: Segmented) -> str:
@@ -433,12 +459,12 @@ def _segment_id(outcome: Segmented) -> str:
 _MBOX_FROM = b"From MAILER-DAEMON Thu Jan  1 00:00:00 1970\n"
 
 
-def _write_recipient(files: FolderWriter, number: int, row: Row, merge: MergeTemplate) -> None:
+def _write_recipient(
+    files: FolderWriter, number: int, contact: Contact, merge: MergeTemplate
+) -> None:
     """The contact's .eml, and the same message with LF line ends into drafts.mbox."""
-    email = row.fields.get("email", "").strip()
-    first = row.fields.get("first_name", "")
-    last = row.fields.get("last_name", "")
-    eml, lf = merge.pieces(first, email, to_name=f"{first} {last}".strip())
+    email, first = contact.email, contact.first_name
+    eml, lf = merge.pieces(first, email, to_name=f"{first} {contact.last_name}".strip())
     lf.insert(0, _MBOX_FROM)
     lf.append(b"\n")
     files.add(f"{number:06d}-{safe_filename(email)}.eml", eml, lf)

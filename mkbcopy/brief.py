@@ -194,8 +194,20 @@ class Event(Strict):
 class Brand(Strict):
     name: Text | None = None
     colour: Colour | None = None
-    logo: Text | None = None
+    logo: Text | None = None  # a PNG or JPEG file, or a hosted https:// image
     reference_docx: Text | None = None
+
+    def logo_url(self) -> str | None:
+        """A hosted logo, which email can show (a mail client loads no local file)."""
+        return self.logo if self.logo and _is_web(self.logo) else None
+
+    def logo_file(self) -> str | None:
+        """A logo file, which the Word flyer embeds."""
+        return self.logo if self.logo and not _is_web(self.logo) else None
+
+
+def _is_web(value: str) -> bool:
+    return value.lower().startswith(("https://", "http://"))
 
 
 class Brief(Strict):
@@ -241,7 +253,9 @@ def _resolve_paths(brief: Brief, base: Path) -> Brief:
     """Paths in a brief are relative to the brief's own folder, as users expect."""
 
     def resolve(value: str | None) -> str | None:
-        return None if value is None else str(base / Path(value).expanduser())
+        if value is None or _is_web(value):
+            return value
+        return str(base / Path(value).expanduser())
 
     update: dict[str, object] = {
         "templates": resolve(brief.templates),

@@ -131,7 +131,7 @@ def plan_campaign(
     if brief.brand and any(fmt in ("docx", "pdf") for _, fmt, _ in plan.files):
         from mkbcopy.writers.docx import check_brand_files  # python-docx is slow to import
 
-        check_brand_files(_path(brief.brand.reference_docx), _path(brief.brand.logo))
+        check_brand_files(_path(brief.brand.reference_docx), _path(brief.brand.logo_file()))
     if any(fmt == "pdf" for _, fmt, _ in plan.files):
         from mkbcopy.pdf import require_soffice
 
@@ -158,18 +158,19 @@ def render_file(draft: Draft, fmt: str, brief: Brief) -> bytes:
     """One draft in one format, as bytes."""
     doc = draft.document
     colour = brief.brand.colour if brief.brand else None
+    logo = brief.brand.logo_url() if brief.brand else None
     if fmt == "txt":
         return render_text(doc).encode("utf-8")
     if fmt == "md":
         return render_markdown(doc).encode("utf-8")
     if fmt == "html":
-        return render_html(doc, colour=colour, title=brief.campaign).encode("utf-8")
+        return render_html(doc, colour=colour, title=brief.campaign, logo=logo).encode("utf-8")
     if fmt == "eml":
         message = build_message(
             subject=doc.meta.get("subject", brief.campaign),
             preheader=doc.meta.get("preheader"),
             text=render_text(doc),
-            html=render_html(doc, colour=colour, title=brief.campaign),
+            html=render_html(doc, colour=colour, title=brief.campaign, logo=logo),
             sender_name=brief.contact.name,
             sender_email=brief.contact.email,
         )
@@ -183,7 +184,7 @@ def render_file(draft: Draft, fmt: str, brief: Brief) -> bytes:
             title=brief.campaign,
             colour=colour,
             reference_docx=Path(brand.reference_docx) if brand and brand.reference_docx else None,
-            logo=Path(brand.logo) if brand and brand.logo else None,
+            logo=_path(brand.logo_file()) if brand else None,
             layout=draft.channel.layout,
             paper=draft.channel.paper,
         )

@@ -586,7 +586,8 @@ def batch(
         typer.Option(
             "--merge-tags",
             metavar="PLATFORM",
-            help="First-name merge tag in segment drafts: mailchimp, brevo, listmonk or plain.",
+            help="Mail platform the segment folders are for (merge tags, contacts.csv "
+            "columns): mailchimp, brevo, listmonk or plain.",
         ),
     ] = "mailchimp",
     per_recipient: Annotated[
@@ -698,6 +699,14 @@ def batch(
             f"{len(report.placeholders)} segment draft(s) say [AANVULLEN: ...] for "
             f"{', '.join(facts)}: add them under facts: in the brief (--strict refuses); "
             f"report.json lists them per segment"
+        )
+    if report.suspicious_names:
+        lines = ", ".join(str(s["line"]) for s in report.suspicious_names[:5])
+        more = ", ..." if len(report.suspicious_names) > 5 else ""
+        _warn(
+            f"{len(report.suspicious_names)} contact(s) have a first name that looks like a "
+            f"formula, markup or a mail header (line {lines}{more}): they are greeted "
+            f'"Hoi," without it; report.json lists them under suspicious_names'
         )
 
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from email.headerregistry import Address
 from email.policy import SMTP
 from email.utils import formatdate
-from html import escape
+
+from markupsafe import escape
 
 from mkbcopy.rendering import Draft
 from mkbcopy.writers.eml import MAX_HEADER, ascii_domain
@@ -150,6 +151,7 @@ class MergeTemplate:
         sender_email: str,
         colour: str | None,
         unsubscribe: str | None = None,
+        logo: str | None = None,
     ) -> MergeTemplate:
         doc = with_marker.document
         subject = doc.meta.get("subject", "")
@@ -171,8 +173,8 @@ class MergeTemplate:
         return cls(
             text=_Body(render_text(doc), render_text(without_name.document)),
             html=_Body(
-                render_html(doc, colour=colour),
-                render_html(without_name.document, colour=colour),
+                render_html(doc, colour=colour, logo=logo),
+                render_html(without_name.document, colour=colour, logo=logo),
             ),
             head=head,
             domain=ascii_domain(sender_email.rpartition("@")[2]),

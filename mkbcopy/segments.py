@@ -23,6 +23,7 @@ from hashlib import blake2b
 from pathlib import Path
 from typing import Final, Literal, NamedTuple, TextIO
 
+from mkbcopy.addresses import SPECIAL_USE, library_problem
 from mkbcopy.contacts import Row, norm_header, open_contacts
 from mkbcopy.errors import OutputError
 from mkbcopy.output import remove_stale_temps
@@ -347,7 +348,11 @@ def validate_email(text: str) -> str | None:
     Catches what lists really hold: typos, two addresses in one cell, names around the
     address. Deliverability is the mail platform's job.
     """
-    if len(text) <= MAX_EMAIL and PLAIN_EMAIL.fullmatch(text):
+    if (
+        len(text) <= MAX_EMAIL
+        and PLAIN_EMAIL.fullmatch(text)
+        and text.rpartition(".")[2].lower() not in SPECIAL_USE
+    ):
         return None  # the common case, in one regular expression
     return _email_problem(text)
 
@@ -355,7 +360,7 @@ def validate_email(text: str) -> str | None:
 # Passes every check below, so most addresses need no more: tests hold it to that.
 PLAIN_EMAIL: Final = re.compile(
     r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z])?"
 )
 
 
@@ -402,7 +407,7 @@ def _refused_by_servers(local: str, domain: str) -> str | None:
         domain.encode("idna")
     except UnicodeError:
         return "has a domain that cannot exist"
-    return None
+    return library_problem(f"{local}@{domain}")
 
 
 # ---------------------------------------------------------------- placing

@@ -554,11 +554,41 @@ def test_a_remembered_placement_is_the_one_computed_afresh(research: Research) -
     assert len({p.persona for p in first}) > 2 and any(p.reason for p in first)
 
 
+def _special(text: str) -> bool:
+    from mkbcopy.addresses import SPECIAL_USE
+
+    return text.rpartition(".")[2].lower() in SPECIAL_USE
+
+
 @settings(max_examples=2000)
 @given(
     st.text(alphabet="aZ09.-_+@'\"() é\t", max_size=30) | st.from_regex(PLAIN_EMAIL, fullmatch=True)
 )
 def test_the_fast_email_check_only_passes_what_the_full_check_passes(text: str) -> None:
-    if len(text) <= 254 and PLAIN_EMAIL.fullmatch(text):
+    if len(text) <= 254 and PLAIN_EMAIL.fullmatch(text) and not _special(text):
         assert _email_problem(text) is None
     assert validate_email(text) == _email_problem(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("sanne@example.test", "special-use or reserved name"),
+        ("sanne@printer.local", "special-use or reserved name"),
+        ("sanne@example.c0m1", "not within a valid top-level domain"),
+        ("sanne@" + "a" * 64 + ".nl", "cannot exist"),
+    ],
+)
+def test_addresses_the_platforms_refuse_are_rejected_with_the_reason(
+    text: str, reason: str
+) -> None:
+    problem = validate_email(text)
+    assert problem is not None and reason in problem
+
+
+def test_an_internationalised_domain_is_kept_and_normalised() -> None:
+    from mkbcopy.addresses import normalise_email
+
+    assert validate_email("jan@bäcker.nl") is None
+    assert normalise_email("jan@Bäcker.NL") == "jan@xn--bcker-gra.nl"
+    assert normalise_email("Jan@Example.NL") == "Jan@example.nl"

@@ -100,17 +100,27 @@ def test_batch_split_is_even_and_seeded(runner: CliRunner, tmp_path: Path) -> No
         report = json.loads((out / "report.json").read_text())
         assigned = {}
         for path in out.glob("segments/*/*/contacts.csv"):
-            with path.open(encoding="utf-8-sig") as handle:
-                for row in csv.DictReader(handle, delimiter=";"):
-                    assigned[row["E-mailadres"]] = row["variant"]
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                for row in csv.DictReader(handle):
+                    assert row["VARIANT"] == path.parent.name
+                    assigned[row["EMAIL"]] = row["VARIANT"]
         return report, assigned
 
     report, first = run("a", "7")
     for segment, counts in report["variants"].items():
         assert sum(counts.values()) == report["segments"][segment]
         assert max(counts.values()) - min(counts.values()) <= 1
-    brevo = json.loads(next((tmp_path / "a").glob("segments/*/brevo-ab-test.json")).read_text())
-    assert brevo["abTesting"] is True and brevo["subjectA"] != brevo["subjectB"]
+    # Brevo's A/B test varies only the subject: each variant is its own campaign instead,
+    # every variant's body present, and no A/B fields that would split the list again.
+    segment = next((tmp_path / "a" / "segments").iterdir())
+    assert not list((tmp_path / "a").glob("segments/*/brevo-ab-test.json"))
+    calls = [json.loads((segment / v / "brevo-campaign.json").read_text()) for v in "ABC"]
+    assert len({c["subject"] for c in calls}) == 3
+    assert len({c["htmlContent"] for c in calls}) == 3
+    assert all("abTesting" not in c and "FILL IN" in c["recipients"]["listIds"][0] for c in calls)
+    for label in "ABC":
+        campaign = json.loads((segment / label / "campaign.json").read_text())
+        assert campaign["variant"] == label and campaign["leads_with"]
     _, again = run("b", "7")
     _, other = run("c", "8")
     assert first == again

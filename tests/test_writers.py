@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from email import message_from_bytes
 from email.parser import BytesParser
 from email.policy import default
@@ -62,7 +63,16 @@ def test_html_is_escaped_and_inline_styled() -> None:
     parser.feed(html)
     text = "".join(parser.text)
     assert "Kosten: <1.000 euro> & \"gratis\" 'boeken'" in text
-    assert "<style" not in html
+    # Layout is inline; the one <style> block only recolours for dark mode.
+    assert html.count("<style") == 1
+    style = html.split("<style>")[1].split("</style>")[0]
+    declarations = re.findall(r"([a-z-]+)\s*:\s*[^;{}]+;", style)
+    assert set(declarations) <= {
+        "color",
+        "background-color",
+        "color-scheme",
+        "supported-color-schemes",
+    }
     assert {"h1", "h2", "ul", "li", "a", "strong"} <= set(parser.tags)
     assert "color:#0B5FA5" in html
     assert "Lees hoe het werkt" in text  # hidden preheader

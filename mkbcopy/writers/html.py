@@ -1,81 +1,110 @@
-"""HTML with inline styles only, because mail clients drop <style> blocks."""
+"""Email HTML from a Jinja2 template (autoescaped), with inline styles for mail clients.
+
+Mail clients drop or rewrite much of CSS, so the layout is tables and inline
+styles; the only <style> block adds dark-mode colours for the clients that honour
+`prefers-color-scheme` (Apple Mail, iOS, Outlook.com). A paragraph that is only a
+link (the call to action) becomes a bulletproof button: a table cell with a
+background colour, which Outlook's Word engine draws as well.
+"""
 
 from __future__ import annotations
 
-from html import escape
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
 
+import jinja2
+
+from mkbcopy.colours import readable, text_on
 from mkbcopy.document import Block, Document, Inline, plain_blocks
 from mkbcopy.text import BAD_CHARS
 
 DEFAULT_COLOUR = "#1F3A5F"
-_FONT = "font-family:Arial,Helvetica,sans-serif;"
-_TEXT = f"{_FONT}font-size:16px;line-height:1.5;color:#222222;margin:0 0 16px 0;"
-_HEADING = {
-    1: "font-size:26px;line-height:1.25;margin:0 0 16px 0;",
-    2: "font-size:21px;line-height:1.3;margin:24px 0 8px 0;",
-    3: "font-size:18px;line-height:1.3;margin:20px 0 6px 0;",
-}
+LIGHT = {"page": "#F4F4F4", "card": "#FFFFFF", "text": "#222222"}
+DARK = {"page": "#121212", "card": "#1E1E1E", "text": "#E8E8E8"}
 
 
-def render_html(document: Document, *, colour: str | None = None, title: str = "") -> str:
-    """A complete HTML document; the preheader is hidden preview text for inboxes."""
-    colour = colour or DEFAULT_COLOUR
-    body = "\n".join(_block(block, colour) for block in plain_blocks(document.blocks))
-    preheader = document.meta.get("preheader", "")
-    hidden = (
-        '<div style="display:none;max-height:0;overflow:hidden;mso-hide:all;">'
-        f"{_esc(preheader)}</div>\n"
-        if preheader
-        else ""
+@dataclass(frozen=True)
+class Palette:
+    """Heading, link and button colours for light and dark mode, each >= 4.5:1."""
+
+    light: str
+    dark: str
+    button_text: str
+    dark_button_text: str
+
+    @classmethod
+    def of(cls, colour: str) -> Palette:
+        light = readable(colour, LIGHT["card"])
+        dark = readable(colour, DARK["card"])
+        return cls(light, dark, text_on(light), text_on(dark))
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
-    title = _esc(document.meta.get("subject", title))
+
+
+def render_html(
+    document: Document, *, colour: str | None = None, title: str = "", logo: str | None = None
+) -> str:
+    """A complete HTML email; the preheader is hidden preview text for inboxes, and `logo`
+    (a hosted https image) heads the email."""
     return (
-        "<!DOCTYPE html>\n"
-        '<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{title}</title>\n</head>\n"
-        '<body style="margin:0;padding:0;background-color:#F4F4F4;">\n'
-        f"{hidden}"
-        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
-        'style="background-color:#F4F4F4;">\n<tr><td align="center" style="padding:24px 12px;">\n'
-        '<table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0" '
-        'style="max-width:600px;width:100%;background-color:#FFFFFF;">\n'
-        f'<tr><td style="padding:32px 32px 16px 32px;">\n{body}\n</td></tr>\n'
-        "</table>\n</td></tr>\n</table>\n</body>\n</html>\n"
+        _environment()
+        .get_template("email.html.j2")
+        .render(
+            title=_clean(document.meta.get("subject", title)),
+            preheader=_clean(document.meta.get("preheader", "")),
+            blocks=[_block(b) for b in plain_blocks(document.blocks)],
+            palette=Palette.of(colour or DEFAULT_COLOUR),
+            light=LIGHT,
+            dark=DARK,
+            logo=logo,
+            logo_alt=_clean(title) or "Logo",
+        )
     )
 
 
-def _block(block: Block, colour: str) -> str:
-    if block.kind == "heading":
-        level = min(max(block.level, 1), 3)
-        style = f"{_FONT}{_HEADING[level]}color:{colour};"
-        return f'<h{level} style="{style}">{_inline(block.spans, colour)}</h{level}>'
-    if block.kind == "bullets":
-        items = "".join(
-            f'<li style="{_TEXT}margin-bottom:8px;">{_inline(item, colour)}</li>'
-            for item in block.items
-        )
-        return f'<ul style="margin:0 0 16px 0;padding-left:24px;">{items}</ul>'
-    return f'<p style="{_TEXT}">{_inline(block.spans, colour)}</p>'
+def _clean(text: str) -> str:
+    """Without the control characters and lone surrogates no page can show."""
+    return BAD_CHARS.sub("", text)
 
 
-def _esc(text: str) -> str:
-    """HTML-escaped, without the control characters and lone surrogates no page can show."""
-    return escape(BAD_CHARS.sub("", text), quote=True)
+def _block(block: Block) -> dict[str, Any]:
+    url = _only_link(block.spans) if block.kind == "paragraph" else None
+    if url is not None:
+        text = "".join(_clean(s.text) for s in block.spans).strip()
+        return {"kind": "button", "text": text, "url": _clean(url)}
+    return {
+        "kind": block.kind if block.kind in ("heading", "bullets") else "paragraph",
+        "level": min(max(block.level, 1), 3),
+        "spans": _spans(block.spans),
+        "items": [_spans(item) for item in block.items],
+    }
 
 
-def _inline(spans: Inline, colour: str) -> str:
-    out: list[str] = []
-    for span in spans:
-        text = _esc(span.text).replace("\n", "<br>")
-        if span.italic:
-            text = f"<em>{text}</em>"
-        if span.bold:
-            text = f"<strong>{text}</strong>"
-        if span.url:
-            text = (
-                f'<a href="{_esc(span.url)}" '
-                f'style="color:{colour};text-decoration:underline;">{text}</a>'
-            )
-        out.append(text)
-    return "".join(out)
+def _only_link(spans: Inline) -> str | None:
+    """The link of a paragraph that is one link and nothing else: a call to action."""
+    urls = {s.url for s in spans if s.text.strip()}
+    return urls.pop() if len(urls) == 1 and None not in urls else None
+
+
+def _spans(spans: Inline) -> list[dict[str, Any]]:
+    return [
+        {
+            "lines": _clean(s.text).split("\n"),
+            "bold": s.bold,
+            "italic": s.italic,
+            "url": _clean(s.url) if s.url else None,
+        }
+        for s in spans
+    ]
