@@ -160,9 +160,10 @@ def _check_stress(report: _Report, raw: Any, subgroups: Subgroups) -> None:
     personas = dict(_dicts(raw))
     for (index, pid), subs in subgroups.items():
         ids = {
-            item.get("id")
+            item_id
             for kind in ("motivators", "drempels")
             for _, item in _dicts(personas[index].get(kind))
+            if isinstance(item_id := item.get("id"), str)
         }
         for j, sub in subs:
             for k, item_id in enumerate(sub.stress):
@@ -204,8 +205,8 @@ def _check_segmentation(
                 _check_fits_rules(report, seg, sub.match, rules, where, raw, pid)
 
 
-def _raw_ids(raw: list[Any]) -> set[Any]:
-    return {p.get("id") for p in raw if isinstance(p, dict)}
+def _raw_ids(raw: list[Any]) -> set[str]:
+    return {pid for _, p in _dicts(raw) if isinstance(pid := p.get("id"), str)}
 
 
 def _raw_at(data: Any, key: Key) -> dict[str, Any]:

@@ -354,3 +354,16 @@ def test_a_list_without_the_studys_column_says_so(second: Research, tmp_path: Pa
     summary = segment_contacts(source, second, None, today=TODAY)
     assert summary.by_subgroup == {("herintreder", None): 1}
     assert any("no column 'regio' or 'provincie'" in n for n in summary.notices), summary.notices
+
+
+def test_ids_of_any_kind_are_reported_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "raar.yaml"
+    path.write_text(
+        MINIMAL.replace(
+            "{id: m, title: T, guidance: G, needs: [costs]",
+            "{id: [], title: T, guidance: G, needs: [costs]",
+        ).replace("  - id: werknemer", "  - id: {x: 1}"),
+        encoding="utf-8",
+    )
+    problems = check_study(path)
+    assert {p.key for p in problems} >= {"personas[0].motivators[0].id", "personas[1].id"}
