@@ -740,6 +740,9 @@ _FORMULA_FIRST: Final = frozenset("=+-@\t\r")
 # Where Excel may start a cell: at the start, or after any separator it might split on
 # (Dutch Excel splits a comma-separated file on ";"), then a character that starts a formula.
 _FORMULA_AT = re.compile(r"(^|[,;\t])(?=[=+\-@\t\r])")
+# The same test over a whole row joined by NUL: no match means no cell needs a quote,
+# which saves a check per cell on nearly every row (an address always holds "@" and "-").
+_FORMULA_IN_ROW = re.compile(r"(?:^|[\x00,;\t])[=+\-@\t\r]")
 
 
 def neutralise(cell: str) -> str:
@@ -859,7 +862,9 @@ class SafeCsvWriter:
         self._writer = csv.writer(handle, delimiter=delimiter, lineterminator="\r\n")
 
     def writerow(self, cells: list[str]) -> None:
-        self._writer.writerow([neutralise(c) for c in cells])
+        if _FORMULA_IN_ROW.search("\x00".join(cells)):
+            cells = [neutralise(c) for c in cells]
+        self._writer.writerow(cells)
 
 
 @contextmanager
