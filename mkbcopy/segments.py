@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from hashlib import blake2b
+from operator import itemgetter
 from pathlib import Path
 from typing import Final, Literal, NamedTuple, TextIO
 
@@ -445,7 +446,10 @@ class Placer:
         Remembered per distinct combination of the fields it reads: a list holds
         few, so most contacts cost one dictionary lookup.
         """
-        key = tuple(fields.get(name, "") for name in _PLACE_FIELDS)
+        try:
+            key = _place_key(fields)  # a reader's fields hold every name
+        except KeyError:
+            key = tuple(fields.get(name, "") for name in _PLACE_FIELDS)
         found = self._placed.get(key)
         if found is None:
             if len(self._placed) > 65536:  # free text in those columns must not grow it
@@ -532,6 +536,7 @@ class Placer:
 
 # Every field that place() reads: its answer depends on these alone.
 _PLACE_FIELDS: Final = ("persona", "education", "status", "age", "birth_date", "birth_year")
+_place_key: Final = itemgetter(*_PLACE_FIELDS)
 
 
 def _sub(sub_id: str, match: SubgroupMatch) -> _Sub:
