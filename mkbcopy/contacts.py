@@ -404,7 +404,8 @@ class ContactReader:
             self.header: list[str] = header
             self.keys = _unique_keys(header)
             self.columns = _resolve_columns(path, header, self.keys, mapping or {}, self.notices)
-            self._field_index = [(name, self.keys.index(key)) for name, key in self.columns.items()]
+            self._field_names = list(self.columns)
+            self._field_at = [self.keys.index(key) for key in self.columns.values()]
         except BaseException:
             self._binary.close()
             raise
@@ -451,12 +452,12 @@ class ContactReader:
             extra = tuple(c for c in cells[width:] if c.strip())
         elif len(cells) < width:
             cells = cells + [""] * (width - len(cells))
-        raw = dict(zip(self.keys, cells, strict=False))
         fields = _NO_FIELDS.copy()
-        for name, index in self._field_index:
-            fields[name] = cells[index].strip()
+        fields.update(
+            zip(self._field_names, [cells[i].strip() for i in self._field_at], strict=True)
+        )
         self.rows_read += 1
-        return Row(start, raw, fields, extra)
+        return Row(start, dict(zip(self.keys, cells, strict=False)), fields, extra)
 
     def _next_record(self) -> tuple[int, list[str] | None]:
         block = self._block

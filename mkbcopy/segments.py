@@ -796,6 +796,7 @@ def segment_contacts(
             # A column already called persona or subgroup is filled in, not repeated.
             at = {name: _column(header, name) for name in ("persona", "subgroup")}
             added = [name for name, index in at.items() if index < 0]
+            added_both = len(added) == 2
             with (
                 _atomic_csv(out, reader.delimiter) as good,
                 _atomic_csv(rejects, reader.delimiter) as bad,
@@ -806,12 +807,15 @@ def segment_contacts(
                     summary.add(outcome)
                     cells = list(outcome.row.raw.values())
                     if outcome.kind == "placed":
-                        values = {"persona": outcome.persona, "subgroup": outcome.subgroup}
-                        for name, value in values.items():
-                            if at[name] >= 0:
-                                cells[at[name]] = value or ""
-                            else:
-                                cells.append(value or "")
+                        values = (outcome.persona or "", outcome.subgroup or "")
+                        if added_both:
+                            cells += values
+                        else:
+                            for index, value in zip(at.values(), values, strict=True):
+                                if index >= 0:
+                                    cells[index] = value
+                                else:
+                                    cells.append(value)
                         good.writerow(cells)
                     else:
                         row = [str(outcome.row.line), outcome.reason or "", *cells]
