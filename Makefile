@@ -5,12 +5,13 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= mkbcopy-output
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test lint format bench bytecode clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(MAKE) --no-print-directory bytecode
 	touch $@
 
 demo: $(VENV)/.installed
@@ -30,8 +31,14 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format mkbcopy tests bench
 	$(BIN)/ruff check --fix mkbcopy tests bench
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed bytecode
 	$(BIN)/python -m bench
+
+# An editable install leaves mkbcopy's own modules uncompiled, and with
+# PYTHONDONTWRITEBYTECODE set every run would compile them again: do it once, as
+# installing a wheel does. Works whatever that variable says.
+bytecode:
+	$(BIN)/python -m compileall -q mkbcopy
 
 clean:
 	rm -rf $(VENV) $(OUT) dist build .pytest_cache .mypy_cache .ruff_cache

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-import pyphen  # type: ignore[import-untyped, unused-ignore]
+from mkbcopy import hyphenation
 
 # Said letter by letter: hbo = ha-bee-o. Lowercase forms that are also ordinary
 # Dutch words (bol, duo) stay out; their capitals are caught by _is_letter_word.
@@ -132,11 +132,6 @@ def known_abbreviations() -> frozenset[str]:
 # --- syllables -----------------------------------------------------------------------
 
 
-@cache
-def _hyphenator() -> pyphen.Pyphen:
-    return pyphen.Pyphen(lang="nl_NL", left=1, right=1)
-
-
 def syllables(word: str) -> int:
     """Syllables of one Dutch word or abbreviation (hbo = 3, mkb-bedrijf = 5).
 
@@ -181,7 +176,7 @@ def _word_syllables(word: str) -> int:
     lower = word.lower().replace("’", "'")
     if len(lower) > MAX_HYPHENATED:  # pyphen slows down more than linearly
         return max(1, _nuclei(lower))
-    parts = _hyphenator().inserted(lower).split("-")
+    parts = hyphenation.dutch().inserted(lower).split("-")
     return max(1, sum(_nuclei(str(part)) for part in parts))
 
 

@@ -290,9 +290,20 @@ def render_draft(
     """Render one persona x channel within its budgets; pure apart from reading templates."""
     env = make_environment(user_dir)
 
+    # The fit's last try is often the final draft itself: render each combination once.
+    tried: dict[tuple[Fit | None, str | None, Footer | None], tuple[Recorder, Document]] = {}
+
     def attempt(
         fit: Fit | None, name: str | None = None, footer: Footer | None = None
-    ) -> tuple[str, Recorder]:
+    ) -> tuple[Recorder, Document]:
+        key = (fit, name, footer)
+        if key not in tried:
+            text, recorder = _attempt(fit, name, footer)
+            _check_characters(text, channel)
+            tried[key] = recorder, parse_document(text)
+        return tried[key]
+
+    def _attempt(fit: Fit | None, name: str | None, footer: Footer | None) -> tuple[str, Recorder]:
         recorder = Recorder(brief)
         context = build_context(
             brief,
@@ -314,9 +325,7 @@ def render_draft(
         comp = compose(brief, persona, copy, subgroup=subgroup, lead_id=lead_id)
         fit = _fit(channel, len(_shown_points(comp, channel)), attempt)
     # The footer is fine print outside the copy's word budget: the fit does not count it.
-    text, recorder = attempt(fit, first_name, footer)
-    _check_characters(text, channel)
-    document = parse_document(text)
+    recorder, document = attempt(fit, first_name, footer)
     comp_facts = {key: Fact(key, getattr(brief.facts, key)) for key in FACT_QUESTIONS}
     plain = " ".join(body_text(document).split())
     stated = {key: plain.count(_probe(f)) for key, f in comp_facts.items()}
@@ -356,14 +365,16 @@ def _probe(fact: Fact) -> str:
     return " ".join(plain_inline(fact.text(short=True)).split())
 
 
-def _fit(channel: ChannelMeta, total: int, attempt: Callable[[Fit], tuple[str, Recorder]]) -> Fit:
+def _fit(
+    channel: ChannelMeta, total: int, attempt: Callable[[Fit], tuple[Recorder, Document]]
+) -> Fit:
     """The richest fit within the channel's budgets: fewer points first, then shorter facts.
 
     Decided without the reader's name, so every recipient of a segment gets the same copy.
     """
 
     def fits(fit: Fit) -> bool:
-        document = parse_document(attempt(fit)[0])
+        document = attempt(fit)[1]
         if channel.words is not None and word_count(document) > channel.words:
             return False
         if channel.limit is not None:

@@ -13,7 +13,6 @@ import difflib
 import hashlib
 import os
 import re
-import stat
 import string
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -31,6 +30,8 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import missing
 from jinja2.visitor import NodeTransformer
+
+from mkbcopy.usercache import private_folder
 
 MAX_STEPS = 250_000  # loop iterations plus calls, per render
 # Wall-clock time per render: steps alone let a loop whose every step is slow (growing a
@@ -276,21 +277,11 @@ def compiled_templates(options: str) -> jinja2.BytecodeCache | None:
     """
     if os.environ.get("MKBCOPY_NO_TEMPLATE_CACHE"):
         return None
-    home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     key = hashlib.sha256(Path(__file__).read_bytes())
     key.update(f"{jinja2.__version__}|{options}".encode())
-    folder = Path(home) / "mkbcopy" / f"templates-{key.hexdigest()[:20]}"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        infos = [folder.lstat(), folder.parent.lstat()]
-    except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
-        return None
-    # Code loaded from here runs unchecked: only folders that no one else can write.
-    owner = os.getuid() if hasattr(os, "getuid") else infos[0].st_uid
-    for info in infos:
-        if not stat.S_ISDIR(info.st_mode) or info.st_uid != owner or info.st_mode & 0o022:
-            return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    # Code loaded from here runs unchecked: only a folder that no one else can write.
+    folder = private_folder(f"templates-{key.hexdigest()[:20]}")
+    return None if folder is None else jinja2.FileSystemBytecodeCache(str(folder))
 
 
 class TemplateSandbox(ImmutableSandboxedEnvironment):

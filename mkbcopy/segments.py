@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from hashlib import blake2b
+from operator import itemgetter
 from pathlib import Path
 from typing import Final, Literal, NamedTuple, TextIO
 
@@ -560,6 +561,7 @@ class Placer:
             if c.source.startswith("column:")
         }
         self._keys = (*_PLACE_FIELDS, *self.own_columns)
+        self._key_of = itemgetter(*self._keys)
         self._names = {p.id: _persona_keys(p) for p in research.personas}
         self._resolved: dict[str, tuple[str | None, str | None]] = {}
         self._placed: dict[tuple[str, ...], Placement] = {}
@@ -588,7 +590,10 @@ class Placer:
         Remembered per distinct combination of the fields it reads: a list holds
         few, so most contacts cost one dictionary lookup.
         """
-        key = tuple(fields.get(name, "") for name in self._keys)
+        try:
+            key = self._key_of(fields)  # a reader's fields hold every name
+        except KeyError:
+            key = tuple(fields.get(name, "") for name in self._keys)
         found = self._placed.get(key)
         if found is None:
             if len(self._placed) > 65536:  # free text in those columns must not grow it
@@ -885,6 +890,9 @@ _FORMULA_FIRST: Final = frozenset("=+-@\t\r")
 # Where Excel may start a cell: at the start, or after any separator it might split on
 # (Dutch Excel splits a comma-separated file on ";"), then a character that starts a formula.
 _FORMULA_AT = re.compile(r"(^|[,;\t])(?=[=+\-@\t\r])")
+# The same test over a whole row joined by NUL: no match means no cell needs a quote,
+# which saves a check per cell on nearly every row (an address always holds "@" and "-").
+_FORMULA_IN_ROW = re.compile(r"(?:^|[\x00,;\t])[=+\-@\t\r]")
 
 
 def neutralise(cell: str) -> str:
@@ -945,6 +953,7 @@ def segment_contacts(
             # A column already called persona or subgroup is filled in, not repeated.
             at = {name: _column(header, name) for name in ("persona", "subgroup")}
             added = [name for name, index in at.items() if index < 0]
+            added_both = len(added) == 2
             with (
                 _atomic_csv(out, reader.delimiter) as good,
                 _atomic_csv(rejects, reader.delimiter) as bad,
@@ -955,12 +964,15 @@ def segment_contacts(
                     summary.add(outcome)
                     cells = list(outcome.row.raw.values())
                     if outcome.kind == "placed":
-                        values = {"persona": outcome.persona, "subgroup": outcome.subgroup}
-                        for name, value in values.items():
-                            if at[name] >= 0:
-                                cells[at[name]] = value or ""
-                            else:
-                                cells.append(value or "")
+                        values = (outcome.persona or "", outcome.subgroup or "")
+                        if added_both:
+                            cells += values
+                        else:
+                            for index, value in zip(at.values(), values, strict=True):
+                                if index >= 0:
+                                    cells[index] = value
+                                else:
+                                    cells.append(value)
                         good.writerow(cells)
                     else:
                         row = [str(outcome.row.line), outcome.reason or "", *cells]
@@ -1016,7 +1028,9 @@ class SafeCsvWriter:
         self._writer = csv.writer(handle, delimiter=delimiter, lineterminator="\r\n")
 
     def writerow(self, cells: list[str]) -> None:
-        self._writer.writerow([neutralise(c) for c in cells])
+        if _FORMULA_IN_ROW.search("\x00".join(cells)):
+            cells = [neutralise(c) for c in cells]
+        self._writer.writerow(cells)
 
 
 @contextmanager

@@ -410,3 +410,33 @@ def test_whatever_a_csv_writer_writes_reads_back(
         )
         return
     assert [(r.raw["E-mailadres"], r.raw["Notitie"]) for r in got] == rows
+
+
+def test_simple_blocks_read_as_the_careful_path_does(tmp_path: Path) -> None:
+    """Plain lines are read a block at a time; rows around the odd ones stay the same."""
+    simple = "".join(f"p{i}@example.nl;Zoë {i};{20 + i % 40};mbo;werkend\r\n" for i in range(3000))
+    odd = [
+        'q@example.nl;"Anna\r\nMaria";30;hbo;werkend\r\n',  # a value over two lines
+        "\r\n",  # an empty row
+        "r@example.nl;Piet;41;mbo;werkzoekend;extra\r\n",  # one cell too many
+        "s@example.nl;Kees\r\n",  # cells too few
+        "t@example.nl;Noor;22;hbo;student",  # the last line, without a line end
+    ]
+    text = "email;voornaam;leeftijd;opleiding;status\r\n" + "".join(simple + line for line in odd)
+    path = write(tmp_path, text)
+    assert read_all(path) == read_all(path, encoding="utf-8")  # utf-8 given: line by line
+    rows = read_all(path)
+    lines = {r.fields["email"][0]: r.line for r in rows if r.fields["email"][0] != "p"}
+    assert lines == {"q": 3002, "r": 9005, "s": 12006, "t": 15007}
+    assert rows[3000].raw["voornaam"] == "Anna\r\nMaria"
+
+
+def test_a_windows_1252_line_among_simple_blocks(tmp_path: Path) -> None:
+    simple = "".join(f"p{i}@example.nl;Zoë;30;mbo;werkend\n" for i in range(3000))
+    data = ("email;voornaam;leeftijd;opleiding;status\n" + simple).encode()
+    path = write(tmp_path, data + "x@example.nl;Zoë;30;mbo;werkend\n".encode("cp1252") + data[41:])
+    with open_contacts(path) as reader:
+        rows = list(reader)
+        assert reader.encoding == "utf-8+windows-1252"
+        assert any(":3002: not UTF-8" in n for n in reader.notices)
+    assert len(rows) == 6001 and {r.raw["voornaam"] for r in rows} == {"Zoë"}

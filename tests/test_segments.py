@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from mkbcopy.segments import (
     Age,
     Placement,
     Placer,
+    SafeCsvWriter,
     _email_problem,
     age_of,
     neutralise,
@@ -320,6 +322,17 @@ def test_place_always_answers(research: Research, given: dict[str, str]) -> None
 )
 def test_neutralise(cell: str, written: str) -> None:
     assert neutralise(cell) == written
+
+
+@given(st.lists(st.text(alphabet="ab=+-@;,\t\r\x00 ", max_size=6), max_size=5))
+def test_csv_writer_neutralises_every_cell(cells: list[str]) -> None:
+    """The writer checks a whole row at once; it must quote exactly what neutralise does."""
+    written, expected = io.StringIO(), io.StringIO()
+    SafeCsvWriter(written, ";").writerow(cells)
+    csv.writer(expected, delimiter=";", lineterminator="\r\n").writerow(
+        [neutralise(c) for c in cells]
+    )
+    assert written.getvalue() == expected.getvalue()
 
 
 # ---------------------------------------------------------------- whole files
