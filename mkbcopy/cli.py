@@ -120,7 +120,7 @@ EncodingOpt = Annotated[
     typer.Option(
         "--encoding",
         metavar="ENC",
-        help="Encoding of CONTACTS, e.g. cp1252. Default: UTF-8, else Windows-1252.",
+        help="Encoding of a CSV file, e.g. cp1252. Default: UTF-8, else Windows-1252.",
     ),
 ]
 MapOpt = Annotated[
@@ -130,6 +130,14 @@ MapOpt = Annotated[
         metavar="COLUMN=FIELD",
         help="Read COLUMN as FIELD (email, first_name, last_name, age, birth_year, "
         "birth_date, education, status, persona; or ignore). Repeat for more.",
+    ),
+]
+SheetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet",
+        metavar="NAME",
+        help="The sheet to read when CONTACTS is an Excel workbook. Default: the first.",
     ),
 ]
 BriefArg = Annotated[
@@ -440,7 +448,8 @@ def segment(
         Path,
         typer.Argument(
             metavar="CONTACTS",
-            help="Contact list: CSV from Excel, Google Sheets, Mailchimp or Brevo.",
+            help="Contact list: an Excel workbook (.xlsx) or a CSV file from Excel, Google "
+            "Sheets, Mailchimp or Brevo.",
         ),
     ],
     out: Annotated[
@@ -455,6 +464,7 @@ def segment(
     ] = None,
     encoding: EncodingOpt = None,
     mapping: MapOpt = None,
+    sheet: SheetOpt = None,
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite FILE and FILE-rejected.csv if they exist.")
     ] = False,
@@ -462,6 +472,8 @@ def segment(
     """Place each contact in a research persona and subgroup, and count them.
 
     Example: mkbcopy segment contacten.csv --out contacten-persona.csv
+
+    Excel: mkbcopy segment leden.xlsx --sheet Leden --out leden-persona.csv
     """
     from mkbcopy.contacts import parse_mapping
     from mkbcopy.personas import load_personas
@@ -474,6 +486,7 @@ def segment(
         out,
         encoding=encoding,
         mapping=parse_mapping(mapping or []),
+        sheet=sheet,
         force=force,
     )
     table = Table(title=f"{summary.placed} of {summary.rows_read} contacts placed")
@@ -513,7 +526,9 @@ def segment(
 
 @app.command()
 def batch(
-    contacts: Annotated[Path, typer.Argument(metavar="CONTACTS", help="Contact list (CSV).")],
+    contacts: Annotated[
+        Path, typer.Argument(metavar="CONTACTS", help="Contact list (.xlsx or CSV).")
+    ],
     brief: Annotated[
         Path | None,
         typer.Argument(
@@ -556,6 +571,7 @@ def batch(
     ] = 0,
     encoding: EncodingOpt = None,
     mapping: MapOpt = None,
+    sheet: SheetOpt = None,
     force: ForceOpt = False,
     strict: StrictOpt = False,
     example: Annotated[
@@ -590,6 +606,7 @@ def batch(
         "example": example,
         "encoding": encoding,
         "mapping": parse_mapping(mapping or []),
+        "sheet": sheet,
         "merge_tags": merge_tags,
         "per_recipient": per_recipient,
         "templates": templates,

@@ -20,6 +20,8 @@ from types import TracebackType
 from typing import IO, Final
 
 from mkbcopy.errors import InputError, UsageError
+from mkbcopy.i18n import _
+from mkbcopy.workbook import SheetRows, is_workbook
 
 FIELDS: Final = (
     "first_name",
@@ -174,13 +176,23 @@ def open_contacts(
     *,
     encoding: str | None = None,
     mapping: dict[str, str] | None = None,
+    sheet: str | None = None,
 ) -> ContactReader:
-    """Open a contact list; use as `with open_contacts(p) as rows: for row in rows: ...`.
+    """Open a contact list (CSV or .xlsx); use as `with open_contacts(p) as rows: ...`.
 
     Opening reads the header, so a file that is not a contact list fails here, before
-    anything is written.
+    anything is written. `sheet` names a workbook's sheet (default: the first).
     """
-    return ContactReader(Path(path), encoding=encoding, mapping=mapping)
+    path = Path(path)
+    with _open_binary(path) as binary:
+        head = binary.read(SAMPLE_BYTES)
+    if is_workbook(path, head):
+        if encoding is not None:
+            raise UsageError(_("--encoding is for CSV files; an Excel workbook needs none"))
+        return WorkbookReader(path, mapping=mapping, sheet=sheet)
+    if sheet is not None:
+        raise UsageError(_("--sheet is for Excel workbooks, and this is not one"), path=path)
+    return ContactReader(path, encoding=encoding, mapping=mapping)
 
 
 class _Lines:
@@ -481,9 +493,61 @@ class ContactReader:
         return header
 
 
+class WorkbookReader(ContactReader):
+    """The rows of one sheet of an .xlsx workbook, as a ContactReader; `line` is Excel's row."""
+
+    delimiter = ";"
+    """Files written from a workbook use Excel-NL's separator, so they open as columns."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        mapping: dict[str, str] | None = None,
+        sheet: str | None = None,
+    ) -> None:
+        self.path = path
+        self.notices = []
+        self.rows_read = 0
+        self._sheet = SheetRows(path, sheet)
+        try:
+            self._records = iter(self._sheet)
+            if self._sheet.sheets > 1 and sheet is None:
+                self.notices.append(
+                    _("%(path)s: read sheet '%(sheet)s' (choose another with --sheet)")
+                    % {"path": path, "sheet": self._sheet.sheet}
+                )
+            self.header = self._read_header()
+            self.keys = _unique_keys(self.header)
+            self.columns = _resolve_columns(
+                path, self.header, self.keys, mapping or {}, self.notices
+            )
+            self._field_index = [(name, self.keys.index(key)) for name, key in self.columns.items()]
+        except BaseException:
+            self._sheet.close()
+            raise
+
+    @property
+    def encoding(self) -> str:
+        return "xlsx"
+
+    @property
+    def sheet(self) -> str:
+        return self._sheet.sheet
+
+    def close(self) -> None:
+        self._sheet.close()
+
+    def _next_record(self) -> tuple[int, list[str] | None]:
+        found = next(self._records, None)
+        if found is None:
+            return 0, None
+        return found
+
+
 def _open_binary(path: Path) -> IO[bytes]:
     if path.is_dir():
-        raise InputError("is a folder, not a CSV file", path=path)
+        raise InputError(_("is a folder, not a contact list"), path=path)
     try:
         return path.open("rb")
     except FileNotFoundError:
@@ -500,12 +564,13 @@ def _choose_encoding(path: Path, sample: bytes, encoding: str | None) -> str | N
     if not sample:
         raise InputError("is empty; expected a header row and contacts", path=path)
     if sample.startswith(b"PK\x03\x04"):
-        kind = {".xlsx": "an Excel workbook", ".xlsm": "an Excel workbook"}.get(
-            path.suffix.lower(), "a zip archive (a spreadsheet such as .xlsx or .ods?)"
+        raise InputError(
+            _(
+                "is a zip archive (an .ods spreadsheet?), not a CSV file or an Excel "
+                "workbook; save it as .xlsx or as 'CSV UTF-8'"
+            ),
+            path=path,
         )
-        raise InputError(f"is {kind}, not a CSV file; {_SAVE_AS}", path=path)
-    if sample.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError(f"is an old Excel workbook (.xls), not a CSV file; {_SAVE_AS}", path=path)
     if sample.startswith(b"%PDF"):
         raise InputError("is a PDF, not a CSV file", path=path)
     utf16 = sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))

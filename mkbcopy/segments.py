@@ -763,6 +763,7 @@ def segment_contacts(
     rejects: Path | None = None,
     encoding: str | None = None,
     mapping: dict[str, str] | None = None,
+    sheet: str | None = None,
     today: date | None = None,
     force: bool = False,
 ) -> SegmentSummary:
@@ -776,7 +777,7 @@ def segment_contacts(
     if out is not None:
         rejects = rejects or rejects_path_for(out)
         _check_targets(path, out, rejects, force=force)
-    with open_contacts(path, encoding=encoding, mapping=mapping) as reader:
+    with open_contacts(path, encoding=encoding, mapping=mapping, sheet=sheet) as reader:
         summary = SegmentSummary(path, out, rejects if out else None)
         summary.delimiter = reader.delimiter
         outcomes = segment_rows(reader, research, today)
