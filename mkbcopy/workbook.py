@@ -92,7 +92,9 @@ class SheetRows:
             if sheet is None:
                 visible = [ws for ws in worksheets if ws.sheet_state == "visible"]
                 if not visible:
-                    raise InputError(_("has no worksheet with cells"), path=path)
+                    raise InputError(
+                        _("has no visible sheet; name a hidden one with --sheet"), path=path
+                    )
                 chosen = visible[0]
             else:
                 chosen = _find_sheet(path, worksheets, sheet)
