@@ -574,7 +574,7 @@ def segment(
         }
     )
     for reason, count in summary.reasons.most_common():
-        print(f"  {count:>6}  {reason}")
+        print(f"  {count:>6}  {_(reason)}")
     for notice in summary.notices:
         _warn(notice)
     if summary.out is not None:

@@ -25,6 +25,7 @@ from typing import Final, Literal, NamedTuple, TextIO
 
 from mkbcopy.contacts import Row, norm_header, open_contacts
 from mkbcopy.errors import OutputError
+from mkbcopy.i18n import N_
 from mkbcopy.output import remove_stale_temps
 from mkbcopy.personas import Persona, Research, SubgroupMatch
 
@@ -558,6 +559,18 @@ def _meets(sub: _Sub, edu: str | None, age: Age | None) -> bool:
 
 def _persona_keys(persona: Persona) -> frozenset[str]:
     return frozenset({norm_header(persona.id), norm_header(persona.name)})
+
+
+REASON_CATEGORIES: Final = (
+    N_("cannot be placed"),
+    N_("outside the research's groups"),
+    N_("unknown persona"),
+    N_("malformed row"),
+    N_("invalid email"),
+    N_("duplicate email"),
+    N_("rejected"),
+)
+"""What comes before the colon of a reason: counted per category, shown translated."""
 
 
 def _reject(reason: str) -> Placement:

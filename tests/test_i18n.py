@@ -54,8 +54,6 @@ def test_every_message_in_the_code_has_natural_dutch() -> None:
     }
     missing = sorted(str(m) for m in extracted - in_po.keys())
     assert not missing, f"run `make messages` and translate: {missing}"
-    stale = sorted(str(m) for m in in_po.keys() - extracted)
-    assert not stale, f"no longer in the code; run `make messages`: {stale}"
     for message in catalogue:
         if not message.id:
             continue
@@ -143,6 +141,7 @@ def test_a_real_command_speaks_dutch_under_a_dutch_locale(tmp_path: Path) -> Non
     dutch = _run(["segment", "leden.xlsx"], {"LANG": "nl_NL.UTF-8"}, tmp_path)
     assert dutch.returncode == 0, dutch.stderr
     assert "1 rijen gelezen" in dutch.stdout and "Niets geschreven" in dutch.stdout
+    assert "niet in te delen" in dutch.stdout  # the reason, counted per category
     assert "let op: leden.xlsx: blad 'Leden' gelezen" in dutch.stderr
     missing = _run(["segment", "weg.csv"], {"LANG": "nl_NL.UTF-8"}, tmp_path)
     assert missing.stderr == "mkbcopy: fout: weg.csv: bestaat niet\n"
