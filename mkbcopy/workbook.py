@@ -162,7 +162,7 @@ def cell_text(cell: Any) -> str:
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 1e15:
             return _padded(int(value), cell)
-        return repr(value)
+        return f"{value:.15g}"  # Excel's 15 digits: 0.1 + 0.2 shows as 0.3
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0):
             return value.date().isoformat()

@@ -67,6 +67,9 @@ def test_cells_read_as_a_marketer_typed_them(tmp_path: Path) -> None:
     # openpyxl stores no computed value for a formula: an empty cell, never the formula text
     assert cor.raw["Leeftijd"] == "" and cor.raw["Geboortedatum"] == "1990-05-06 14:30"
     assert cor.raw["Telefoon"] == "1.5" and cor.raw["Opleiding"] == "TRUE"
+    sheet["E4"] = 0.1 + 0.2
+    book.save(path)
+    assert read(path)[2].raw["Telefoon"] == "0.3"
 
 
 def test_lines_are_excel_row_numbers_with_empty_rows_counted(tmp_path: Path) -> None:
