@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= mkbcopy-output
 
-.PHONY: demo test lint format bench bytecode clean
+.PHONY: demo test lint format bench bytecode clean messages
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,13 @@ test: lint
 format: $(VENV)/.installed
 	$(BIN)/ruff format mkbcopy tests bench
 	$(BIN)/ruff check --fix mkbcopy tests bench
+
+# Extract messages from the code, add new ones to the Dutch catalogue, compile it (.mo).
+# Settings: [tool.babel.*] in pyproject.toml. Translate the empty msgstr lines, run again.
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract
+	$(BIN)/pybabel update
+	$(BIN)/pybabel compile
 
 bench: $(VENV)/.installed bytecode
 	$(BIN)/python -m bench

@@ -175,6 +175,7 @@ def run_batch(
     *,
     encoding: str | None = None,
     mapping: dict[str, str] | None = None,
+    sheet: str | None = None,
     merge_tags: str = "mailchimp",
     per_recipient: bool = False,
     templates: Path | None = None,
@@ -214,7 +215,10 @@ def run_batch(
     }
     colour = brief.brand.colour if brief.brand else None
     check_out(out, force=force)
-    with open_contacts(contacts, encoding=encoding, mapping=mapping) as reader, out_lock(out):
+    with (
+        open_contacts(contacts, encoding=encoding, mapping=mapping, sheet=sheet) as reader,
+        out_lock(out),
+    ):
         notices = prepare_out(out, list(BATCH_OUTPUTS), force=force)
         _refuse_foreign_in_folders(out)
         saved = keep_manifest(out)

@@ -19,12 +19,14 @@ from typer.core import TyperGroup
 
 from mkbcopy import __version__
 from mkbcopy.errors import MkbcopyError, UsageError, one_line, os_error
+from mkbcopy.i18n import LANGUAGES, _, ngettext, set_language
 
 if TYPE_CHECKING:
     from mkbcopy.lint import LintReport, Severity
 
 
-INTERRUPTED = "mkbcopy: interrupted; no file was left half-written; run the command again"
+def _interrupted_text() -> str:
+    return _("mkbcopy: interrupted; no file was left half-written; run the command again")
 
 
 class _Group(TyperGroup):
@@ -41,7 +43,7 @@ class _Group(TyperGroup):
             if debug:
                 traceback.print_exception(exc)
             error = os_error(exc) if isinstance(exc, OSError) else exc
-            print(f"mkbcopy: error: {error}", file=sys.stderr)
+            print(_("mkbcopy: error: %(error)s") % {"error": error}, file=sys.stderr)
             raise typer.Exit(2 if isinstance(exc, UsageError) else 1) from None
         except KeyboardInterrupt:
             # Typer would exit 130 without a word; say what state the files are in.
@@ -56,7 +58,7 @@ def _interrupted() -> None:
     """Say "interrupted" once, whichever layer caught the Ctrl-C."""
     if not _reported:
         _reported.append(True)
-        print(INTERRUPTED, file=sys.stderr)
+        print(_interrupted_text(), file=sys.stderr)
 
 
 app = typer.Typer(
@@ -102,12 +104,29 @@ def _root(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show the full traceback on errors.")
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="LANG",
+            help="Language of messages: en or nl. Default: MKBCOPY_LANG, else your locale "
+            "(Dutch when LANG or LC_ALL starts with nl).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Draft campaign copy for the Mkb-route in het hbo."""
+    if lang is not None and lang not in LANGUAGES:
+        raise typer.BadParameter(
+            _("'%(lang)s' is not a language mkbcopy speaks (use en or nl)") % {"lang": lang},
+            param_hint="--lang",
+        )
+    set_language(lang)
 
 
 def _warn(message: str) -> None:
-    err_console.print(f"[yellow]warning:[/yellow] {message}", markup=True)
+    err_console.print("[yellow]" + _("warning:") + "[/yellow] ", end="", markup=True)
+    err_console.print(message, markup=False)
 
 
 ForceOpt = Annotated[
@@ -121,7 +140,7 @@ EncodingOpt = Annotated[
     typer.Option(
         "--encoding",
         metavar="ENC",
-        help="Encoding of CONTACTS, e.g. cp1252. Default: UTF-8, else Windows-1252.",
+        help="Encoding of a CSV file, e.g. cp1252. Default: UTF-8, else Windows-1252.",
     ),
 ]
 MapOpt = Annotated[
@@ -140,6 +159,14 @@ PersonasOpt = Annotated[
         metavar="FILE",
         help="The persona study (YAML). Default: the brief's personas:, else the bundled "
         "Mkb-route study.",
+    ),
+]
+SheetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet",
+        metavar="NAME",
+        help="The sheet to read when CONTACTS is an Excel workbook. Default: the first.",
     ),
 ]
 BriefArg = Annotated[
@@ -235,9 +262,15 @@ def generate(
 
         for value in fmt or []:
             if value not in FORMATS:
-                raise UsageError(f"unknown format '{value}' (use {', '.join(FORMATS)})")
+                raise UsageError(
+                    _("unknown format '%(value)s' (use %(choices)s)")
+                    % {"value": value, "choices": ", ".join(FORMATS)}
+                )
         if paper is not None and paper not in PAPER_SIZES:
-            raise UsageError(f"unknown paper size '{paper}' (use {', '.join(PAPER_SIZES)})")
+            raise UsageError(
+                _("unknown paper size '%(value)s' (use %(choices)s)")
+                % {"value": paper, "choices": ", ".join(PAPER_SIZES)}
+            )
         loaded = load_brief(brief)
         study = study_path(personas_file, loaded.personas)
         research = load_personas(study)
@@ -255,10 +288,13 @@ def generate(
         manifest = write_campaign(
             plan, loaded, out, force=force, strict=strict, brief_path=brief, personas_path=study
         )
-        table = Table(title=f"{len(manifest['files'])} files in {out}/")
-        columns = ["draft", "channel", "formats", "motivators", "drempels", "warnings"]
+        table = Table(
+            title=_("%(count)s files in %(out)s/") % {"count": len(manifest["files"]), "out": out}
+        )
+        columns = [_("draft"), _("channel"), _("formats"), "motivators", "drempels"]
+        columns.append(_("warnings"))
         if variants:
-            columns[2:2] = ["variant", "leads with"]
+            columns[2:2] = [_("variant"), _("leads with")]
         for column in columns:
             table.add_column(column)
         for draft in sorted(plan.drafts, key=lambda d: d.slug):
@@ -281,8 +317,8 @@ def generate(
             from mkbcopy.brief import FACT_QUESTIONS
 
             _warn(
-                f"brief lacks fact '{key}' ({FACT_QUESTIONS[key]}); placeholder written for "
-                f"{', '.join(personas)}"
+                _("brief lacks fact '%(key)s' (%(question)s); placeholder written for %(personas)s")
+                % {"key": key, "question": FACT_QUESTIONS[key], "personas": ", ".join(personas)}
             )
         for draft in plan.drafts:
             for warning in draft.warnings:
@@ -319,12 +355,14 @@ def init(
 
     target = folder / "campaign.yaml"
     if (target.exists() or target.is_symlink()) and not force:
-        raise OutputError("already exists; use --force to overwrite it", path=target)
+        raise OutputError(_("already exists; use --force to overwrite it"), path=target)
     if target.is_dir():
-        raise OutputError("is a folder", path=target)
+        raise OutputError(_("is a folder"), path=target)
     # atomic_write replaces a symbolic link, never the file it points to.
     atomic_write(target, example_brief_path().read_bytes())
-    print(f"Wrote {target}. Edit the facts, then run: mkbcopy generate {target}")
+    print(
+        _("Wrote %(file)s. Edit the facts, then run: mkbcopy generate %(file)s") % {"file": target}
+    )
 
 
 @personas_app.command("list")
@@ -336,7 +374,7 @@ def personas_list(personas_file: PersonasOpt = None) -> None:
     from mkbcopy.personas import load_personas
 
     table = Table()
-    for column in ("id", "name", "share", "motivators", "drempels", "subgroups"):
+    for column in ("id", _("name"), _("share"), "motivators", "drempels", _("subgroups")):
         table.add_column(column)
     for p in load_personas(personas_file).personas:
         table.add_row(
@@ -363,28 +401,41 @@ def personas_show(
 
     p = load_personas(personas_file).persona(persona_id)
     bar = p.profile_bar
+    labels = {
+        "employment": _("Employment:"),
+        "age": _("Age:"),
+        "education": _("Education:"),
+        "sectors": _("Sectors:"),
+        "profile": _("Profile:"),
+        "learning": _("Learning style:"),
+        "life": _("Life phase:"),
+    }
+    width = max(len(label) for label in labels.values()) + 1
+    label = {key: text.ljust(width) for key, text in labels.items()}
+    needs = _("needs")
     lines = [
-        f"{p.name} ({p.id}), {p.share}% of the target group",
+        _("%(name)s (%(id)s), %(share)s%% of the target group")
+        % {"name": p.name, "id": p.id, "share": p.share},
         "",
-        f"Employment: {(bar and bar.employment) or '-'}",
-        f"Age:        {(bar and bar.age) or '-'}",
-        f"Education:  {(bar and bar.education) or '-'}",
-        f"Sectors:    {(bar and bar.sectors) or '-'}",
+        f"{label['employment']}{(bar and bar.employment) or '-'}",
+        f"{label['age']}{(bar and bar.age) or '-'}",
+        f"{label['education']}{(bar and bar.education) or '-'}",
+        f"{label['sectors']}{(bar and bar.sectors) or '-'}",
         "",
-        f"Profile:        {p.profile or '-'}",
-        f"Learning style: {p.learning_style or '-'}",
-        f"Life phase:     {p.life_phase or '-'}",
+        f"{label['profile']}{p.profile or '-'}",
+        f"{label['learning']}{p.learning_style or '-'}",
+        f"{label['life']}{p.life_phase or '-'}",
         "",
         "Motivators (Hoe motiveer je mij?):",
     ]
     for m in p.motivators:
-        lines.append(f"  {m.id}: {m.title}: {m.guidance}  [needs: {', '.join(m.needs)}]")
+        lines.append(f"  {m.id}: {m.title}: {m.guidance}  [{needs}: {', '.join(m.needs)}]")
     lines += ["", "Drempels:"]
     for d in p.drempels:
-        lines.append(f"  {d.id}: {d.description}  [needs: {', '.join(d.needs)}]")
-    lines += ["", "Subgroups:"]
+        lines.append(f"  {d.id}: {d.description}  [{needs}: {', '.join(d.needs)}]")
+    lines += ["", _("Subgroups:")]
     for s in p.subgroups:
-        lines.append(f"  {s.id} ({s.name}): stress {', '.join(s.stress) or '-'}")
+        lines.append(f"  {s.id} ({s.name}): {_('stress')} {', '.join(s.stress) or '-'}")
         lines += [f"    - {n}" for n in s.nuances]
     print("\n".join(lines))
 
@@ -451,7 +502,9 @@ def lint(
     from mkbcopy.lint import lint_paths
 
     if fail_on not in ("warning", "error"):
-        raise UsageError(f"unknown --fail-on '{fail_on}' (use warning or error)")
+        raise UsageError(
+            _("unknown --fail-on '%(value)s' (use warning or error)") % {"value": fail_on}
+        )
     reports = lint_paths(paths)
     if as_json:
         print(json.dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False))
@@ -462,31 +515,34 @@ def lint(
 
 
 def _print_lint(reports: list[LintReport], *, verbose: bool) -> None:
+    from mkbcopy.lint import SEVERITY_LABELS
     from mkbcopy.spelling import unavailable_reason
 
     for report in reports:
         stats = report.readability
-        about = [report.channel or "no channel"]
+        about = [report.channel or _("no channel")]
         if stats is not None and stats.word_count:
             about.append(
-                f"Flesch-Douma {stats.score:.0f}, {stats.average_words:.1f} words/sentence"
+                _("Flesch-Douma %(score).0f, %(words).1f words/sentence")
+                % {"score": stats.score, "words": stats.average_words}
             )
         shown = [f for f in report.findings if verbose or f.severity != "info"]
         if not verbose and not shown:
             continue
         out_console.print(f"{report.path} ({'; '.join(about)})", markup=False)
         for f in shown:
-            out_console.print(f"  {f.severity:<7} {f.rule:<22} {f.message}", markup=False)
+            severity = _(SEVERITY_LABELS[f.severity])
+            out_console.print(f"  {severity:<7} {f.rule:<22} {f.text()}", markup=False)
             if f.excerpt:
                 out_console.print(f"  {'':<30} > {f.excerpt}", markup=False)
     totals = {s: sum(r.count(s) for r in reports) for s in ("error", "warning", "info")}
     out_console.print(
-        f"lint: {len(reports)} files, {totals['error']} errors, {totals['warning']} warnings, "
-        f"{totals['info']} hints",
+        _("lint: %(files)s files, %(error)s errors, %(warning)s warnings, %(info)s hints")
+        % {"files": len(reports), **totals},
         markup=False,
     )
     if not all(r.spelling_checked for r in reports):
-        _warn(f"spelling not checked: {unavailable_reason()}")
+        _warn(_("spelling not checked: %(reason)s") % {"reason": unavailable_reason()})
 
 
 @app.command()
@@ -495,7 +551,8 @@ def segment(
         Path,
         typer.Argument(
             metavar="CONTACTS",
-            help="Contact list: CSV from Excel, Google Sheets, Mailchimp or Brevo.",
+            help="Contact list: an Excel workbook (.xlsx) or a CSV file from Excel, Google "
+            "Sheets, Mailchimp or Brevo.",
         ),
     ],
     out: Annotated[
@@ -510,6 +567,7 @@ def segment(
     ] = None,
     encoding: EncodingOpt = None,
     mapping: MapOpt = None,
+    sheet: SheetOpt = None,
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite FILE and FILE-rejected.csv if they exist.")
     ] = False,
@@ -518,6 +576,8 @@ def segment(
     """Place each contact in a research persona and subgroup, and count them.
 
     Example: mkbcopy segment contacten.csv --out contacten-persona.csv
+
+    Excel: mkbcopy segment leden.xlsx --sheet Leden --out leden-persona.csv
     """
     from mkbcopy.contacts import parse_mapping
     from mkbcopy.personas import load_personas
@@ -530,18 +590,22 @@ def segment(
         out,
         encoding=encoding,
         mapping=parse_mapping(mapping or []),
+        sheet=sheet,
         force=force,
     )
-    table = Table(title=f"{summary.placed} of {summary.rows_read} contacts placed")
+    table = Table(
+        title=_("%(placed)s of %(read)s contacts placed")
+        % {"placed": summary.placed, "read": summary.rows_read}
+    )
     table.add_column("persona")
-    table.add_column("subgroup")
-    for column in ("contacts", "share", "report"):
+    table.add_column(_("subgroup"))
+    for column in (_("contacts"), _("share"), _("report")):
         table.add_column(column, justify="right")
     for persona in research.personas:
         pid = persona.id
         table.add_row(
             persona.name,
-            "all",
+            _("all"),
             str(summary.by_persona[pid]),
             f"{summary.share(pid):.0%}",
             f"{persona.share}%",
@@ -551,25 +615,38 @@ def segment(
             if sub is None and not count:
                 continue
             share = f"{summary.subgroup_share(pid, sub):.0%}"
-            table.add_row("", sub or "unknown (general draft)", str(count), share, "")
+            table.add_row("", sub or _("unknown (general draft)"), str(count), share, "")
     out_console.print(table)
     print(
-        f"Read {summary.rows_read} rows: {summary.placed} placed, {summary.rejected} rejected, "
-        f"{summary.duplicates} duplicate emails. Shares are of the placed contacts."
+        _(
+            "Read %(read)s rows: %(placed)s placed, %(rejected)s rejected, "
+            "%(duplicates)s duplicate emails. Shares are of the placed contacts."
+        )
+        % {
+            "read": summary.rows_read,
+            "placed": summary.placed,
+            "rejected": summary.rejected,
+            "duplicates": summary.duplicates,
+        }
     )
     for reason, count in summary.reasons.most_common():
-        print(f"  {count:>6}  {reason}")
+        print(f"  {count:>6}  {_(reason)}")
     for notice in summary.notices:
         _warn(notice)
     if summary.out is not None:
-        print(f"Wrote {summary.out} and {summary.rejects_path}.")
+        print(
+            _("Wrote %(out)s and %(rejects)s.")
+            % {"out": summary.out, "rejects": summary.rejects_path}
+        )
     else:
-        print("Nothing written; add --out FILE to write the list with persona columns.")
+        print(_("Nothing written; add --out FILE to write the list with persona columns."))
 
 
 @app.command()
 def batch(
-    contacts: Annotated[Path, typer.Argument(metavar="CONTACTS", help="Contact list (CSV).")],
+    contacts: Annotated[
+        Path, typer.Argument(metavar="CONTACTS", help="Contact list (.xlsx or CSV).")
+    ],
     brief: Annotated[
         Path | None,
         typer.Argument(
@@ -613,6 +690,7 @@ def batch(
     ] = 0,
     encoding: EncodingOpt = None,
     mapping: MapOpt = None,
+    sheet: SheetOpt = None,
     force: ForceOpt = False,
     strict: StrictOpt = False,
     example: Annotated[
@@ -633,21 +711,27 @@ def batch(
     from mkbcopy.personas import load_personas, study_path
 
     if merge_tags not in MERGE_TAGS:
-        raise UsageError(f"unknown --merge-tags '{merge_tags}' (use {', '.join(MERGE_TAGS)})")
+        raise UsageError(
+            _("unknown --merge-tags '%(value)s' (use %(choices)s)")
+            % {"value": merge_tags, "choices": ", ".join(MERGE_TAGS)}
+        )
     if brief is None and not example:
         raise UsageError(
-            "batch writes to real contacts: give your BRIEF "
-            "(mkbcopy batch CONTACTS campaign.yaml; mkbcopy init writes one to fill in), "
-            "or --example to try the bundled example brief"
+            _(
+                "batch writes to real contacts: give your BRIEF "
+                "(mkbcopy batch CONTACTS campaign.yaml; mkbcopy init writes one to fill in), "
+                "or --example to try the bundled example brief"
+            )
         )
     if brief is not None and example:
-        raise UsageError("give a BRIEF or --example, not both")
+        raise UsageError(_("give a BRIEF or --example, not both"))
     kwargs: dict[str, Any] = {
         "strict": strict,
         "brief_path": brief or example_brief_path(),
         "example": example,
         "encoding": encoding,
         "mapping": parse_mapping(mapping or []),
+        "sheet": sheet,
         "merge_tags": merge_tags,
         "per_recipient": per_recipient,
         "templates": templates,
@@ -661,7 +745,8 @@ def batch(
     if sys.stderr.isatty():
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-        columns = (SpinnerColumn(), TextColumn("{task.completed} contacts"), TimeElapsedColumn())
+        counted = TextColumn(_("{task.completed} contacts"))
+        columns = (SpinnerColumn(), counted, TimeElapsedColumn())
         with Progress(*columns, console=err_console, transient=True) as bar:
             task = bar.add_task("batch", total=None)
             report = run_batch(
@@ -674,39 +759,53 @@ def batch(
             )
     else:
         report = run_batch(contacts, loaded, research, out, **kwargs)
-    table = Table(title=f"{report.rows_read} rows read into {out}/")
+    table = Table(
+        title=_("%(read)s rows read into %(out)s/") % {"read": report.rows_read, "out": out}
+    )
     table.add_column("segment")
-    table.add_column("contacts", justify="right")
+    table.add_column(_("contacts"), justify="right")
     for segment_id, count in sorted(report.segments.items()):
         table.add_row(segment_id, str(count))
-    table.add_row("rejected (rejects.csv)", str(report.rejected))
-    table.add_row("duplicates (rejects.csv)", str(report.duplicates))
+    table.add_row(_("rejected (rejects.csv)"), str(report.rejected))
+    table.add_row(_("duplicates (rejects.csv)"), str(report.duplicates))
     out_console.print(table)
     if per_recipient:
         print(
-            f"{report.recipients} personal drafts in {out / 'recipients'} and {out / 'drafts.mbox'}"
+            _("%(count)s personal drafts in %(folder)s and %(mbox)s")
+            % {
+                "count": report.recipients,
+                "folder": out / "recipients",
+                "mbox": out / "drafts.mbox",
+            }
         )
     for notice in report.notices:
         _warn(notice)
     if example:
         _warn(
-            "--example: the drafts come from the bundled example brief of a fictional "
-            "route (Hogeschool Rivierland); do not send them"
+            _(
+                "--example: the drafts come from the bundled example brief of a fictional "
+                "route (Hogeschool Rivierland); do not send them"
+            )
         )
     if report.placeholders:
         facts = sorted({f for missing in report.placeholders.values() for f in missing})
         _warn(
-            f"{len(report.placeholders)} segment draft(s) say [AANVULLEN: ...] for "
-            f"{', '.join(facts)}: add them under facts: in the brief (--strict refuses); "
-            f"report.json lists them per segment"
+            _(
+                "%(count)s segment draft(s) say [AANVULLEN: ...] for %(facts)s: add them under "
+                "facts: in the brief (--strict refuses); report.json lists them per segment"
+            )
+            % {"count": len(report.placeholders), "facts": ", ".join(facts)}
         )
     if report.suspicious_names:
         lines = ", ".join(str(s["line"]) for s in report.suspicious_names[:5])
         more = ", ..." if len(report.suspicious_names) > 5 else ""
         _warn(
-            f"{len(report.suspicious_names)} contact(s) have a first name that looks like a "
-            f"formula, markup or a mail header (line {lines}{more}): they are greeted "
-            f'"Hoi," without it; report.json lists them under suspicious_names'
+            _(
+                "%(count)s contact(s) have a first name that looks like a formula, markup or a "
+                'mail header (line %(lines)s): they are greeted "Hoi," without it; report.json '
+                "lists them under suspicious_names"
+            )
+            % {"count": len(report.suspicious_names), "lines": lines + more}
         )
 
 
@@ -735,9 +834,14 @@ def brief_check(
     research = load_personas(study_path(personas_file, loaded.personas))
     gaps = brief_gaps(loaded, research)
     for key in mail_gaps(loaded):
-        _warn(f"{brief}: contact: {key} is missing ({MAIL_FIELDS[key]}); batch needs it")
+        _warn(
+            _("%(brief)s: contact: %(key)s is missing (%(about)s); batch needs it")
+            % {"brief": brief, "key": key, "about": MAIL_FIELDS[key]}
+        )
     if not gaps:
-        print(f"{brief}: complete; every fact the research asks for is there.")
+        print(
+            _("%(brief)s: complete; every fact the research asks for is there.") % {"brief": brief}
+        )
         return
     for persona in research.personas:
         mine = [g for g in gaps if g.persona == persona.id]
@@ -746,9 +850,17 @@ def brief_check(
         print(f"{persona.name} ({persona.id}):")
         for gap in mine:
             print(f"  - {gap.fact}: {FACT_QUESTIONS[gap.fact]}")
-            print(f"      needed by {', '.join(gap.needed_by)}")
+            print("      " + _("needed by %(drafts)s") % {"drafts": ", ".join(gap.needed_by)})
     facts = len({g.fact for g in gaps})
-    print(f"{facts} fact(s) missing. Add them under facts: in {brief}.", file=sys.stderr)
+    print(
+        ngettext(
+            "%(count)s fact missing. Add it under facts: in %(brief)s.",
+            "%(count)s facts missing. Add them under facts: in %(brief)s.",
+            facts,
+        )
+        % {"count": facts, "brief": brief},
+        file=sys.stderr,
+    )
     raise typer.Exit(1)
 
 
@@ -776,21 +888,27 @@ def coverage(
     named = manifest.get("personas")
     study = study_path(personas_file, named if isinstance(named, str) else None)
     result = compute_coverage(manifest, load_personas(study))
-    table = Table(title=f"Coverage of {out}/")
-    for column in ("persona", "item", *result.channels):
+    table = Table(title=_("Coverage of %(out)s/") % {"out": out})
+    for column in ("persona", _("item"), *result.channels):
         table.add_column(column)
     for row in result.rows:
         marks = ["x" if row.channels[c] else "" for c in result.channels]
         label = f"{row.kind[0].upper()} {row.id}"
         if not row.addressed:
-            label = f"[red]{label} (unaddressed)[/red]"
+            label = "[red]" + _("%(item)s (unaddressed)") % {"item": label} + "[/red]"
         table.add_row(row.persona, label, *marks)
     out_console.print(table)
     write_extra(out, "coverage.csv", render_coverage_csv(result).encode("utf-8"))
     gaps = result.gaps()
     for row in gaps:
-        _warn(f"{row.persona}: {row.kind} '{row.id}' is not addressed by any draft")
-    print(f"Wrote {out / 'coverage.csv'}; {len(gaps)} unaddressed item(s).")
+        _warn(
+            _("%(persona)s: %(kind)s '%(id)s' is not addressed by any draft")
+            % {"persona": row.persona, "kind": row.kind, "id": row.id}
+        )
+    print(
+        _("Wrote %(file)s; %(count)s unaddressed item(s).")
+        % {"file": out / "coverage.csv", "count": len(gaps)}
+    )
 
 
 @app.command()
@@ -855,7 +973,14 @@ def templates_list(templates: TemplatesOpt = None) -> None:
     from mkbcopy.templatecheck import describe_channels
 
     table = Table()
-    for column in ("channel", "label", "formats", "limit", "persona blocks", "from"):
+    for column in (
+        _("channel"),
+        _("label"),
+        _("formats"),
+        _("limit"),
+        _("persona blocks"),
+        _("from"),
+    ):
         table.add_column(column)
     for info in describe_channels(templates):
         meta = info.meta
@@ -863,17 +988,18 @@ def templates_list(templates: TemplatesOpt = None) -> None:
         if meta and meta.limit:
             limits.append(f"{meta.limit}{' (X-weighted)' if meta.counting == 'x' else ''}")
         if meta and meta.hashtags is not None:
-            limits.append(f"{meta.hashtags} hashtags")
+            limits.append(_("%(count)s hashtags") % {"count": meta.hashtags})
         if meta and meta.subject_limit:
-            limits.append(f"subject {meta.subject_limit}")
-        label = Text(meta.label) if meta else Text(f"error: {info.problem}", style="red")
+            limits.append(_("subject %(limit)s") % {"limit": meta.subject_limit})
+        problem = _("error: %(problem)s") % {"problem": info.problem}
+        label = Text(meta.label) if meta else Text(problem, style="red")
         table.add_row(
             info.name,
             label,
             ", ".join(meta.formats) if meta else "",
             ", ".join(limits) or "-",
             ", ".join(info.blocks) or "-",
-            "built-in" if info.builtin else "your folder",
+            _("built-in") if info.builtin else _("your folder"),
         )
     out_console.print(table)
 
@@ -896,9 +1022,11 @@ def templates_show(
 
     found = find_template(name, templates)
     if found.builtin:
-        origin = "built-in"
+        origin = _("built-in")
+    elif found.overrides_builtin:
+        origin = _("your folder, overriding the built-in")
     else:
-        origin = "your folder" + (", overriding the built-in" if found.overrides_builtin else "")
+        origin = _("your folder")
     print(f"# {found.name}: {origin} ({found.path})", file=sys.stderr)
     sys.stdout.write(read_text(found.path, what="template"))
 
@@ -915,7 +1043,10 @@ def templates_init(
     from mkbcopy.templatecheck import init_templates
 
     written = init_templates(folder, force=force)
-    print(f"Wrote {len(written)} files to {folder}/. Read {folder / 'README.md'}, then run:")
+    print(
+        _("Wrote %(count)s files to %(folder)s/. Read %(readme)s, then run:")
+        % {"count": len(written), "folder": folder, "readme": folder / "README.md"}
+    )
     print(f"  mkbcopy templates check {folder}")
 
 
@@ -957,14 +1088,29 @@ def templates_check(
         print(problem)
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
-    where = f"{user_dir} (over the built-ins)" if user_dir else "the built-in templates"
+    if user_dir:
+        where = _("%(folder)s (over the built-ins)") % {"folder": user_dir}
+    else:
+        where = _("the built-in templates")
     if errors:
-        print(f"{errors} error(s), {warnings} warning(s) in {where}.", file=sys.stderr)
+        print(
+            _("%(errors)s error(s), %(warnings)s warning(s) in %(where)s.")
+            % {"errors": errors, "warnings": warnings, "where": where},
+            file=sys.stderr,
+        )
         raise typer.Exit(1)
     print(
-        f"OK: {where}: {len(template_files(user_dir))} files, "
-        f"{renders_per_check(user_dir, research)} renders in {seconds:.2f} s, "
-        f"{warnings} warning(s)."
+        _(
+            "OK: %(where)s: %(files)s files, %(renders)s renders in %(seconds).2f s, "
+            "%(warnings)s warning(s)."
+        )
+        % {
+            "where": where,
+            "files": len(template_files(user_dir)),
+            "renders": renders_per_check(user_dir, research),
+            "seconds": seconds,
+            "warnings": warnings,
+        }
     )
 
 
@@ -993,8 +1139,10 @@ def main() -> None:
         if "--debug" in sys.argv[1:] or os.environ.get("MKBCOPY_DEBUG"):
             raise
         print(
-            one_line(f"mkbcopy: internal error: {type(exc).__name__}: {exc}")
-            + " (run with --debug for details)",
+            one_line(
+                _("mkbcopy: internal error: %(kind)s: %(error)s (run with --debug for details)")
+                % {"kind": type(exc).__name__, "error": exc}
+            ),
             file=sys.stderr,
         )
         sys.exit(1)

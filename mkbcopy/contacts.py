@@ -20,6 +20,8 @@ from types import TracebackType
 from typing import IO, Final
 
 from mkbcopy.errors import InputError, UsageError
+from mkbcopy.i18n import _
+from mkbcopy.workbook import SheetRows, is_workbook
 
 FIELDS: Final = (
     "first_name",
@@ -154,7 +156,7 @@ def parse_mapping(items: Iterable[str]) -> dict[str, str]:
     for item in items:
         column, sep, name = item.rpartition("=")
         if not sep or not column.strip() or not name.strip():
-            raise UsageError(f"--map wants COLUMN=FIELD, got '{item}'")
+            raise UsageError(_("--map wants COLUMN=FIELD, got '%(item)s'") % {"item": item})
         mapping[column.strip()] = name.strip()
     return mapping
 
@@ -165,7 +167,8 @@ def _field_name(name: str) -> str:
     found = field_for_header(name)
     if found is None:
         raise UsageError(
-            f"--map: '{name}' is not a field; use one of {', '.join(FIELDS)} or {IGNORE}"
+            _("--map: '%(name)s' is not a field; use one of %(fields)s or %(ignore)s")
+            % {"name": name, "fields": ", ".join(FIELDS), "ignore": IGNORE}
         )
     return found
 
@@ -175,13 +178,23 @@ def open_contacts(
     *,
     encoding: str | None = None,
     mapping: dict[str, str] | None = None,
+    sheet: str | None = None,
 ) -> ContactReader:
-    """Open a contact list; use as `with open_contacts(p) as rows: for row in rows: ...`.
+    """Open a contact list (CSV or .xlsx); use as `with open_contacts(p) as rows: ...`.
 
     Opening reads the header, so a file that is not a contact list fails here, before
-    anything is written.
+    anything is written. `sheet` names a workbook's sheet (default: the first).
     """
-    return ContactReader(Path(path), encoding=encoding, mapping=mapping)
+    path = Path(path)
+    with _open_binary(path) as binary:
+        head = binary.read(SAMPLE_BYTES)
+    if is_workbook(path, head):
+        if encoding is not None:
+            raise UsageError(_("--encoding is for CSV files; an Excel workbook needs none"))
+        return WorkbookReader(path, mapping=mapping, sheet=sheet)
+    if sheet is not None:
+        raise UsageError(_("--sheet is for Excel workbooks, and this is not one"), path=path)
+    return ContactReader(path, encoding=encoding, mapping=mapping)
 
 
 class _Lines:
@@ -233,8 +246,10 @@ class _Lines:
         self.count += 1
         if "\x00" in line:
             raise InputError(
-                "contains a NUL character; this is not a text CSV file "
-                "(save it from your spreadsheet as 'CSV UTF-8')",
+                _(
+                    "contains a NUL character; this is not a text CSV file "
+                    "(save it from your spreadsheet as 'CSV UTF-8')"
+                ),
                 path=self.path,
                 line=self.count,
             )
@@ -243,8 +258,11 @@ class _Lines:
 
     def _too_long(self) -> InputError:
         return InputError(
-            f"a line is longer than {MAX_LINE_BYTES // 1024} KB; this is not a contact list "
-            'or a quote (") is never closed',
+            _(
+                "a line is longer than %(kb)s KB; this is not a contact list "
+                'or a quote (") is never closed'
+            )
+            % {"kb": MAX_LINE_BYTES // 1024},
             path=self.path,
             line=self.count + 1,
         )
@@ -321,15 +339,21 @@ class _Lines:
         self.fallback_lines += 1
         if self.fallback_lines == 1:
             self._notices.append(
-                f"{self.path}:{self.count + 1}: not UTF-8; read such lines as Windows-1252 "
-                "(save as 'CSV UTF-8' to avoid this)"
+                _(
+                    "%(where)s: not UTF-8; read such lines as Windows-1252 "
+                    "(save as 'CSV UTF-8' to avoid this)"
+                )
+                % {"where": f"{self.path}:{self.count + 1}"}
             )
         return data.decode("cp1252", errors="replace")
 
     def _decode_error(self, exc: UnicodeDecodeError) -> InputError:
         return InputError(
-            f"is not valid {self._codec} ({exc.reason}); try another --encoding, "
-            "or none to let mkbcopy choose",
+            _(
+                "is not valid %(codec)s (%(reason)s); try another --encoding, "
+                "or none to let mkbcopy choose"
+            )
+            % {"codec": self._codec, "reason": exc.reason},
             path=self.path,
             line=self.count + 1,
         )
@@ -474,12 +498,14 @@ class ContactReader:
         except csv.Error as exc:
             if "field limit" in str(exc) or "larger than" in str(exc):
                 raise InputError(
-                    f'a value is longer than {MAX_FIELD_CHARS // 1024} KB; probably a quote (") '
-                    "that is never closed",
+                    _('a value is longer than %(kb)s KB; probably a quote (") that is never closed')
+                    % {"kb": MAX_FIELD_CHARS // 1024},
                     path=self.path,
                     line=start,
                 ) from None
-            raise InputError(f"not readable as CSV: {exc}", path=self.path, line=start) from None
+            raise InputError(
+                _("not readable as CSV: %(reason)s") % {"reason": exc}, path=self.path, line=start
+            ) from None
         spanned = self._lines.count - start + 1
         if cells is not None:
             if spanned > 1:
@@ -488,9 +514,16 @@ class ContactReader:
                 self._check_unclosed(start)
         return start, cells
 
-    def _unclosed(self, start: int, detail: str = "") -> InputError:
+    def _unclosed(self, start: int, end: int | None = None) -> InputError:
+        if end is None:
+            message = _('a quote (") opened on this line is never closed; close or remove it')
+        else:
+            message = _(
+                'a quote (") opened on this line is never closed (the value runs on to line '
+                "%(end)s); close or remove it"
+            ) % {"end": end}
         return InputError(
-            f'a quote (") opened on this line is never closed{detail}; close or remove it',
+            message,
             path=self.path,
             line=start,
         )
@@ -501,7 +534,7 @@ class ContactReader:
         The lenient reader ends an unclosed value at the end of the file without a word.
         """
         try:
-            for _ in csv.reader(self._lines.record, delimiter=self.delimiter, strict=True):
+            for _row in csv.reader(self._lines.record, delimiter=self.delimiter, strict=True):
                 pass
         except csv.Error as exc:
             if "unexpected end" in str(exc):
@@ -512,18 +545,19 @@ class ContactReader:
         end = start + spanned - 1
         quotes = sum(line.count('"') for line in self._lines.record)
         if quotes % 2 or spanned > MAX_RECORD_LINES:
-            raise self._unclosed(start, f" (the value runs on to line {end})")
+            raise self._unclosed(start, end)
         self._multiline_notices += 1
         if self._multiline_notices <= 3:
             self.notices.append(
-                f"{self.path}:{start}: a quoted value runs over {spanned} lines (to line {end})"
+                _("%(where)s: a quoted value runs over %(lines)s lines (to line %(end)s)")
+                % {"where": f"{self.path}:{start}", "lines": spanned, "end": end}
             )
 
     def _read_header(self) -> list[str]:
         while True:
             start, cells = self._next_record()
             if cells is None:
-                raise InputError("is empty; expected a header row and contacts", path=self.path)
+                raise InputError(_("is empty; expected a header row and contacts"), path=self.path)
             if any(c.strip() for c in cells):
                 break
         header = [c.strip() for c in cells]
@@ -533,57 +567,118 @@ class ContactReader:
             field_for_header(cell) == "email" for cell in header
         ):
             raise InputError(
-                "the first row holds an email address, not column names; "
-                "add a header row such as 'email;voornaam'",
+                _(
+                    "the first row holds an email address, not column names; "
+                    "add a header row such as 'email;voornaam'"
+                ),
                 path=self.path,
                 line=start,
             )
         return header
 
 
+class WorkbookReader(ContactReader):
+    """The rows of one sheet of an .xlsx workbook, as a ContactReader; `line` is Excel's row."""
+
+    delimiter = ";"
+    """Files written from a workbook use Excel-NL's separator, so they open as columns."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        mapping: dict[str, str] | None = None,
+        sheet: str | None = None,
+    ) -> None:
+        self.path = path
+        self.notices = []
+        self.rows_read = 0
+        self._sheet = SheetRows(path, sheet)
+        try:
+            self._records = iter(self._sheet)
+            if self._sheet.sheets > 1 and sheet is None:
+                self.notices.append(
+                    _("%(path)s: read sheet '%(sheet)s' (choose another with --sheet)")
+                    % {"path": path, "sheet": self._sheet.sheet}
+                )
+            self.header = self._read_header()
+            self.keys = _unique_keys(self.header)
+            self.columns = _resolve_columns(
+                path, self.header, self.keys, mapping or {}, self.notices
+            )
+            self._field_names = list(self.columns)
+            self._field_at = [self.keys.index(key) for key in self.columns.values()]
+        except BaseException:
+            self._sheet.close()
+            raise
+
+    @property
+    def encoding(self) -> str:
+        return "xlsx"
+
+    @property
+    def sheet(self) -> str:
+        return self._sheet.sheet
+
+    def close(self) -> None:
+        self._sheet.close()
+
+    def _next_record(self) -> tuple[int, list[str] | None]:
+        found = next(self._records, None)
+        if found is None:
+            return 0, None
+        return found
+
+
 def _open_binary(path: Path) -> IO[bytes]:
     if path.is_dir():
-        raise InputError("is a folder, not a CSV file", path=path)
+        raise InputError(_("is a folder, not a contact list"), path=path)
     try:
         return path.open("rb")
     except FileNotFoundError:
-        raise InputError("does not exist", path=path) from None
+        raise InputError(_("does not exist"), path=path) from None
     except OSError as exc:
-        raise InputError(f"cannot be read: {exc.strerror or exc}", path=path) from None
-
-
-_SAVE_AS = "in your spreadsheet use Save As > 'CSV UTF-8'"
+        raise InputError(
+            _("cannot be read: %(reason)s") % {"reason": exc.strerror or exc}, path=path
+        ) from None
 
 
 def _choose_encoding(path: Path, sample: bytes, encoding: str | None) -> str | None:
     """Refuse what is not text; return the codec, or None for per-line automatic decoding."""
     if not sample:
-        raise InputError("is empty; expected a header row and contacts", path=path)
+        raise InputError(_("is empty; expected a header row and contacts"), path=path)
     if sample.startswith(b"PK\x03\x04"):
-        kind = {".xlsx": "an Excel workbook", ".xlsm": "an Excel workbook"}.get(
-            path.suffix.lower(), "a zip archive (a spreadsheet such as .xlsx or .ods?)"
+        raise InputError(
+            _(
+                "is a zip archive (an .ods spreadsheet?), not a CSV file or an Excel "
+                "workbook; save it as .xlsx or as 'CSV UTF-8'"
+            ),
+            path=path,
         )
-        raise InputError(f"is {kind}, not a CSV file; {_SAVE_AS}", path=path)
-    if sample.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError(f"is an old Excel workbook (.xls), not a CSV file; {_SAVE_AS}", path=path)
     if sample.startswith(b"%PDF"):
-        raise InputError("is a PDF, not a CSV file", path=path)
+        raise InputError(_("is a PDF, not a CSV file"), path=path)
     utf16 = sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if encoding is not None:
         try:
             info = codecs.lookup(encoding)
         except LookupError:
-            raise UsageError(f"unknown encoding '{encoding}' (try utf-8 or cp1252)") from None
+            raise UsageError(
+                _("unknown encoding '%(encoding)s' (try utf-8 or cp1252)") % {"encoding": encoding}
+            ) from None
         name = info.name
         # base64, rot13, idna and the like turn bytes into bytes or names, not a list's text.
         if not getattr(info, "_is_text_encoding", True) or name in _NOT_FOR_TEXT:
             raise UsageError(
-                f"'{encoding}' is not a text encoding for a contact list (try utf-8 or cp1252)"
+                _("'%(encoding)s' is not a text encoding for a contact list (try utf-8 or cp1252)")
+                % {"encoding": encoding}
             )
         if name in ("utf-16", "utf-32") and not sample.startswith(_BOMS):
             raise InputError(
-                f"does not start with the byte-order mark that --encoding {encoding} needs; "
-                f"try --encoding {name}-le (or {name}-be)",
+                _(
+                    "does not start with the byte-order mark that --encoding %(encoding)s needs; "
+                    "try --encoding %(name)s-le (or %(name)s-be)"
+                )
+                % {"encoding": encoding, "name": name},
                 path=path,
             )
         if not name.startswith(("utf-16", "utf-32")):
@@ -599,7 +694,7 @@ def _refuse_binary(path: Path, sample: bytes) -> None:
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
     if b"\x00" in sample or controls > max(8, len(sample) // 100):
         raise InputError(
-            f"is a binary file, not a CSV file; {_SAVE_AS}",
+            _("is a binary file, not a CSV file; in your spreadsheet use Save As > 'CSV UTF-8'"),
             path=path,
         )
 
@@ -641,7 +736,7 @@ def _sniff(sample: bytes, codec: str | None) -> tuple[str, bool]:
     except csv.Error:
         guess = None
     if guess in DELIMITERS and _consistency(lines, guess)[1] >= 2:
-        consistent, _ = _consistency(lines, guess)
+        consistent, _width = _consistency(lines, guess)
         if consistent >= 0.8:
             return guess, False
     return _count_delimiter(lines), False
@@ -713,7 +808,11 @@ def _resolve_columns(
         key = _find_column(column, header, keys)
         if key is None:
             shown = ", ".join(f"'{h}'" for h in header[:12])
-            raise UsageError(f"--map: no column '{column}' (columns: {shown})", path=path)
+            raise UsageError(
+                _("--map: no column '%(column)s' (columns: %(columns)s)")
+                % {"column": column, "columns": shown},
+                path=path,
+            )
         claimed.add(key)
         target = _field_name(wanted)
         if target != IGNORE:
@@ -732,27 +831,40 @@ def _resolve_columns(
             continue
         columns[name] = key
     for name, others in also.items():  # one notice per field, however many columns
-        more = f" and {len(others) - 1} more" if len(others) > 1 else ""
-        notices.append(
-            f"{path}: columns '{columns[name]}' and '{others[0]}'{more} both look like "
-            f"{name}; using '{columns[name]}' (choose with --map)"
-        )
+        if len(others) > 1:
+            message = _(
+                "%(path)s: columns '%(first)s' and '%(other)s' and %(more)s more all look like "
+                "%(field)s; using '%(first)s' (choose with --map)"
+            )
+        else:
+            message = _(
+                "%(path)s: columns '%(first)s' and '%(other)s' both look like %(field)s; "
+                "using '%(first)s' (choose with --map)"
+            )
+        values = {"first": columns[name], "other": others[0], "more": len(others) - 1}
+        notices.append(message % {"path": path, "field": name, **values})
     if "email" not in columns:
         for cell, key in zip(header, keys, strict=True):
             if key not in claimed and norm_header(cell).startswith(("email", "emailadres")):
                 columns["email"] = key
-                notices.append(f"{path}: using column '{cell}' as the email address")
+                notices.append(
+                    _("%(path)s: using column '%(column)s' as the email address")
+                    % {"path": path, "column": cell}
+                )
                 break
     if "email" not in columns:
         if len(header) <= 1:
             raise InputError(
-                "has a single column and none of it is an email address; is this a CSV file? "
-                "Expected a header row such as 'email;voornaam;achternaam'",
+                _(
+                    "has a single column and none of it is an email address; is this a CSV "
+                    "file? Expected a header row such as 'email;voornaam;achternaam'"
+                ),
                 path=path,
             )
         shown = ", ".join(f"'{h}'" for h in header[:12])
         raise InputError(
-            f"has no email column (columns: {shown}); name one with --map COLUMN=email",
+            _("has no email column (columns: %(columns)s); name one with --map COLUMN=email")
+            % {"columns": shown},
             path=path,
         )
     return {name: columns[name] for name in FIELDS if name in columns}

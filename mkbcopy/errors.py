@@ -6,6 +6,8 @@ import errno
 import unicodedata
 from pathlib import Path
 
+from mkbcopy.i18n import N_, _
+
 # Bidirectional overrides and isolates can make a terminal show text in another order.
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
@@ -84,23 +86,24 @@ class ToolError(MkbcopyError):
 
 
 _OS_ADVICE = {
-    errno.ENOSPC: "the disk is full; free some space and run the command again",
-    errno.EDQUOT: "the disk quota is used up; free some space and run the command again",
-    errno.EACCES: "permission denied; choose a folder you may write to",
-    errno.EPERM: "not permitted; choose a folder you may write to",
-    errno.EROFS: "the disk is read-only; choose another folder",
-    errno.ENOTDIR: "part of this path is a file, not a folder; choose another path",
-    errno.EISDIR: "is a folder, not a file; give a file name",
-    errno.ENOENT: "not found",
-    errno.ENAMETOOLONG: "the name is too long; choose a shorter one",
-    errno.EMFILE: "too many open files; close some programs and run the command again",
+    errno.ENOSPC: N_("the disk is full; free some space and run the command again"),
+    errno.EDQUOT: N_("the disk quota is used up; free some space and run the command again"),
+    errno.EACCES: N_("permission denied; choose a folder you may write to"),
+    errno.EPERM: N_("not permitted; choose a folder you may write to"),
+    errno.EROFS: N_("the disk is read-only; choose another folder"),
+    errno.ENOTDIR: N_("part of this path is a file, not a folder; choose another path"),
+    errno.EISDIR: N_("is a folder, not a file; give a file name"),
+    errno.ENOENT: N_("not found"),
+    errno.ENAMETOOLONG: N_("the name is too long; choose a shorter one"),
+    errno.EMFILE: N_("too many open files; close some programs and run the command again"),
 }
 
 
 def os_error(exc: OSError, path: Path | str | None = None) -> OutputError:
     """An OS error as one line naming the path and what to do (disk full, permission...)."""
     where = exc.filename if exc.filename is not None else path
-    advice = _OS_ADVICE.get(exc.errno or 0) or (exc.strerror or type(exc).__name__).lower()
+    known = _OS_ADVICE.get(exc.errno or 0)
+    advice = _(known) if known else (exc.strerror or type(exc).__name__).lower()
     if exc.filename2 is not None:
-        advice += f" (with {exc.filename2})"
+        advice += " " + _("(with %(other)s)") % {"other": exc.filename2}
     return OutputError(advice, path=where if where is None else str(where))

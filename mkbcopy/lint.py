@@ -22,6 +22,7 @@ from typing import Literal
 from mkbcopy.channels import ChannelMeta, channel_names, load_channel
 from mkbcopy.document import Block, Document, Inline, Span, parse_document
 from mkbcopy.errors import InputError
+from mkbcopy.i18n import N_, Text, _
 from mkbcopy.measure import HASHTAG, body_text, channel_length, word_count
 from mkbcopy.output import MANIFEST
 from mkbcopy.readability import (
@@ -46,6 +47,12 @@ from mkbcopy.writers.text import render_text
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+SEVERITY_LABELS: dict[str, str] = {
+    "info": N_("info"),
+    "warning": N_("warning"),
+    "error": N_("error"),
+}
+"""Untranslated: the terminal shows them in the user's language."""
 DRAFT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".eml", ".docx")
 
 B1_SCORE = 65.0  # Flesch-Douma: 60-70 is B1; below 65 most B1 readers struggle
@@ -62,12 +69,19 @@ _EXCLAMATIONS = re.compile(r"!{2,}")
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem; `rule` is stable (for --json and filters), `message` is English."""
+    """One problem; `rule` is stable (for --json and filters), `message` is English.
+
+    `text()` says it in the user's language, or in another (the preview is Dutch).
+    """
 
     rule: str
     severity: Severity
     message: str
     excerpt: str | None = None
+    said: Text | None = field(default=None, compare=False)
+
+    def text(self, lang: str | None = None) -> str:
+        return self.said.render(lang) if self.said is not None else self.message
 
     def to_dict(self) -> dict[str, str | None]:
         return {
@@ -124,8 +138,17 @@ class _Result:
     readability: Readability | None = None
     spelling_checked: bool = True
 
-    def add(self, rule: str, severity: Severity, message: str, excerpt: str | None = None) -> None:
-        self.findings.append(Finding(rule, severity, message, excerpt))
+    def add(
+        self,
+        rule: str,
+        severity: Severity,
+        message: str,
+        excerpt: str | None = None,
+        **params: object,
+    ) -> None:
+        """`message` is an untranslated N_() text with %(name)s fields filled from `params`."""
+        said = Text(message, params)
+        self.findings.append(Finding(rule, severity, str(said), excerpt, said))
 
 
 # --- checks --------------------------------------------------------------------------
@@ -211,17 +234,28 @@ def _check_lengths(
     if channel is not None and channel.limit is not None:
         length = channel_length(render_text(document), channel)
         if length > channel.limit:
-            how = "weighted characters" if channel.counting == "x" else "characters"
+            if channel.counting == "x":
+                message = N_("%(length)s weighted characters; %(channel)s allows %(limit)s")
+            else:
+                message = N_("%(length)s characters; %(channel)s allows %(limit)s")
             result.add(
                 "length.limit",
                 "error",
-                f"{length} {how}; {channel.name} allows {channel.limit}",
+                message,
+                length=length,
+                channel=channel.name,
+                limit=channel.limit,
             )
     if channel is not None and channel.hashtags is not None:
         count = len(HASHTAG.findall(render_text(document)))
         if count > channel.hashtags:
             result.add(
-                "hashtags", "error", f"{count} hashtags; {channel.name} allows {channel.hashtags}"
+                "hashtags",
+                "error",
+                N_("%(count)s hashtags; %(channel)s allows %(limit)s"),
+                count=count,
+                channel=channel.name,
+                limit=channel.hashtags,
             )
     if subject is not None:
         limit = channel.subject_limit if channel and channel.subject_limit else SUBJECT_LIMIT
@@ -229,8 +263,10 @@ def _check_lengths(
             result.add(
                 "length.subject",
                 "error",
-                f"subject is {len(subject)} characters; inboxes cut it after {limit}",
+                N_("subject is %(length)s characters; inboxes cut it after %(limit)s"),
                 subject,
+                length=len(subject),
+                limit=limit,
             )
     if preheader is not None:
         low, high = PREHEADER_RANGE
@@ -238,8 +274,11 @@ def _check_lengths(
             result.add(
                 "length.preheader",
                 "warning",
-                f"preheader is {len(preheader)} characters; keep it between {low} and {high}",
+                N_("preheader is %(length)s characters; keep it between %(low)s and %(high)s"),
                 preheader,
+                length=len(preheader),
+                low=low,
+                high=high,
             )
 
 
@@ -252,12 +291,16 @@ def _check_spelling(result: _Result, text: str) -> None:
     hints = suggestions(wrong)
     for word in wrong:
         close = hints.get(word, [])[:3]
-        advice = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        if close:
+            message = N_(
+                "'%(word)s' is not in the Dutch dictionary or the word list; "
+                "did you mean %(options)s?"
+            )
+        else:
+            message = N_("'%(word)s' is not in the Dutch dictionary or the word list")
+        options = ", ".join(repr(c) for c in close)
         result.add(
-            "spelling",
-            "error",
-            f"'{word}' is not in the Dutch dictionary or the word list{advice}",
-            _sentence_with(text, word),
+            "spelling", "error", message, _sentence_with(text, word), word=word, options=options
         )
 
 
@@ -270,29 +313,36 @@ def _check_readability(result: _Result, body: str, channel: ChannelMeta | None) 
         result.add(
             "readability.score",
             "warning",
-            f"Flesch-Douma score {stats.score:.0f} is below the B1 target of {B1_SCORE:.0f}: "
-            "use shorter sentences and shorter words",
+            N_(
+                "Flesch-Douma score %(score).0f is below the B1 target of %(target).0f: "
+                "use shorter sentences and shorter words"
+            ),
+            score=stats.score,
+            target=B1_SCORE,
         )
     if stats.average_words > MAX_AVERAGE_WORDS:
         result.add(
             "sentence.average",
             "warning",
-            f"sentences average {stats.average_words:.1f} words; B1 asks for at most "
-            f"{MAX_AVERAGE_WORDS}",
+            N_("sentences average %(words).1f words; B1 asks for at most %(limit)s"),
+            words=stats.average_words,
+            limit=MAX_AVERAGE_WORDS,
         )
     for sentence in stats.sentences:
         if sentence.words > MAX_SENTENCE_WORDS:
             result.add(
                 "sentence.too-long",
                 "warning",
-                f"sentence of {sentence.words} words; split it (B1: at most {MAX_SENTENCE_WORDS})",
+                N_("sentence of %(words)s words; split it (B1: at most %(limit)s)"),
                 sentence.text,
+                words=sentence.words,
+                limit=MAX_SENTENCE_WORDS,
             )
     if stats.long_words:
         result.add(
             "readability.long-words",
             "info",
-            "long words (4+ syllables): use shorter ones, or add field terms to the word list",
+            N_("long words (4+ syllables): use shorter ones, or add field terms to the word list"),
             ", ".join(stats.long_words),
         )
 
@@ -318,9 +368,12 @@ def _check_spam(result: _Result, text: str) -> None:
             result.add(
                 "spam-word",
                 "warning",
-                f"'{match.group()}' reads as a sales pitch and trips spam filters; "
-                "say it concretely instead",
+                N_(
+                    "'%(phrase)s' reads as a sales pitch and trips spam filters; "
+                    "say it concretely instead"
+                ),
                 _sentence_with(text, match.group()),
+                phrase=match.group(),
             )
 
 
@@ -341,7 +394,7 @@ def _check_repeats(result: _Result, body: str, links: set[str]) -> None:
             if len(key.split()) < REPEAT_MIN_WORDS or key in links or "http" in key:
                 continue
             if key in seen:
-                result.add("repeat", "warning", "sentence said twice; say it once", sentence)
+                result.add("repeat", "warning", N_("sentence said twice; say it once"), sentence)
             seen.add(key)
 
 
@@ -355,7 +408,10 @@ def _check_budget(
             result.add(
                 "budget",
                 "warning",
-                f"{count} words; {channel.name} reads best within {channel.words}",
+                N_("%(count)s words; %(channel)s reads best within %(limit)s"),
+                count=count,
+                channel=channel.name,
+                limit=channel.words,
             )
     if channel.medium != "print":
         links = {u.split("?", 1)[0] for u in document.links() if u.startswith("http")}
@@ -363,8 +419,9 @@ def _check_budget(
             result.add(
                 "ask",
                 "warning",
-                f"{len(links)} different links; one clear ask works best",
+                N_("%(count)s different links; one clear ask works best"),
                 ", ".join(sorted(links)),
+                count=len(links),
             )
     if channel.fold is not None and terms.facts:
         plain = " ".join(body.split())
@@ -375,8 +432,9 @@ def _check_budget(
             result.add(
                 "fold",
                 "warning",
-                f"no brief fact in the first {channel.fold} characters, where the feed cuts off",
+                N_("no brief fact in the first %(fold)s characters, where the feed cuts off"),
                 plain[: channel.fold],
+                fold=channel.fold,
             )
 
 
@@ -400,8 +458,9 @@ def _check_capitals(result: _Result, text: str, terms: BriefTerms) -> None:
             result.add(
                 "capitals",
                 "warning",
-                f"'{word}' in capitals reads as shouting; use bold for stress",
+                N_("'%(word)s' in capitals reads as shouting; use bold for stress"),
                 _sentence_with(text, word),
+                word=word,
             )
 
 
@@ -426,11 +485,13 @@ def read_draft(path: Path) -> Document:
         if suffix == ".docx":
             return _read_docx(path)
     except UnicodeDecodeError:
-        raise InputError("is not UTF-8 text", path=path) from None
+        raise InputError(_("is not UTF-8 text"), path=path) from None
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
+        raise InputError(
+            _("cannot read: %(reason)s") % {"reason": exc.strerror or exc}, path=path
+        ) from None
     raise InputError(
-        f"is not a draft file (use {', '.join(DRAFT_SUFFIXES)})",
+        _("is not a draft file (use %(suffixes)s)") % {"suffixes": ", ".join(DRAFT_SUFFIXES)},
         path=path,
     )
 
@@ -574,7 +635,9 @@ def _read_eml(path: Path) -> Document:
     try:
         content = part.get_content()
     except (LookupError, ValueError) as exc:
-        raise InputError(f"cannot decode the mail body: {exc}", path=path) from None
+        raise InputError(
+            _("cannot decode the mail body: %(reason)s") % {"reason": exc}, path=path
+        ) from None
     text = str(content)
     document = read_html(text) if part.get_content_type() == "text/html" else parse_document(text)
     for header, key in (("Subject", "subject"), ("X-Preheader", "preheader")):
@@ -594,7 +657,9 @@ def _read_docx(path: Path) -> Document:
     try:
         word = docx.Document(str(path))
     except (PackageNotFoundError, BadZipFile, KeyError, ValueError) as exc:
-        raise InputError(f"is not a Word document ({exc})", path=path) from None
+        raise InputError(
+            _("is not a Word document (%(reason)s)") % {"reason": exc}, path=path
+        ) from None
     blocks: list[Block] = []
     items: list[Inline] = []
     for para in word.paragraphs:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from mkbcopy.errors import OutputError
+from mkbcopy.i18n import _
 
 MANIFEST = "manifest.json"
 # Held by the one run that writes into OUT; a second run refuses instead of mixing files.
@@ -84,9 +85,11 @@ def out_lock(out: Path) -> Iterator[None]:
     checks after locking that it still is the file at OUT/.mkbcopy.lock.
     """
     if out.is_symlink() and not out.is_dir():
-        raise OutputError("is a symbolic link that leads nowhere; choose another --out", path=out)
+        raise OutputError(
+            _("is a symbolic link that leads nowhere; choose another --out"), path=out
+        )
     if out.exists() and not out.is_dir():
-        raise OutputError("exists and is not a folder; choose another --out", path=out)
+        raise OutputError(_("exists and is not a folder; choose another --out"), path=out)
     out.mkdir(parents=True, exist_ok=True)
     path = out / LOCK
     fd = _lock_file(path, out)
@@ -107,8 +110,10 @@ def _lock_file(path: Path, out: Path) -> int:
         except BlockingIOError:
             os.close(fd)
             raise OutputError(
-                "another mkbcopy run is writing into this folder; wait until it has "
-                "finished, or choose another --out",
+                _(
+                    "another mkbcopy run is writing into this folder; wait until it has "
+                    "finished, or choose another --out"
+                ),
                 path=out,
             ) from None
         try:
@@ -203,10 +208,10 @@ def finish_swap(out: Path) -> str | None:
         del manifest["swap"]
         manifest["complete"] = True
         write_manifest(out, manifest)
-    return (
-        f"{out}: finished moving in the results of a batch that was stopped while doing so; "
+    return _(
+        "%(out)s: finished moving in the results of a batch that was stopped while doing so; "
         "they are replaced by this run's"
-    )
+    ) % {"out": out}
 
 
 def _remove_leftovers(out: Path, names: Iterable[str]) -> None:
@@ -262,9 +267,9 @@ def is_owned(rel: str, owned: set[str]) -> bool:
 def check_out(out: Path, *, force: bool) -> None:
     """What can be said about OUT before taking its lock."""
     if out.is_symlink() and not force:
-        raise OutputError("is a symbolic link; give the real folder or use --force", path=out)
+        raise OutputError(_("is a symbolic link; give the real folder or use --force"), path=out)
     if out.exists() and not out.is_dir():
-        raise OutputError("exists and is not a folder; choose another --out", path=out)
+        raise OutputError(_("exists and is not a folder; choose another --out"), path=out)
 
 
 def prepare_out(out: Path, planned: Iterable[str], *, force: bool) -> list[str]:
@@ -279,7 +284,10 @@ def prepare_out(out: Path, planned: Iterable[str], *, force: bool) -> list[str]:
     for rel in planned:
         target = (out / rel.rstrip("/")).parent.resolve()
         if target != root and root not in target.parents:
-            raise OutputError(f"'{rel}' would be written outside the output folder", path=out)
+            raise OutputError(
+                _("'%(file)s' would be written outside the output folder") % {"file": rel},
+                path=out,
+            )
     if not out.exists():
         return []
     notices = [note] if (note := finish_swap(out)) else []
@@ -295,12 +303,17 @@ def prepare_out(out: Path, planned: Iterable[str], *, force: bool) -> list[str]:
         and (p.is_symlink() or (p.is_file() and not is_owned(rel, owned)))
     )
     if foreign:
-        more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
-        raise OutputError(
-            f"holds files mkbcopy did not write ({foreign[0]}{more}); "
-            "use --force to write anyway, or choose another --out",
-            path=out,
-        )
+        if len(foreign) > 1:
+            message = _(
+                "holds files mkbcopy did not write (%(file)s and %(more)s more); "
+                "use --force to write anyway, or choose another --out"
+            )
+        else:
+            message = _(
+                "holds a file mkbcopy did not write (%(file)s); "
+                "use --force to write anyway, or choose another --out"
+            )
+        raise OutputError(message % {"file": foreign[0], "more": len(foreign) - 1}, path=out)
     _refuse_replacing_foreign(out, planned, owned)
     return notices
 
@@ -317,12 +330,17 @@ def _refuse_replacing_foreign(out: Path, planned: list[str], owned: set[str]) ->
             stat.S_ISDIR(mode) if rel.endswith("/") else stat.S_ISREG(mode)
         )
         if not (regular and is_owned(rel, owned)):
-            what = "was not written by mkbcopy" if regular else "is not a regular file or folder"
-            raise OutputError(
-                f"'{rel.rstrip('/')}' {what}, and mkbcopy would replace it; --force never "
-                "does: move it away, or choose another --out",
-                path=out,
-            )
+            if regular:
+                message = _(
+                    "'%(file)s' was not written by mkbcopy, and mkbcopy would replace it; "
+                    "--force never does: move it away, or choose another --out"
+                )
+            else:
+                message = _(
+                    "'%(file)s' is not a regular file or folder, and mkbcopy would replace it; "
+                    "--force never does: move it away, or choose another --out"
+                )
+            raise OutputError(message % {"file": rel.rstrip("/")}, path=out)
 
 
 def keep_manifest(out: Path) -> Path | None:
@@ -344,17 +362,23 @@ def write_manifest(out: Path, manifest: dict[str, Any]) -> None:
     atomic_write(out / MANIFEST, text.encode("utf-8"))
 
 
+def _no_manifest() -> str:
+    return _("no %(manifest)s; run mkbcopy generate first") % {"manifest": MANIFEST}
+
+
 def write_extra(out: Path, rel: str, data: bytes) -> None:
     """Write a file beside the drafts (coverage.csv, index.html) and record it as ours."""
     if read_manifest(out) is None:
-        raise OutputError(f"no {MANIFEST}; run mkbcopy generate first", path=out)
+        raise OutputError(_no_manifest(), path=out)
     with out_lock(out):
         manifest = read_manifest(out)
         if manifest is None:
-            raise OutputError(f"no {MANIFEST}; run mkbcopy generate first", path=out)
+            raise OutputError(_no_manifest(), path=out)
         target = out / rel
         if target.is_symlink() or (target.exists() and rel not in owned_files(out)):
-            raise OutputError(f"'{rel}' exists and was not written by mkbcopy", path=out)
+            raise OutputError(
+                _("'%(file)s' exists and was not written by mkbcopy") % {"file": rel}, path=out
+            )
         atomic_write(target, data)
         extras = manifest.setdefault("extras", [])
         if rel not in extras:

@@ -535,7 +535,7 @@ def _findings(report: LintReport) -> str:
         items.append(
             f'<li class="finding finding--{finding.severity}">'
             f'<span class="sev">{words[finding.severity]}</span> '
-            f"{escape(finding.message)}{excerpt}</li>"
+            f"{escape(finding.text('nl'))}{excerpt}</li>"
         )
     summary = _n(len(shown), "opmerking", "opmerkingen") + (
         f" en {_n(hints, 'tip', 'tips')}" if hints else ""

@@ -27,6 +27,7 @@ from typing import Final, Literal, NamedTuple, TextIO
 from mkbcopy.addresses import SPECIAL_USE, library_problem
 from mkbcopy.contacts import Row, norm_header, open_contacts
 from mkbcopy.errors import OutputError
+from mkbcopy.i18n import N_
 from mkbcopy.output import remove_stale_temps
 from mkbcopy.personas import (
     AGE,
@@ -706,6 +707,18 @@ def _persona_keys(persona: Persona) -> frozenset[str]:
     return frozenset({norm_header(persona.id), norm_header(persona.name)})
 
 
+REASON_CATEGORIES: Final = (
+    N_("cannot be placed"),
+    N_("outside the research's groups"),
+    N_("unknown persona"),
+    N_("malformed row"),
+    N_("invalid email"),
+    N_("duplicate email"),
+    N_("rejected"),
+)
+"""What comes before the colon of a reason: counted per category, shown translated."""
+
+
 def _reject(reason: str) -> Placement:
     return Placement(None, None, reason)
 
@@ -930,6 +943,7 @@ def segment_contacts(
     rejects: Path | None = None,
     encoding: str | None = None,
     mapping: dict[str, str] | None = None,
+    sheet: str | None = None,
     today: date | None = None,
     force: bool = False,
 ) -> SegmentSummary:
@@ -943,7 +957,7 @@ def segment_contacts(
     if out is not None:
         rejects = rejects or rejects_path_for(out)
         _check_targets(path, out, rejects, force=force)
-    with open_contacts(path, encoding=encoding, mapping=mapping) as reader:
+    with open_contacts(path, encoding=encoding, mapping=mapping, sheet=sheet) as reader:
         summary = SegmentSummary(path, out, rejects if out else None)
         summary.delimiter = reader.delimiter
         outcomes = segment_rows(reader, research, today)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +11,19 @@ import yaml
 from typer.testing import CliRunner
 
 from mkbcopy.brief import Brief, example_brief_path, load_brief
+from mkbcopy.i18n import set_language
 from mkbcopy.personas import Research, load_personas
 
 REPO = Path(__file__).resolve().parent.parent
 REPORT = REPO.parent / "shared" / "research" / "persona-rapport-mkb-route.txt"
+
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Tests read English messages whatever the developer's locale; Dutch tests ask for it."""
+    monkeypatch.setenv("MKBCOPY_LANG", "en")
+    yield
+    set_language(None)  # a `--lang nl` run must not leak into the next test
 
 
 @pytest.fixture(scope="session")

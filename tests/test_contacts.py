@@ -268,7 +268,7 @@ def test_blank_and_repeated_headers_get_unique_keys(tmp_path: Path) -> None:
         }
 
 
-def test_xlsx_is_not_a_csv(tmp_path: Path) -> None:
+def test_a_broken_workbook_is_refused_in_one_line(tmp_path: Path) -> None:
     path = tmp_path / "contacts.xlsx"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
@@ -276,8 +276,16 @@ def test_xlsx_is_not_a_csv(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         open_contacts(path)
     message = str(err.value)
-    assert message.startswith(str(path)) and "Excel workbook" in message and "CSV" in message
+    assert message.startswith(str(path)) and "Excel workbook" in message
     assert "\n" not in message
+
+
+def test_a_zip_that_is_no_workbook_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "contacts.ods"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+    with pytest.raises(InputError, match="zip archive"):
+        open_contacts(path)
 
 
 @pytest.mark.parametrize(

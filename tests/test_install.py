@@ -29,6 +29,7 @@ def test_wheel_installs_and_generates_from_an_empty_folder(tmp_path: Path) -> No
     assert "mkbcopy/campaign_templates/email/template.md.j2" in names
     assert "mkbcopy/campaign_templates/_shared/copy.yaml" in names
     assert "mkbcopy/data/example-brief.yaml" in names
+    assert "mkbcopy/locale/nl/LC_MESSAGES/mkbcopy.mo" in names
 
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
@@ -43,6 +44,13 @@ def test_wheel_installs_and_generates_from_an_empty_folder(tmp_path: Path) -> No
         text=True,
     )
     assert run.returncode == 0, run.stderr
+    dutch = subprocess.run(
+        [str(env_dir / "bin" / "mkbcopy"), "--lang", "nl", "segment", "geen.csv"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+    )
+    assert dutch.stderr == "mkbcopy: fout: geen.csv: bestaat niet\n"
     manifest = json.loads((work / "mkbcopy-output" / "manifest.json").read_text())
     assert len(manifest["files"]) == 24
     assert (work / "mkbcopy-output" / "nieuwsgierige-student" / "flyer.docx").stat().st_size > 0

@@ -503,3 +503,12 @@ def test_variants_gallery_in_chromium(variants_out: Path, tmp_path: Path) -> Non
     lefts, tops, _ = zip(*phone["boxes"], strict=True)
     assert len(set(lefts)) == 1 and list(tops) == sorted(set(tops)), phone
     assert phone["over"] == [] and phone["scroll"] <= 390, phone
+
+
+def test_lint_findings_on_the_dutch_page_are_dutch(out: Path, research: Research) -> None:
+    post = out / "nieuwsgierige-student" / "linkedin.txt"
+    long = " ".join(["Dit is een zin die veel te lang doorgaat"] * 4) + ".\n"
+    post.write_text(long, encoding="utf-8")
+    page = unescape(build_preview(out, research).html)
+    assert "zin van 36 woorden; maak er twee zinnen van" in page
+    assert "sentence of" not in page and "split it" not in page
