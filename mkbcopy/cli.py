@@ -18,7 +18,7 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from mkbcopy import __version__
-from mkbcopy.errors import MkbcopyError, UsageError, one_line, os_error
+from mkbcopy.errors import MkbcopyError, Problems, UsageError, one_line, os_error
 
 if TYPE_CHECKING:
     from mkbcopy.lint import LintReport, Severity
@@ -41,7 +41,14 @@ class _Group(TyperGroup):
             if debug:
                 traceback.print_exception(exc)
             error = os_error(exc) if isinstance(exc, OSError) else exc
-            print(f"mkbcopy: error: {error}", file=sys.stderr)
+            for line in str(error).split("\n"):  # one line per problem (errors.Problems)
+                print(f"mkbcopy: error: {line}", file=sys.stderr)
+            if isinstance(error, Problems):
+                print(
+                    f"mkbcopy: {len(error.problems)} problems in {error.path}; fix them all, "
+                    "then run the command again",
+                    file=sys.stderr,
+                )
             raise typer.Exit(2 if isinstance(exc, UsageError) else 1) from None
         except KeyboardInterrupt:
             # Typer would exit 130 without a word; say what state the files are in.

@@ -7,14 +7,13 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-import pydantic
 from pydantic import AfterValidator, Field, model_validator
 
 from mkbcopy.brief import FACT_KEYS
 from mkbcopy.bundle import bundled_path
 from mkbcopy.errors import InputError, ValidationError, one_line
 from mkbcopy.text import Slug, Strict, Text
-from mkbcopy.yamlfile import load_yaml, validation_error
+from mkbcopy.yamlfile import load_yaml, validate
 
 _RANGE = re.compile(r"^(\d+)-(\d+)$")
 
@@ -190,7 +189,4 @@ def _load(path: Path) -> Research:
     doc = load_yaml(path, what="personas file")
     if not isinstance(doc.data, dict):
         raise InputError("must be a mapping with a top-level 'personas:' list", path=path)
-    try:
-        return Research.model_validate(doc.data)
-    except pydantic.ValidationError as exc:
-        raise validation_error(doc, exc) from None
+    return validate(doc, Research)
