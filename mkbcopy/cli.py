@@ -75,7 +75,7 @@ app = typer.Typer(
         "Example: mkbcopy generate campaign.yaml --out drafts"
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -143,13 +143,31 @@ BriefArg = Annotated[
 ]
 
 
+def _complete_personas(incomplete: str) -> list[str]:
+    """Persona ids for the shell's Tab; imported only when completing."""
+    from mkbcopy.personas import load_personas
+
+    return [p.id for p in load_personas().personas if p.id.startswith(incomplete)]
+
+
+def _complete_channels(incomplete: str) -> list[str]:
+    """Built-in channel names for the shell's Tab."""
+    from mkbcopy.channels import channel_names
+
+    return [name for name in channel_names() if name.startswith(incomplete)]
+
+
 @app.command()
 def generate(
     brief: BriefArg = None,
     persona: Annotated[
         list[str] | None,
         typer.Option(
-            "--persona", "-p", metavar="ID", help="Persona id; repeat for more. Default: all."
+            "--persona",
+            "-p",
+            metavar="ID",
+            help="Persona id; repeat for more. Default: all.",
+            autocompletion=_complete_personas,
         ),
     ] = None,
     channel: Annotated[
@@ -159,6 +177,7 @@ def generate(
             "-c",
             metavar="NAME",
             help="Channel (flyer, email, linkedin, ...). Default: all.",
+            autocompletion=_complete_channels,
         ),
     ] = None,
     fmt: Annotated[
@@ -342,7 +361,9 @@ def personas_list() -> None:
 
 @personas_app.command("show")
 def personas_show(
-    persona_id: Annotated[str, typer.Argument(metavar="ID", help="Persona id.")],
+    persona_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Persona id.", autocompletion=_complete_personas)
+    ],
 ) -> None:
     """Show everything the research says about one persona.
 

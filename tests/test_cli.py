@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -144,3 +145,27 @@ def test_python_dash_m_and_lazy_docx_import(tmp_path: Path) -> None:
     probe = "import sys, mkbcopy.cli, mkbcopy.campaign; print('docx' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_shell_completion_offers_commands_and_persona_ids() -> None:
+    """The real program, as bash's completion script calls it."""
+    env = {**os.environ, "_MKBCOPY_COMPLETE": "complete_bash"}
+
+    def complete(words: str) -> list[str]:
+        env.update(COMP_WORDS=words, COMP_CWORD=str(len(words.split()) - 1))
+        proc = subprocess.run(
+            [sys.executable, "-m", "mkbcopy"], env=env, capture_output=True, text=True
+        )
+        assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+        return proc.stdout.split()
+
+    assert complete("mkbcopy per") == ["personas"]
+    assert complete("mkbcopy personas show onaf") == ["onafhankelijke-zij-instromer"]
+    assert complete("mkbcopy generate --channel ema") == ["email"]
+    script = subprocess.run(
+        [sys.executable, "-m", "mkbcopy", "--show-completion", "bash"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SHELL": "/bin/bash"},
+    )
+    assert script.returncode == 0 and "_MKBCOPY_COMPLETE" in script.stdout, script.stderr
