@@ -92,6 +92,16 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DEFAULT_OUT = Path("mkbcopy-output")
 
+JsonOpt = Annotated[
+    bool,
+    typer.Option("--json", help="Print the result as JSON, and nothing else, on stdout."),
+]
+
+
+def _print_json(data: object) -> None:
+    """The --json output; its shape per command is documented in README (JSON output)."""
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
 
 def _version(value: bool) -> None:
     if value:
@@ -337,13 +347,28 @@ def init(
 
 
 @personas_app.command("list")
-def personas_list() -> None:
+def personas_list(as_json: JsonOpt = False) -> None:
     """List the personas with their share of the target group.
 
-    Example: mkbcopy personas list
+    Example: mkbcopy personas list --json
     """
     from mkbcopy.personas import load_personas
 
+    if as_json:
+        _print_json(
+            [
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "share": p.share,
+                    "motivators": [m.id for m in p.motivators],
+                    "drempels": [d.id for d in p.drempels],
+                    "subgroups": [s.id for s in p.subgroups],
+                }
+                for p in load_personas().personas
+            ]
+        )
+        return
     table = Table()
     for column in ("id", "name", "share", "motivators", "drempels", "subgroups"):
         table.add_column(column)
@@ -364,6 +389,7 @@ def personas_show(
     persona_id: Annotated[
         str, typer.Argument(metavar="ID", help="Persona id.", autocompletion=_complete_personas)
     ],
+    as_json: JsonOpt = False,
 ) -> None:
     """Show everything the research says about one persona.
 
@@ -372,6 +398,9 @@ def personas_show(
     from mkbcopy.personas import load_personas
 
     p = load_personas().persona(persona_id)
+    if as_json:
+        _print_json(p.model_dump(mode="json"))
+        return
     bar = p.profile_bar
     lines = [
         f"{p.name} ({p.id}), {p.share}% of the target group",
@@ -425,7 +454,7 @@ def lint(
         raise UsageError(f"unknown --fail-on '{fail_on}' (use warning or error)")
     reports = lint_paths(paths)
     if as_json:
-        print(json.dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False))
+        _print_json([r.to_dict() for r in reports])
     else:
         _print_lint(reports, verbose=True)
     if any(r.fails(cast("Severity", fail_on)) for r in reports):
@@ -644,6 +673,7 @@ app.add_typer(brief_app, name="brief")
 @brief_app.command("check")
 def brief_check(
     brief: Annotated[Path, typer.Argument(metavar="BRIEF", help="The campaign brief (YAML).")],
+    as_json: JsonOpt = False,
 ) -> None:
     """List the facts each persona's copy needs and the brief lacks; exit 1 if any.
 
@@ -655,6 +685,18 @@ def brief_check(
 
     research = load_personas()
     gaps = brief_gaps(load_brief(brief), research)
+    if as_json:
+        missing = [
+            {
+                "persona": g.persona,
+                "fact": g.fact,
+                "question": FACT_QUESTIONS[g.fact],
+                "needed_by": g.needed_by,
+            }
+            for g in gaps
+        ]
+        _print_json({"brief": str(brief), "complete": not gaps, "missing": missing})
+        raise typer.Exit(1 if gaps else 0)
     if not gaps:
         print(f"{brief}: complete; every fact the research asks for is there.")
         return
@@ -674,6 +716,7 @@ def brief_check(
 @app.command()
 def coverage(
     out: Annotated[Path, typer.Argument(metavar="OUT", help="A folder written by generate.")],
+    as_json: JsonOpt = False,
 ) -> None:
     """Show which motivators and drempels each persona's drafts address, per channel.
 
@@ -684,6 +727,29 @@ def coverage(
     from mkbcopy.personas import load_personas
 
     result = compute_coverage(load_manifest(out), load_personas())
+    write_extra(out, "coverage.csv", render_coverage_csv(result).encode("utf-8"))
+    if as_json:
+        items = [
+            {
+                "persona": row.persona,
+                "kind": row.kind,
+                "id": row.id,
+                "title": row.title,
+                "addressed": row.addressed,
+                "channels": row.channels,
+            }
+            for row in result.rows
+        ]
+        _print_json(
+            {
+                "out": str(out),
+                "csv": str(out / "coverage.csv"),
+                "channels": result.channels,
+                "items": items,
+                "unaddressed": len(result.gaps()),
+            }
+        )
+        return
     table = Table(title=f"Coverage of {out}/")
     for column in ("persona", "item", *result.channels):
         table.add_column(column)
@@ -694,7 +760,6 @@ def coverage(
             label = f"[red]{label} (unaddressed)[/red]"
         table.add_row(row.persona, label, *marks)
     out_console.print(table)
-    write_extra(out, "coverage.csv", render_coverage_csv(result).encode("utf-8"))
     gaps = result.gaps()
     for row in gaps:
         _warn(f"{row.persona}: {row.kind} '{row.id}' is not addressed by any draft")
