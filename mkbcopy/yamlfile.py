@@ -295,12 +295,13 @@ _HASH_VALUE = re.compile(r"[ \t]+#[^\s#]")  # `#0B5FA5`, `#1`: a value; `# note`
 def _scalar(node: yaml.Node, key: Key, doc: YamlDoc) -> Any:
     if node.tag not in _SCALAR_TAGS:
         raise _bad_tag(node, key, doc)
-    if isinstance(node, yaml.ScalarNode) and node.style is None and doc.text:
-        end = node.end_mark.index
-        stop = doc.text.find("\n", end)
-        rest = doc.text[end : stop if stop >= 0 else None]
-        if _HASH_VALUE.match(rest):
-            doc.cut_by_hash.append(key)
+    # Matched in place: slicing the rest of the line per value was quadratic on one long line.
+    if (
+        isinstance(node, yaml.ScalarNode)
+        and node.style is None
+        and _HASH_VALUE.match(doc.text, node.end_mark.index)
+    ):
+        doc.cut_by_hash.append(key)
     if node.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
         # Dates stay text: the brief shows them as the user wrote them.
         return str(node.value)
