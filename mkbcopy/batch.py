@@ -14,19 +14,20 @@ import re
 import shutil
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from mkbcopy.brief import Brief
+from mkbcopy.brief import FACT_QUESTIONS, Brief, check_mail_fields
 from mkbcopy.campaign import render_file
-from mkbcopy.channels import load_channel
+from mkbcopy.channels import ChannelMeta, load_channel
 from mkbcopy.contacts import Row, open_contacts
-from mkbcopy.copydeck import load_copydeck
-from mkbcopy.errors import OutputError
+from mkbcopy.copydeck import PersonaCopy, load_copydeck
+from mkbcopy.document import Document, Inline
+from mkbcopy.errors import MissingFactsError, OutputError, TemplateError
 from mkbcopy.filewriter import FolderWriter
 from mkbcopy.mailmerge import NAME_MARKER, MergeTemplate
 from mkbcopy.output import (
@@ -40,15 +41,51 @@ from mkbcopy.output import (
     write_manifest,
 )
 from mkbcopy.personas import Research
-from mkbcopy.rendering import Draft, Variant, plan_variants, render_draft
+from mkbcopy.rendering import Draft, Footer, Variant, plan_variants, render_draft
 from mkbcopy.segments import BOM, SafeCsvWriter, Segmented, segment_rows
 
-MERGE_TAGS = {
-    "mailchimp": "*|FNAME|*",
-    "brevo": "{{ contact.FIRSTNAME }}",
-    "listmonk": "{{ .Subscriber.FirstName }}",
-    "plain": "",
+
+@dataclass(frozen=True)
+class Platform:
+    """A mail platform's own tags, which it fills in per contact when it sends.
+
+    `greeting` follows "Hoi" and holds its own space, so a contact without a first
+    name reads "Hoi,". None for unsubscribe or address: the brief's own value (the
+    platform has no documented tag for it).
+    """
+
+    first_name: str
+    greeting: str
+    unsubscribe: str | None
+    address: str | None
+
+
+PLATFORMS = {
+    # Mailchimp merge tags: conditional *|IF:|*...*|END:IF|*, *|UNSUB|*, *|LIST:ADDRESSLINE|*.
+    "mailchimp": Platform(
+        "*|FNAME|*", "*|IF:FNAME|* *|FNAME|**|END:IF|*", "*|UNSUB|*", "*|LIST:ADDRESSLINE|*"
+    ),
+    # Brevo Template Language: {% if %}...{% endif %} and the predefined {{ unsubscribe }}.
+    "brevo": Platform(
+        "{{ contact.FIRSTNAME }}",
+        "{% if contact.FIRSTNAME %} {{ contact.FIRSTNAME }}{% endif %}",
+        "{{ unsubscribe }}",
+        None,
+    ),
+    # listmonk: Go templates, {{ if }}...{{ end }} and {{ UnsubscribeURL }}.
+    "listmonk": Platform(
+        "{{ .Subscriber.FirstName }}",
+        "{{ if .Subscriber.FirstName }} {{ .Subscriber.FirstName }}{{ end }}",
+        "{{ UnsubscribeURL }}",
+        None,
+    ),
+    "plain": Platform("", "", None, None),
 }
+MERGE_TAGS = {name: platform.first_name for name, platform in PLATFORMS.items()}
+# Stand-ins rendered where the platform's tags go: Markdown would percent-encode a tag
+# in a link, so the tags replace these in the parsed document instead.
+_UNSUBSCRIBE_MARKER = "https://mkbcopy.invalid/unsubscribe"
+_ADDRESS_MARKER = "MKBCOPYADDRESSMARKER"
 # What a batch writes into DIR; a trailing "/" marks a folder it owns whole.
 BATCH_OUTPUTS = ("segments/", "recipients/", "drafts.mbox", "rejects.csv", "report.json")
 _SAFE_NAME = re.compile(r"[^a-z0-9._-]+")
@@ -68,18 +105,26 @@ class BatchReport:
     recipients: int = 0
     notices: list[str] = field(default_factory=list)
     variants: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    # Per segment draft (and variant), the facts it shows as [AANVULLEN: ...].
+    placeholders: dict[str, list[str]] = field(default_factory=dict)
+    example: bool = False  # written from the bundled example brief, not the user's
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "rows_read": self.rows_read,
-            "segments": dict(sorted(self.segments.items())),
-            "rejected": self.rejected,
-            "duplicates": self.duplicates,
-            "recipients": self.recipients,
-        } | (
-            {"variants": {k: dict(sorted(v.items())) for k, v in sorted(self.variants.items())}}
-            if self.variants
-            else {}
+        return (
+            {
+                "rows_read": self.rows_read,
+                "segments": dict(sorted(self.segments.items())),
+                "rejected": self.rejected,
+                "duplicates": self.duplicates,
+                "recipients": self.recipients,
+                "placeholders": dict(sorted(self.placeholders.items())),
+            }
+            | ({"example_brief": True} if self.example else {})
+            | (
+                {"variants": {k: dict(sorted(v.items())) for k, v in sorted(self.variants.items())}}
+                if self.variants
+                else {}
+            )
         )
 
 
@@ -123,12 +168,35 @@ def run_batch(
     seed: int = 0,
     today: date | None = None,
     progress: Callable[[int], None] | None = None,
+    strict: bool = False,
+    brief_path: Path | None = None,
+    example: bool = False,
 ) -> BatchReport:
     """Write DIR/segments, DIR/recipients, drafts.mbox, rejects.csv and report.json."""
     user_dir = templates or (Path(brief.templates) if brief.templates else None)
     channel = load_channel("email", user_dir)
     deck = load_copydeck(research, user_dir)
-    tag = MERGE_TAGS[merge_tags]
+    if strict:
+        for label, missing in _possible_placeholders(
+            brief, research, channel, deck, user_dir, variants
+        ):
+            raise MissingFactsError(
+                f"the brief lacks {len(missing)} fact(s) the {label} email needs, e.g. "
+                f"'{missing[0]}' ({FACT_QUESTIONS[missing[0]]}); nothing written",
+                path=brief_path,
+            )
+    check_mail_fields(brief)
+    assert brief.contact.unsubscribe is not None and brief.contact.address is not None
+    own = Footer(brief.contact.unsubscribe, brief.contact.address)
+    platform = PLATFORMS[merge_tags]
+    tag = platform.first_name
+    markers = Footer(_UNSUBSCRIBE_MARKER, _ADDRESS_MARKER)
+    tags = {
+        f" {NAME_MARKER}": platform.greeting,
+        NAME_MARKER: platform.first_name,
+        _UNSUBSCRIBE_MARKER: platform.unsubscribe or own.unsubscribe,
+        _ADDRESS_MARKER: platform.address or own.address,
+    }
     colour = brief.brand.colour if brief.brand else None
     check_out(out, force=force)
     with open_contacts(contacts, encoding=encoding, mapping=mapping) as reader, out_lock(out):
@@ -138,7 +206,7 @@ def run_batch(
         manifest: dict[str, Any] = {"tool": "mkbcopy", "kind": "batch", "complete": False}
         manifest |= {"files": [], "extras": list(BATCH_OUTPUTS)}
         write_manifest(out, manifest)
-        report = BatchReport(notices=[*notices, *reader.notices])
+        report = BatchReport(notices=[*notices, *reader.notices], example=example)
         header = reader.header
         segments: dict[str, _Segment] = {}
         work = Path(tempfile.mkdtemp(dir=out, prefix=".batch-"))
@@ -176,7 +244,9 @@ def run_batch(
                     for variant in chosen:
 
                         def render(
-                            first_name: str | None, variant: Variant | None = variant
+                            first_name: str | None,
+                            footer: Footer,
+                            variant: Variant | None = variant,
                         ) -> Draft:
                             return render_draft(
                                 brief,
@@ -187,9 +257,15 @@ def run_batch(
                                 user_dir=user_dir,
                                 first_name=first_name,
                                 variant=variant,
+                                footer=footer,
                             )
 
-                        draft = render(tag or None)
+                        draft = render(NAME_MARKER if tag else None, markers)
+                        _require_footer(draft)
+                        draft.document = fill_tags(draft.document, tags)
+                        if draft.missing_facts:
+                            label = f"{key}/{variant.label}" if variant else key
+                            report.placeholders[label] = list(draft.missing_facts)
                         folder = work / "segments" / key
                         if variant is not None:
                             folder = folder / variant.label
@@ -199,11 +275,12 @@ def run_batch(
                         merge = None
                         if per_recipient:
                             merge = MergeTemplate.build(
-                                render(NAME_MARKER),
-                                render(None),
+                                render(NAME_MARKER, own),
+                                render(None, own),
                                 sender_name=brief.contact.name,
                                 sender_email=brief.contact.email,
                                 colour=colour,
+                                unsubscribe=own.unsubscribe,
                             )
                         columns = [*header, "persona", "subgroup"]
                         if variant is not None:
@@ -260,6 +337,73 @@ def run_batch(
     if progress:
         progress(report.rows_read)
     return report
+
+
+def _possible_placeholders(
+    brief: Brief,
+    research: Research,
+    channel: ChannelMeta,
+    deck: dict[str, PersonaCopy],
+    user_dir: Path | None,
+    variants: int,
+) -> Iterator[tuple[str, list[str]]]:
+    """Every segment draft a contact list could need, with the facts it lacks.
+
+    --strict asks before reading a contact: a batch that fails half-way writes nothing
+    either, but only after reading the list.
+    """
+    for persona in research.personas:
+        for sub in [None, *persona.subgroups]:
+            chosen = plan_variants(persona, sub, variants, deck[persona.id]) if variants else [None]
+            for variant in chosen:
+                draft = render_draft(
+                    brief,
+                    persona,
+                    channel,
+                    deck[persona.id],
+                    subgroup=sub,
+                    user_dir=user_dir,
+                    variant=variant,
+                )
+                if draft.missing_facts:
+                    label = f"{draft.slug}/{variant.label}" if variant else draft.slug
+                    yield label, list(draft.missing_facts)
+
+
+def fill_tags(document: Document, tags: dict[str, str]) -> Document:
+    """The document with each stand-in replaced by its tag, in text and link targets alike."""
+
+    def text(value: str) -> str:
+        for marker, tag in tags.items():
+            value = value.replace(marker, tag)
+        return value
+
+    def spans(line: Inline) -> Inline:
+        return tuple(
+            replace(s, text=text(s.text), url=text(s.url) if s.url else s.url) for s in line
+        )
+
+    blocks = [
+        replace(
+            b,
+            spans=spans(b.spans),
+            items=tuple(spans(i) for i in b.items),
+            url=text(b.url) if b.url else b.url,
+        )
+        for b in document.blocks
+    ]
+    meta = {k: text(v) for k, v in document.meta.items()}
+    return Document(meta=meta, blocks=blocks, markdown=text(document.markdown))
+
+
+def _require_footer(draft: Draft) -> None:
+    """A template of the user's that leaves out the opt-out would send mail without one."""
+    if _UNSUBSCRIBE_MARKER not in draft.document.links():
+        raise TemplateError(
+            "the email template writes no opt-out link: add "
+            "[Meld je af](<{{ unsubscribe }}>) and {{ address }} (see the bundled email template)",
+            path=str(draft.channel.template),
+        )
 
 
 def _write_brevo_ab(folder: Path, brief: Brief, key: str, arms: list[_Arm]) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
-from mkbcopy.errors import InputError
+from mkbcopy.errors import InputError, ValidationError
 from mkbcopy.text import Strict, Text
 from mkbcopy.yamlfile import load_yaml, validate
 
@@ -75,6 +75,29 @@ def _email(value: str) -> str:
     return value
 
 
+MAX_UNSUBSCRIBE = 75  # longer, and the email package RFC 2047-encodes List-Unsubscribe
+
+
+def _unsubscribe(value: str) -> str:
+    """An opt-out a mail program can act on: https for one click, or a mailto address."""
+    if len(value) > MAX_UNSUBSCRIBE:
+        raise ValueError(
+            f"is {len(value)} characters; use a link of at most {MAX_UNSUBSCRIBE}, "
+            "or mail programs cannot read it from the List-Unsubscribe header"
+        )
+    if value.lower().startswith("mailto:"):
+        _email(value[len("mailto:") :].partition("?")[0])
+        if any(c in value for c in " <>"):
+            raise ValueError(f"'{value}' may not hold spaces or < >")
+        return value
+    if not value.lower().startswith("https://"):
+        raise ValueError(f"'{value}' is not an opt-out link: start it with https:// or mailto:")
+    _url(value)
+    if any(c in value for c in "<>"):
+        raise ValueError(f"'{value}' may not hold < or >")
+    return value
+
+
 def _colour(value: str) -> str:
     if not _COLOUR.match(value):
         raise ValueError(f"'{value}' is not a colour; write it as #RRGGBB, e.g. #0B5FA5")
@@ -92,6 +115,7 @@ Line = Annotated[Text, AfterValidator(_one_line)]
 Url = Annotated[Text, AfterValidator(_url)]
 Email = Annotated[Text, AfterValidator(_email)]
 Colour = Annotated[Text, AfterValidator(_colour)]
+Unsubscribe = Annotated[Text, AfterValidator(_unsubscribe)]
 
 
 class Facts(Strict):
@@ -126,6 +150,37 @@ class Contact(Strict):
     name: Line
     email: Email
     phone: Text | None = None
+    # Commercial email needs both (Telecommunicatiewet 11.7, the platforms' rules):
+    # batch refuses to write drafts without them.
+    unsubscribe: Unsubscribe | None = None
+    address: Line | None = None
+
+
+# What `batch` needs under contact:, and what to write there.
+MAIL_FIELDS: dict[str, str] = {
+    "unsubscribe": "an opt-out link (https://...) or mailto: address",
+    "address": "your organisation's postal address on one line",
+}
+
+
+def mail_gaps(brief: Brief) -> list[str]:
+    """The contact: fields an email to real contacts needs and the brief lacks."""
+    return [key for key in MAIL_FIELDS if getattr(brief.contact, key) is None]
+
+
+def check_mail_fields(brief: Brief, path: Path | None = None) -> None:
+    """Refuse to write mail without an opt-out and a postal address, and say what to add."""
+    missing = mail_gaps(brief)
+    if not missing:
+        return
+    line = load_yaml(path, what="brief").line_of(["contact"]) if path else None
+    wanted = "; ".join(f"{key}: ({MAIL_FIELDS[key]})" for key in missing)
+    raise ValidationError(
+        f"email needs an opt-out and a postal address: add {wanted} under contact:",
+        path=path,
+        line=line,
+        key="contact",
+    )
 
 
 class Event(Strict):

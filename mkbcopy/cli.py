@@ -126,6 +126,12 @@ def _warn(message: str) -> None:
     err_console.print(f"[yellow]warning:[/yellow] {message}", markup=True)
 
 
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Write into a folder that holds other files.")
+]
+StrictOpt = Annotated[
+    bool, typer.Option("--strict", help="Fail, writing nothing, if the brief lacks a fact.")
+]
 EncodingOpt = Annotated[
     str | None,
     typer.Option(
@@ -211,12 +217,8 @@ def generate(
         Path | None,
         typer.Option("--templates", "-t", metavar="DIR", help="Folder with your own templates."),
     ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Write into a folder that holds other files.")
-    ] = False,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Fail, writing nothing, if the brief lacks a fact.")
-    ] = False,
+    force: ForceOpt = False,
+    strict: StrictOpt = False,
     variants: Annotated[
         int,
         typer.Option(
@@ -569,7 +571,14 @@ def segment(
 @app.command()
 def batch(
     contacts: Annotated[Path, typer.Argument(metavar="CONTACTS", help="Contact list (CSV).")],
-    brief: BriefArg = None,
+    brief: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="BRIEF",
+            help="The campaign brief (YAML); required, or --example.",
+            show_default=False,
+        ),
+    ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output folder.")] = Path(
         "mkbcopy-batch"
     ),
@@ -604,8 +613,13 @@ def batch(
     ] = 0,
     encoding: EncodingOpt = None,
     mapping: MapOpt = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Write into a folder that holds other files.")
+    force: ForceOpt = False,
+    strict: StrictOpt = False,
+    example: Annotated[
+        bool,
+        typer.Option(
+            "--example", help="Try it out with the bundled example brief (a fictional route)."
+        ),
     ] = False,
 ) -> None:
     """Write an email draft per segment (and per contact) from a contact list.
@@ -613,13 +627,24 @@ def batch(
     Example: mkbcopy batch contacten.csv campaign.yaml --out mailing --merge-tags brevo
     """
     from mkbcopy.batch import MERGE_TAGS, run_batch
-    from mkbcopy.brief import load_brief
+    from mkbcopy.brief import check_mail_fields, example_brief_path, load_brief
     from mkbcopy.contacts import parse_mapping
     from mkbcopy.personas import load_personas
 
     if merge_tags not in MERGE_TAGS:
         raise UsageError(f"unknown --merge-tags '{merge_tags}' (use {', '.join(MERGE_TAGS)})")
+    if brief is None and not example:
+        raise UsageError(
+            "batch writes to real contacts: give your BRIEF "
+            "(mkbcopy batch CONTACTS campaign.yaml; mkbcopy init writes one to fill in), "
+            "or --example to try the bundled example brief"
+        )
+    if brief is not None and example:
+        raise UsageError("give a BRIEF or --example, not both")
     kwargs: dict[str, Any] = {
+        "strict": strict,
+        "brief_path": brief or example_brief_path(),
+        "example": example,
         "encoding": encoding,
         "mapping": parse_mapping(mapping or []),
         "merge_tags": merge_tags,
@@ -630,6 +655,7 @@ def batch(
         "seed": seed,
     }
     loaded, research = load_brief(brief), load_personas()
+    check_mail_fields(loaded, brief or example_brief_path())
     if sys.stderr.isatty():
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -660,6 +686,18 @@ def batch(
         )
     for notice in report.notices:
         _warn(notice)
+    if example:
+        _warn(
+            "--example: the drafts come from the bundled example brief of a fictional "
+            "route (Hogeschool Rivierland); do not send them"
+        )
+    if report.placeholders:
+        facts = sorted({f for missing in report.placeholders.values() for f in missing})
+        _warn(
+            f"{len(report.placeholders)} segment draft(s) say [AANVULLEN: ...] for "
+            f"{', '.join(facts)}: add them under facts: in the brief (--strict refuses); "
+            f"report.json lists them per segment"
+        )
 
 
 brief_app = typer.Typer(
@@ -679,12 +717,14 @@ def brief_check(
 
     Example: mkbcopy brief check campaign.yaml
     """
-    from mkbcopy.brief import FACT_QUESTIONS, load_brief
+    from mkbcopy.brief import FACT_QUESTIONS, MAIL_FIELDS, load_brief, mail_gaps
     from mkbcopy.gaps import brief_gaps
     from mkbcopy.personas import load_personas
 
     research = load_personas()
-    gaps = brief_gaps(load_brief(brief), research)
+    loaded = load_brief(brief)
+    gaps = brief_gaps(loaded, research)
+    mail_missing = mail_gaps(loaded)
     if as_json:
         missing = [
             {
@@ -695,8 +735,19 @@ def brief_check(
             }
             for g in gaps
         ]
-        _print_json({"brief": str(brief), "complete": not gaps, "missing": missing})
+        _print_json(
+            {
+                "brief": str(brief),
+                "complete": not gaps,
+                "missing": missing,
+                "batch_missing": [
+                    {"key": f"contact.{key}", "why": MAIL_FIELDS[key]} for key in mail_missing
+                ],
+            }
+        )
         raise typer.Exit(1 if gaps else 0)
+    for key in mail_missing:
+        _warn(f"{brief}: contact: {key} is missing ({MAIL_FIELDS[key]}); batch needs it")
     if not gaps:
         print(f"{brief}: complete; every fact the research asks for is there.")
         return

@@ -98,13 +98,12 @@ class Point:
 
 
 # Facts a reader takes together, in the order they read best: the pay before the contract
-# it rests on, the price before who pays it.
+# it rests on, who pays before the price.
 FACT_GROUPS = (
     ("salary", "job_security"),
-    ("costs", "paid_by"),
+    ("paid_by", "costs"),  # never a price without who pays it
     ("employer_match", "travel"),
     ("programme_content", "duration"),
-    ("diploma", "employer_testimonial"),
 )
 _GROUP_OF = {key: group for group in FACT_GROUPS for key in group}
 
@@ -222,8 +221,13 @@ def compose(
         said.update(group)
         group = [k for k in group if facts[k].value is None or facts[k].value not in texts]
         texts.update(facts[k].value or "" for k in group)
-        if group:
-            points.append(Point(item, [facts[k] for k in group]))
+        # A partner the brief lacks gets its own point, with the gaps, not in this line.
+        gaps = [k for k in group if facts[k].missing] if len(group) > 1 else []
+        if len(gaps) == len(group):
+            gaps = gaps[1:]
+        group = [k for k in group if k not in gaps]
+        parts = [group, *([g] for g in gaps)]
+        points += [Point(item, [facts[k] for k in part]) for part in parts if part]
     # What the brief says reads first; its gaps stay visible, after it.
     points = [p for p in points if not p.missing] + [p for p in points if p.missing]
     lead = ordered[0]

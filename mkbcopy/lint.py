@@ -243,12 +243,8 @@ def _check_lengths(
             )
 
 
-# No dictionary word is longer; hunspell takes seconds on a word of thousands of letters.
-MAX_SPELLED_WORD = 100
-
-
 def _check_spelling(result: _Result, text: str) -> None:
-    words = [w for w in candidate_words(text) if len(w) <= MAX_SPELLED_WORD]
+    words = candidate_words(text)
     wrong = misspelled(words)
     if wrong is None:
         result.spelling_checked = False

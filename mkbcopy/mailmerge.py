@@ -46,7 +46,7 @@ def _header(name: str, value: str) -> bytes:
     return folded
 
 
-_UNSTRUCTURED = ("Subject", "X-Preheader")
+_UNSTRUCTURED = ("Subject", "X-Preheader", "List-Unsubscribe")
 
 
 def to_header(display: str, email: str) -> bytes:
@@ -149,6 +149,7 @@ class MergeTemplate:
         sender_name: str,
         sender_email: str,
         colour: str | None,
+        unsubscribe: str | None = None,
     ) -> MergeTemplate:
         doc = with_marker.document
         subject = doc.meta.get("subject", "")
@@ -160,6 +161,10 @@ class MergeTemplate:
                 b"X-Unsent: 1\r\n",
             ]
         )
+        if unsubscribe:  # RFC 2369; one click (RFC 8058) only for a web address
+            head += _header("List-Unsubscribe", f"<{unsubscribe}>")
+            if unsubscribe.lower().startswith("https://"):
+                head += _header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
         preheader = doc.meta.get("preheader")
         if preheader:
             head += _header("X-Preheader", " ".join(preheader.split())[:MAX_HEADER])

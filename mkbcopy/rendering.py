@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -121,8 +122,16 @@ def _escaped(value: Any, key: str = "") -> Any:
 CONTEXT_NAMES = (
     *("persona", "subgroup", "channel", "copy", "motivators", "drempels", "lead", "variant"),
     *("hashtags", "brief", "event", "contact", "cta", "first_name", "fact", "track", "link"),
-    *("hook", "offer", "opening", "points"),
+    *("hook", "offer", "opening", "points", "unsubscribe", "address"),
 )
+
+
+@dataclass(frozen=True)
+class Footer:
+    """An email's opt-out link and postal address: the brief's own, or a platform's tags."""
+
+    unsubscribe: str
+    address: str
 
 
 @dataclass(frozen=True)
@@ -180,6 +189,7 @@ def build_context(
     first_name: str | None = None,
     variant: Variant | None = None,
     fit: Fit | None = None,
+    footer: Footer | None = None,
 ) -> dict[str, Any]:
     """Everything a template can use; docs/templates.md lists each name."""
     comp = compose(
@@ -252,6 +262,8 @@ def build_context(
         "offer": comp.offer,
         "opening": opening,
         "points": points,
+        "unsubscribe": footer.unsubscribe if footer else None,
+        "address": escape_md(footer.address) if footer else None,
     }
 
 
@@ -273,11 +285,14 @@ def render_draft(
     user_dir: Path | None = None,
     first_name: str | None = None,
     variant: Variant | None = None,
+    footer: Footer | None = None,
 ) -> Draft:
     """Render one persona x channel within its budgets; pure apart from reading templates."""
     env = make_environment(user_dir)
 
-    def attempt(fit: Fit | None, name: str | None = None) -> tuple[str, Recorder]:
+    def attempt(
+        fit: Fit | None, name: str | None = None, footer: Footer | None = None
+    ) -> tuple[str, Recorder]:
         recorder = Recorder(brief)
         context = build_context(
             brief,
@@ -289,6 +304,7 @@ def render_draft(
             first_name=name,
             variant=variant,
             fit=fit,
+            footer=footer,
         )
         return render_template(env, channel.template, context), recorder
 
@@ -297,12 +313,15 @@ def render_draft(
     if channel.words or channel.limit:
         comp = compose(brief, persona, copy, subgroup=subgroup, lead_id=lead_id)
         fit = _fit(channel, len(_shown_points(comp, channel)), attempt)
-    text, recorder = attempt(fit, first_name)
+    # The footer is fine print outside the copy's word budget: the fit does not count it.
+    text, recorder = attempt(fit, first_name, footer)
     _check_characters(text, channel)
     document = parse_document(text)
     comp_facts = {key: Fact(key, getattr(brief.facts, key)) for key in FACT_QUESTIONS}
     plain = " ".join(body_text(document).split())
     stated = {key: plain.count(_probe(f)) for key, f in comp_facts.items()}
+    # Facts that open with the same sentence each show it once.
+    sharing = Counter(_probe(f) for f in comp_facts.values() if not f.missing)
     said = {key for key, count in stated.items() if count}
     covered = [
         i
@@ -325,7 +344,7 @@ def render_draft(
         + [
             f"fact '{key}' is said {count} times; say it once"
             for key, count in stated.items()
-            if count > 1 and not comp_facts[key].missing
+            if not comp_facts[key].missing and count > sharing[_probe(comp_facts[key])]
         ]
         + length_problems(document, channel)
     )
@@ -353,6 +372,7 @@ def _fit(channel: ChannelMeta, total: int, attempt: Callable[[Fit], tuple[str, R
 
     if fits(Fit(total)):  # most drafts fit whole: one render decides
         return Fit(total)
+    best: Fit | None = None
     for short in (False, True):
         if fits(Fit(1, short)):
             low, high = 1, max(total, 1)  # fits(low) holds; find the largest that does
@@ -362,7 +382,11 @@ def _fit(channel: ChannelMeta, total: int, attempt: Callable[[Fit], tuple[str, R
                     low = middle
                 else:
                     high = middle - 1
-            return Fit(low, short)
+            # Shortened facts win only where they let more facts in.
+            if best is None or low > best.points:
+                best = Fit(low, short)
+    if best is not None:
+        return best
     return Fit(1, True, hook=False)
 
 

@@ -66,15 +66,19 @@ def unavailable_reason() -> str | None:
     return None
 
 
+# No dictionary word is longer; hunspell takes seconds on a word of thousands of letters.
+MAX_SPELLED_WORD = 100
+
+
 def candidate_words(text: str) -> list[str]:
     """The words of a text worth a spelling check, in order.
 
     Remembered for the last texts: lint asks once to prefetch, once per draft.
 
-    Left out: placeholders, links, e-mail addresses, hashtags, numbers, known
-    abbreviations, and names: a capitalised word that does not start a sentence,
-    or one that does but is followed by another capitalised word (Priya Raghoenath)
-    or appears mid-sentence elsewhere in the text.
+    Left out: words over MAX_SPELLED_WORD letters, placeholders, links, e-mail
+    addresses, hashtags, numbers, known abbreviations, and names: a capitalised word
+    that does not start a sentence, or one that does but is followed by another
+    capitalised word (Priya Raghoenath) or appears mid-sentence elsewhere in the text.
     """
     return list(_candidates(text))
 
@@ -104,7 +108,11 @@ def _candidates(text: str) -> tuple[str, ...]:
                 names.add(word)
             else:
                 found.append((word, True))
-    return tuple(word for word, start in found if not (start and word in names))
+    return tuple(
+        word
+        for word, start in found
+        if not (start and word in names) and len(word) <= MAX_SPELLED_WORD
+    )
 
 
 def _name_follows(text: str, tokens: list[re.Match[str]], index: int) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import mailbox
+from collections.abc import Callable
 from email.parser import BytesParser
 from email.policy import default
 from pathlib import Path
@@ -15,6 +16,7 @@ from typer.testing import CliRunner
 from mkbcopy.batch import MERGE_TAGS, run_batch, safe_filename
 from mkbcopy.brief import Brief
 from mkbcopy.cli import app
+from mkbcopy.errors import TemplateError
 from mkbcopy.personas import Research
 
 HEADER = "Voornaam;Achternaam;E-mailadres;Leeftijd;Opleidingsniveau;Werksituatie\r\n"
@@ -119,7 +121,7 @@ def test_file_names_cannot_leave_the_folder() -> None:
 
 def test_cli_batch_and_rerun(runner: CliRunner, contacts: Path, tmp_path: Path) -> None:
     out = tmp_path / "mailing"
-    args = ["batch", str(contacts), "--out", str(out), "--merge-tags", "mailchimp"]
+    args = ["batch", str(contacts), "--example", "--out", str(out), "--merge-tags", "mailchimp"]
     first = runner.invoke(app, args)
     assert first.exit_code == 0, first.output
     assert "*|FNAME|*" in next(out.glob("segments/*/email.txt")).read_text(encoding="utf-8")
@@ -135,7 +137,176 @@ def test_cli_batch_and_rerun(runner: CliRunner, contacts: Path, tmp_path: Path) 
 def test_not_a_csv_is_one_line(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "lijst.xlsx"
     path.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
-    result = runner.invoke(app, ["batch", str(path), "--out", str(tmp_path / "o")])
+    result = runner.invoke(app, ["batch", str(path), "--example", "--out", str(tmp_path / "o")])
     assert result.exit_code == 1
     assert result.stderr.startswith("mkbcopy: error: ") and result.stderr.count("\n") == 1
     assert not (tmp_path / "o").exists()
+
+
+def test_personal_drafts_carry_the_opt_out_and_the_address(
+    result: tuple[Path, dict],  # type: ignore[type-arg]
+    example_brief: Brief,
+) -> None:
+    out, _ = result
+    url, address = example_brief.contact.unsubscribe, example_brief.contact.address
+    assert url and address
+    for path in sorted((out / "recipients").iterdir()):
+        msg = BytesParser(policy=default).parsebytes(path.read_bytes())
+        assert not msg.defects
+        assert msg["List-Unsubscribe"].strip() == f"<{url}>"
+        assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        plain, html = msg.get_body(("plain",)), msg.get_body(("html",))
+        assert plain is not None and html is not None
+        tail = plain.get_content().strip().splitlines()[-2:]
+        assert tail == [
+            f"Wil je deze e-mails niet meer krijgen? Meld je af ({url}).",
+            f"{example_brief.organisation}, {address}",
+        ]
+        assert f'href="{url}"' in html.get_content() and address in html.get_content()
+    for message in mailbox.mbox(str(out / "drafts.mbox")):
+        assert message["List-Unsubscribe"].strip() == f"<{url}>"
+
+
+@pytest.mark.parametrize(
+    ("platform", "greeting", "unsubscribe", "address"),
+    [
+        ("mailchimp", "Hoi*|IF:FNAME|* *|FNAME|**|END:IF|*,", "*|UNSUB|*", "*|LIST:ADDRESSLINE|*"),
+        (
+            "brevo",
+            "Hoi{% if contact.FIRSTNAME %} {{ contact.FIRSTNAME }}{% endif %},",
+            "{{ unsubscribe }}",
+            None,
+        ),
+        (
+            "listmonk",
+            "Hoi{{ if .Subscriber.FirstName }} {{ .Subscriber.FirstName }}{{ end }},",
+            "{{ UnsubscribeURL }}",
+            None,
+        ),
+        ("plain", "Hoi,", None, None),
+    ],
+)
+def test_segment_drafts_use_the_platforms_tags(
+    contacts: Path,
+    tmp_path: Path,
+    example_brief: Brief,
+    research: Research,
+    platform: str,
+    greeting: str,
+    unsubscribe: str | None,
+    address: str | None,
+) -> None:
+    """A contact without a first name reads "Hoi,"; opt-out and address are the platform's."""
+    out = tmp_path / "batch"
+    report = run_batch(contacts, example_brief, research, out, merge_tags=platform)
+    unsubscribe = unsubscribe or example_brief.contact.unsubscribe
+    address = address or example_brief.contact.address
+    for segment in report.segments:
+        folder = out / "segments" / segment
+        text = (folder / "email.txt").read_text(encoding="utf-8")
+        assert text.splitlines()[0] == greeting
+        assert text.strip().splitlines()[-2:] == [
+            f"Wil je deze e-mails niet meer krijgen? Meld je af ({unsubscribe}).",
+            f"{example_brief.organisation}, {address}",
+        ]
+        html = (folder / "email.html").read_text(encoding="utf-8")
+        assert f'href="{unsubscribe}"' in html and f">{greeting}<" in html
+        assert "MKBCOPY" not in html + text and "mkbcopy.invalid" not in html + text
+        msg = BytesParser(policy=default).parse((folder / "email.eml").open("rb"))
+        body = msg.get_body(("html",))
+        assert body is not None and f'href="{unsubscribe}"' in body.get_content()
+
+
+def test_a_mailto_opt_out_has_no_one_click(
+    contacts: Path, tmp_path: Path, example_brief: Brief, research: Research
+) -> None:
+    mailto = "mailto:afmelden@hogeschoolrivierland.example?subject=afmelden"
+    contact = example_brief.contact.model_copy(update={"unsubscribe": mailto})
+    brief = example_brief.model_copy(update={"contact": contact})
+    out = tmp_path / "batch"
+    run_batch(contacts, brief, research, out, per_recipient=True, merge_tags="plain")
+    for path in (out / "recipients").iterdir():
+        msg = BytesParser(policy=default).parsebytes(path.read_bytes())
+        assert msg["List-Unsubscribe"].strip() == f"<{mailto}>"
+        assert msg["List-Unsubscribe-Post"] is None
+        plain = msg.get_body(("plain",))
+        assert plain is not None and f"Meld je af ({mailto})." in plain.get_content()
+
+
+@pytest.mark.parametrize("drop", [("unsubscribe",), ("address",), ("unsubscribe", "address")])
+def test_batch_without_opt_out_or_address_says_what_to_add(
+    runner: CliRunner,
+    contacts: Path,
+    tmp_path: Path,
+    write_brief: Callable[..., Path],
+    example_data: dict,  # type: ignore[type-arg]
+    drop: tuple[str, ...],
+) -> None:
+    contact = {k: v for k, v in example_data["contact"].items() if k not in drop}
+    path = write_brief(contact=contact)
+    out = tmp_path / "mailing"
+    result = runner.invoke(app, ["batch", str(contacts), str(path), "--out", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1
+    line = path.read_text(encoding="utf-8").splitlines().index("contact:") + 1
+    assert result.stderr.startswith(f"mkbcopy: error: {path}:{line}: contact: ")
+    for key in drop:
+        assert f"add {key}: (" in result.stderr or f"; {key}: (" in result.stderr
+    assert not out.exists()
+    check = runner.invoke(app, ["brief", "check", str(path)])
+    for key in drop:
+        assert f"contact: {key} is missing" in check.stderr
+
+
+def test_a_template_without_the_opt_out_is_refused(
+    contacts: Path, tmp_path: Path, example_brief: Brief, research: Research
+) -> None:
+    own = tmp_path / "mine" / "email"
+    own.mkdir(parents=True)
+    bundled = Path(__file__).parent.parent / "campaign_templates" / "email" / "template.md.j2"
+    text = bundled.read_text(encoding="utf-8")
+    (own / "template.md.j2").write_text(text.split("{% if unsubscribe %}")[0], encoding="utf-8")
+    with pytest.raises(TemplateError, match="opt-out"):
+        run_batch(contacts, example_brief, research, tmp_path / "o", templates=own.parent)
+
+
+def test_batch_needs_a_brief_or_says_it_uses_the_example(
+    runner: CliRunner, contacts: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "mailing"
+    bare = runner.invoke(app, ["batch", str(contacts), "--out", str(out)])
+    assert bare.exit_code == 2 and "BRIEF" in bare.stderr and "--example" in bare.stderr
+    assert not out.exists()
+    tried = runner.invoke(app, ["batch", str(contacts), "--example", "--out", str(out)])
+    assert tried.exit_code == 0, tried.output
+    assert "bundled example brief" in tried.stderr and "do not send" in tried.stderr
+    assert json.loads((out / "report.json").read_text())["example_brief"] is True
+
+
+def test_placeholders_are_reported_and_strict_writes_nothing(
+    runner: CliRunner, contacts: Path, tmp_path: Path, write_brief: Callable[..., Path]
+) -> None:
+    path = write_brief(drop=("costs", "salary"))
+    out = tmp_path / "mailing"
+    loose = runner.invoke(app, ["batch", str(contacts), str(path), "--out", str(out)])
+    assert loose.exit_code == 0, loose.output
+    report = json.loads((out / "report.json").read_text())
+    assert "example_brief" not in report
+    assert report["placeholders"], report
+    for segment, facts in report["placeholders"].items():
+        assert set(facts) <= {"costs", "salary"}
+        text = (out / "segments" / segment / "email.txt").read_text(encoding="utf-8")
+        assert "[AANVULLEN:" in text
+    assert "[AANVULLEN: ...]" in loose.stderr and "report.json" in loose.stderr
+    strict_out = tmp_path / "strict"
+    args = ["batch", str(contacts), str(path), "--strict", "--out", str(strict_out)]
+    strict = runner.invoke(app, args)
+    assert strict.exit_code == 1
+    assert (
+        strict.stderr.startswith(f"mkbcopy: error: {path}: ") and "nothing written" in strict.stderr
+    )
+    assert strict.stderr.count("\n") == 1
+    assert not strict_out.exists()
+    complete = runner.invoke(app, [*args[:2], str(write_brief("full.yaml")), *args[3:]])
+    assert complete.exit_code == 0, complete.output
+    assert json.loads((strict_out / "report.json").read_text())["placeholders"] == {}

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from mkbcopy.brief import FACT_KEYS, load_brief
+from mkbcopy.brief import FACT_KEYS, load_brief, mail_gaps
 from mkbcopy.errors import InputError, ValidationError
 
 
@@ -73,3 +73,37 @@ def test_relative_paths_resolve_against_the_brief(write_brief: Callable[..., Pat
     brief = load_brief(path)
     assert brief.templates == str(path.parent / "mijn-templates")
     assert brief.brand is not None and brief.brand.logo == str(path.parent / "logo.png")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("http://example.nl/af", "https:// or mailto:"),
+        ("www.example.nl/af", "https:// or mailto:"),
+        ("mailto:afmelden", "not an email address"),
+        ("https://example.nl/" + "a" * 60, "at most 75"),
+        ("https://example.nl/<af>", "< or >"),
+    ],
+)
+def test_opt_out_must_be_https_or_mailto(
+    write_brief: Callable[..., Path],
+    example_data: dict,  # type: ignore[type-arg]
+    value: str,
+    message: str,
+) -> None:
+    path = write_brief(contact=dict(example_data["contact"], unsubscribe=value))
+    with pytest.raises(ValidationError, match=message) as err:
+        load_brief(path)
+    assert "contact.unsubscribe" in str(err.value) and err.value.line is not None
+
+
+def test_opt_out_and_address_are_optional_for_copy(
+    write_brief: Callable[..., Path],
+    example_data: dict,  # type: ignore[type-arg]
+) -> None:
+    contact = {k: v for k, v in example_data["contact"].items() if k != "address"}
+    brief = load_brief(write_brief(contact=contact))
+    assert mail_gaps(brief) == ["address"]
+    mailto = "mailto:afmelden@example.nl?subject=afmelden"
+    contact["unsubscribe"] = mailto
+    assert load_brief(write_brief(contact=contact)).contact.unsubscribe == mailto

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from mkbcopy.cli import app
 from mkbcopy.output import LOCK, finish_swap, out_lock, signals_held
-from tests.test_reliability import CONTACTS, check_out, mkbcopy, one_error_line, wait_for
+from tests.test_reliability import CONTACTS, check_out, mkbcopy, one_error_line
 
 
 def big_list(path: Path, rows: int) -> Path:
@@ -33,12 +33,14 @@ def test_a_second_batch_into_the_same_folder_is_refused_and_the_first_completes(
 ) -> None:
     contacts = big_list(tmp_path / "c.csv", 6_000)
     out = tmp_path / "mailing"
-    first = mkbcopy("batch", str(contacts), "-o", str(out), "--per-recipient")
-    assert wait_for(lambda: any(out.glob(".batch-*/recipients/*")), first)
-    second = mkbcopy("batch", str(contacts), "-o", str(out), "--per-recipient")
-    _, err = second.communicate(timeout=120)
+    # The first run holds the folder's lock (a real flock); batch is too fast at 6,000
+    # contacts for a second process to be started reliably while the first one writes.
+    with out_lock(out):
+        second = mkbcopy("batch", str(contacts), "--example", "-o", str(out), "--per-recipient")
+        _, err = second.communicate(timeout=120)
     assert second.returncode == 1, err
     assert err.decode().count("\n") == 1 and b"another mkbcopy run is writing" in err
+    first = mkbcopy("batch", str(contacts), "--example", "-o", str(out), "--per-recipient")
     _, err = first.communicate(timeout=300)
     assert first.returncode == 0, err
     manifest = check_out(out)
@@ -88,7 +90,7 @@ def test_a_swap_stopped_half_way_is_finished_by_the_next_run(tmp_path: Path) -> 
     contacts = tmp_path / "c.csv"
     contacts.write_text(CONTACTS, encoding="utf-8")
     out, newer = tmp_path / "mailing", tmp_path / "newer"
-    args = ["batch", str(contacts), "--per-recipient", "-o"]
+    args = ["batch", str(contacts), "--example", "--per-recipient", "-o"]
     assert CliRunner().invoke(app, [*args, str(out)]).exit_code == 0
     assert CliRunner().invoke(app, [*args, str(newer), "--merge-tags", "plain"]).exit_code == 0
     # What SIGKILL leaves between two renames: segments moved away, its new one not in yet.
@@ -114,7 +116,7 @@ def test_the_next_batch_says_it_finished_an_interrupted_swap(tmp_path: Path) -> 
     contacts = tmp_path / "c.csv"
     contacts.write_text(CONTACTS, encoding="utf-8")
     out = tmp_path / "mailing"
-    args = ["batch", str(contacts), "-o", str(out)]
+    args = ["batch", str(contacts), "--example", "-o", str(out)]
     assert CliRunner().invoke(app, args).exit_code == 0
     work = out / ".batch-abcdefgh"
     work.mkdir()
@@ -133,13 +135,18 @@ def test_batch_force_never_replaces_a_segments_folder_of_the_users(tmp_path: Pat
     out = tmp_path / "mailing"
     (out / "segments").mkdir(parents=True)
     (out / "segments" / "mijn-plan.docx").write_text("precious")
-    result = CliRunner().invoke(app, ["batch", str(contacts), "-o", str(out), "--force"])
+    result = CliRunner().invoke(
+        app, ["batch", str(contacts), "--example", "-o", str(out), "--force"]
+    )
     one_error_line(result, "'segments' was not written by mkbcopy", "move it away")
     assert (out / "segments" / "mijn-plan.docx").read_text() == "precious"
     (out / "notities.txt").write_text("mine")  # beside the outputs: --force writes anyway
     shutil.rmtree(out / "segments")
     assert (
-        CliRunner().invoke(app, ["batch", str(contacts), "-o", str(out), "--force"]).exit_code == 0
+        CliRunner()
+        .invoke(app, ["batch", str(contacts), "--example", "-o", str(out), "--force"])
+        .exit_code
+        == 0
     )
     assert (out / "notities.txt").read_text() == "mine"
 
@@ -201,7 +208,10 @@ def test_no_cell_starts_a_formula_whichever_separator_excel_uses(tmp_path: Path)
     out = tmp_path / "lijst.csv"
     assert CliRunner().invoke(app, ["segment", str(contacts), "--out", str(out)]).exit_code == 0
     batch = tmp_path / "mailing"
-    assert CliRunner().invoke(app, ["batch", str(contacts), "-o", str(batch)]).exit_code == 0
+    assert (
+        CliRunner().invoke(app, ["batch", str(contacts), "--example", "-o", str(batch)]).exit_code
+        == 0
+    )
     written = [out, *batch.rglob("*.csv")]
     assert len(written) >= 3
     for path in written:
@@ -216,7 +226,7 @@ def test_a_file_of_the_users_in_an_earlier_batchs_folders_is_never_replaced(
     contacts = tmp_path / "c.csv"
     contacts.write_text(CONTACTS, encoding="utf-8")
     out = tmp_path / "mailing"
-    args = ["batch", str(contacts), "-o", str(out), "--per-recipient"]
+    args = ["batch", str(contacts), "--example", "-o", str(out), "--per-recipient"]
     assert CliRunner().invoke(app, args).exit_code == 0
     for rel in ("segments/mijn-notities.txt", "recipients/lees-mij.txt"):
         mine = out / rel

@@ -70,7 +70,7 @@ def test_batch_on_a_full_disk_is_one_line_and_keeps_the_earlier_run(small_disk: 
     contacts = small_disk.parent / "c.csv"
     contacts.write_text(CONTACTS, encoding="utf-8")
     out = small_disk / "mailing"
-    args = ["batch", str(contacts), "-o", str(out)]
+    args = ["batch", str(contacts), "--example", "-o", str(out)]
     assert CliRunner().invoke(app, args).exit_code == 0
     before = (out / "manifest.json").read_bytes()
     fill(small_disk, 8_000)

@@ -13,7 +13,7 @@ from mkbcopy.channels import load_channel
 from mkbcopy.copydeck import load_copydeck
 from mkbcopy.mailmerge import NAME_MARKER, MergeTemplate, clean_name
 from mkbcopy.personas import Research
-from mkbcopy.rendering import Draft, render_draft
+from mkbcopy.rendering import Draft, Footer, render_draft
 from mkbcopy.writers.html import render_html
 from mkbcopy.writers.text import render_text
 
@@ -25,7 +25,14 @@ def merge(research: Research, example_brief: Brief) -> MergeTemplate:
     channel = load_channel("email")
 
     def draft(name: str | None):  # type: ignore[no-untyped-def]
-        return render_draft(example_brief, persona, channel, deck[persona.id], first_name=name)
+        return render_draft(
+            example_brief,
+            persona,
+            channel,
+            deck[persona.id],
+            first_name=name,
+            footer=_footer(example_brief),
+        )
 
     return MergeTemplate.build(
         draft(NAME_MARKER),
@@ -33,7 +40,13 @@ def merge(research: Research, example_brief: Brief) -> MergeTemplate:
         sender_name=example_brief.contact.name,
         sender_email=example_brief.contact.email,
         colour=None,
+        unsubscribe=example_brief.contact.unsubscribe,
     )
+
+
+def _footer(brief: Brief) -> Footer:
+    assert brief.contact.unsubscribe and brief.contact.address
+    return Footer(brief.contact.unsubscribe, brief.contact.address)
 
 
 def _slow(research: Research, brief: Brief, name: str) -> Draft:
@@ -45,6 +58,7 @@ def _slow(research: Research, brief: Brief, name: str) -> Draft:
         load_channel("email"),
         load_copydeck(research)[persona.id],
         first_name=name or None,
+        footer=_footer(brief),
     )
 
 
@@ -57,6 +71,8 @@ def test_decoded_message_equals_the_slow_render(
     msg = BytesParser(policy=default).parsebytes(raw)
     assert msg.defects == []
     assert msg["X-Unsent"] == "1"
+    assert msg["List-Unsubscribe"].strip() == f"<{example_brief.contact.unsubscribe}>"
+    assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert msg["To"].addresses[0].display_name == name
     assert msg["To"].addresses[0].addr_spec == "someone@example.org"
     plain = msg.get_body(("plain",))
@@ -99,3 +115,23 @@ def test_message_is_byte_for_byte_what_the_standard_library_writes(
     for part, body in zip(msg.iter_parts(), bodies, strict=True):
         whole = base64.encodebytes(body.encode("utf-8")).replace(b"\n", b"\r\n")
         assert part.get_payload().encode("ascii") + b"\r\n" == whole
+
+
+@pytest.mark.parametrize("size", [20, 53, 60, 75])
+def test_list_unsubscribe_is_written_as_the_standard_library_writes_it(
+    research: Research, example_brief: Brief, size: int
+) -> None:
+    """Up to the brief's limit the header folds without RFC 2047 words and reads back."""
+    url = "https://example.org/" + "a" * (size - len("https://example.org/"))
+    persona = research.persona("nieuwsgierige-student")
+    draft = render_draft(
+        example_brief, persona, load_channel("email"), load_copydeck(research)[persona.id]
+    )
+    merge = MergeTemplate.build(
+        draft, draft, sender_name="A", sender_email="a@example.org", colour=None, unsubscribe=url
+    )
+    raw = merge.message("Sanne", "sanne@example.org")
+    assert b"=?" not in raw.split(b"\r\n\r\n")[0]
+    assert BytesParser(policy=SMTP).parsebytes(raw).as_bytes(policy=SMTP) == raw
+    msg = BytesParser(policy=default).parsebytes(raw)
+    assert msg["List-Unsubscribe"].strip() == f"<{url}>"

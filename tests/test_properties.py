@@ -724,7 +724,7 @@ def test_cli_segment_and_batch_write_files_or_one_line_naming_the_list(data: byt
         assert_cli_answer(result, contacts)
         assert listed.exists() == (result.exit_code == 0)
         out = folder / "batch"
-        args = ["batch", str(contacts), "-o", str(out), "--per-recipient"]
+        args = ["batch", str(contacts), "--example", "-o", str(out), "--per-recipient"]
         result = RUNNER.invoke(app, [*args, "--merge-tags", "brevo"])
         assert_cli_answer(result, contacts)
         if result.exit_code == 0:

@@ -276,7 +276,7 @@ def test_a_killed_batch_leaves_its_work_folder_which_the_next_run_removes(
     contacts = tmp_path / "c.csv"
     contacts.write_text(CONTACTS, encoding="utf-8")
     out = tmp_path / "mailing"
-    args = ["batch", str(contacts), "-o", str(out), "--per-recipient"]
+    args = ["batch", str(contacts), "--example", "-o", str(out), "--per-recipient"]
     assert CliRunner().invoke(app, args).exit_code == 0
     work = out / ".batch-k2_j3h4g"  # what tempfile.mkdtemp left when SIGKILL came
     (work / "segments").mkdir(parents=True)
@@ -291,7 +291,7 @@ def test_ctrl_c_in_a_batch_removes_its_work_folder(tmp_path: Path) -> None:
     rows = [f"Naam{i};p{i}@example.nl;{20 + i % 40};mbo;werkend" for i in range(20_000)]
     contacts.write_text(CONTACTS + "\n".join(rows) + "\n", encoding="utf-8")
     out = tmp_path / "mailing"
-    proc = mkbcopy("batch", str(contacts), "-o", str(out), "--per-recipient")
+    proc = mkbcopy("batch", str(contacts), "--example", "-o", str(out), "--per-recipient")
     assert wait_for(lambda: any(out.glob(".batch-*/recipients/*")), proc)
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
@@ -339,7 +339,7 @@ def test_batch_refuses_symlinks_it_did_not_write_even_with_force(tmp_path: Path)
     out.mkdir()
     (out / "segments").symlink_to(outside)
     (out / "report.json").symlink_to(victim)
-    args = ["batch", str(contacts), "-o", str(out)]
+    args = ["batch", str(contacts), "--example", "-o", str(out)]
     one_error_line(CliRunner().invoke(app, args), "did not write", "--force")
     result = CliRunner().invoke(app, [*args, "--force"])
     one_error_line(result, "'segments' was not written by mkbcopy", "--force never")
@@ -348,7 +348,9 @@ def test_batch_refuses_symlinks_it_did_not_write_even_with_force(tmp_path: Path)
     assert (out / "segments").is_symlink() and (out / "report.json").is_symlink()
     link = tmp_path / "link"
     link.symlink_to(out)
-    one_error_line(CliRunner().invoke(app, ["batch", str(contacts), "-o", str(link)]), "symbolic")
+    one_error_line(
+        CliRunner().invoke(app, ["batch", str(contacts), "--example", "-o", str(link)]), "symbolic"
+    )
 
 
 @pytest.mark.parametrize("dangling", [False, True])

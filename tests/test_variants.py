@@ -84,7 +84,17 @@ def test_batch_split_is_even_and_seeded(runner: CliRunner, tmp_path: Path) -> No
 
     def run(name: str, seed: str) -> tuple[dict, dict[str, str]]:  # type: ignore[type-arg]
         out = tmp_path / name
-        args = ["batch", str(contacts), "-o", str(out), "--variants", "3", "--seed", seed]
+        args = [
+            "batch",
+            str(contacts),
+            "--example",
+            "-o",
+            str(out),
+            "--variants",
+            "3",
+            "--seed",
+            seed,
+        ]
         result = runner.invoke(app, [*args, "--merge-tags", "brevo"])
         assert result.exit_code == 0, result.output
         report = json.loads((out / "report.json").read_text())
