@@ -8,7 +8,8 @@ import signal
 import sys
 import threading
 import traceback
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
@@ -126,6 +127,53 @@ def _warn(message: str) -> None:
     err_console.print(f"[yellow]warning:[/yellow] {message}", markup=True)
 
 
+@contextmanager
+def _progress(what: str, total: int | None, *, unit: str) -> Iterator[Callable[..., None]]:
+    """A progress bar on stderr, only when stderr is a terminal; stdout keeps the results.
+
+    With a known total it shows count, percentage and time left; without, a spinner and
+    a count. The callable takes a count done so far (int), or advances by one.
+    """
+    if not sys.stderr.isatty():
+        yield lambda *_: None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns: list[Any] = [SpinnerColumn(), TextColumn(what)]
+    if total:
+        columns += [
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn(unit),
+            TaskProgressColumn(),
+            TextColumn("left"),
+            TimeRemainingColumn(),
+        ]
+    else:
+        columns += [TextColumn(f"{{task.completed}} {unit}"), TimeElapsedColumn()]
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task(what, total=total or None)
+
+        def step(done: object = None) -> None:
+            if isinstance(done, int):
+                if total and done > total:  # the estimate was low: never show over 100 %
+                    bar.update(task, total=done)
+                bar.update(task, completed=done)
+            else:
+                bar.advance(task)
+
+        yield step
+
+
 ForceOpt = Annotated[
     bool, typer.Option("--force", help="Write into a folder that holds other files.")
 ]
@@ -148,6 +196,9 @@ MapOpt = Annotated[
         help="Read COLUMN as FIELD (email, first_name, last_name, age, birth_year, "
         "birth_date, education, status, persona; or ignore). Repeat for more.",
     ),
+]
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Print only the summary; warnings are left out.")
 ]
 BriefArg = Annotated[
     Path | None,
@@ -243,11 +294,39 @@ def generate(
             help="a4 or a5: page size of one-page flyers (Word, PDF). Default: per template.",
         ),
     ] = None,
+    quiet: QuietOpt = False,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="Also list every draft, and every finding per draft."),
+    ] = False,
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on",
+            metavar="LEVEL",
+            help="Exit 1 (after writing) when lint finds this or worse: error or warning.",
+        ),
+    ] = None,
 ) -> None:
     """Write drafts for every persona x channel into OUT.
 
+    Prints a summary (what was written, the lint counts per draft), then what needs
+    attention grouped by cause: each fact the brief lacks with the drafts it affects,
+    each finding once with the drafts it turns up in and where its sentence comes from.
+
+    Exit codes: 0 drafts written (findings are listed, not failed on, unless
+    --fail-on); 1 nothing written (an error, or --strict and the brief lacks a fact),
+    or --fail-on and lint found that level; 2 wrong usage; 130 interrupted.
+
     Example: mkbcopy generate campaign.yaml -p doelgerichte-doorstromer -c email -s 35+
     """
+    if quiet and verbose:
+        raise UsageError("give --quiet or --verbose, not both")
+    if fail_on is not None and fail_on not in ("warning", "error"):
+        raise UsageError(f"unknown --fail-on '{fail_on}' (use warning or error)")
+    if fail_on is not None and no_lint:
+        raise UsageError("--fail-on needs lint; leave out --no-lint")
+    level = 0 if quiet else 2 if verbose else 1
     from mkbcopy.spelling import SpellChecker
 
     with ExitStack() as stack:
@@ -275,54 +354,194 @@ def generate(
             variants=variants,
             paper=paper,
         )
-        manifest = write_campaign(plan, loaded, out, force=force, strict=strict, brief_path=brief)
-        table = Table(title=f"{len(manifest['files'])} files in {out}/")
-        columns = ["draft", "channel", "formats", "motivators", "drempels", "warnings"]
-        if variants:
-            columns[2:2] = ["variant", "leads with"]
-        for column in columns:
-            table.add_column(column)
-        for draft in sorted(plan.drafts, key=lambda d: d.slug):
-            formats = [fmt for d, fmt, _ in plan.files if d is draft]
-            cells = [
-                draft.slug,
-                draft.channel.name,
-                ", ".join(formats),
-                str(len(draft.motivators)),
-                str(len(draft.drempels)),
-                str(len(draft.warnings)) if draft.warnings else "",
-            ]
-            if draft.variant is not None:
-                cells[2:2] = [draft.variant.label, draft.variant.leads_with]
-            table.add_row(*cells)
-        out_console.print(table)
-        for note in plan.notes:
-            _warn(note)
-        for key, personas in plan.missing_facts().items():
-            from mkbcopy.brief import FACT_QUESTIONS
-
-            _warn(
-                f"brief lacks fact '{key}' ({FACT_QUESTIONS[key]}); placeholder written for "
-                f"{', '.join(personas)}"
+        with _progress("writing drafts", len(plan.files), unit="files") as step:
+            manifest = write_campaign(
+                plan, loaded, out, force=force, strict=strict, brief_path=brief, progress=step
             )
-        for draft in plan.drafts:
-            for warning in draft.warnings:
-                if not warning.startswith("missing fact"):
-                    _warn(f"{draft.slug}/{draft.channel.name}: {warning}")
+        reports: list[LintReport] = []
         if not no_lint:
+            from mkbcopy.findings import draft_documents
             from mkbcopy.lint import BriefTerms, lint_documents
 
             terms = BriefTerms.from_dict(lint_terms(loaded))
-            first_file = {id(d): out / path for d, _, path in reversed(plan.files)}
             reports = lint_documents(
-                ((d.document, d.channel, first_file[id(d)], terms) for d in plan.drafts),
+                ((doc, d.channel, path, terms) for d, doc, path in draft_documents(plan, out)),
                 checker,
             )
-            _print_lint(reports, verbose=False)
+        _report_generate(
+            plan,
+            loaded,
+            out,
+            brief,
+            reports,
+            len(manifest["files"]),
+            level=level,
+            linted=not no_lint,
+        )
         if preview:
             from mkbcopy.preview import summary_line, write_preview
 
             print(summary_line(*write_preview(out, load_personas(), loaded, templates)))
+        if fail_on is not None and any(r.fails(cast("Severity", fail_on)) for r in reports):
+            raise typer.Exit(1)
+
+
+# What generate prints; one place, so a message catalogue can wrap them.
+MSG_WROTE = "Wrote {drafts} to {out}/ ({files})."
+MSG_LACKS = "The brief lacks {facts}: the drafts say [AANVULLEN: ...] there."
+MSG_LINT = "lint: {drafts}, {errors}, {warnings}, {hints}"
+MSG_ALL_CLEAR = "Nothing needs attention."
+MSG_MISSING_HEAD = "Missing facts: add them under facts: in {brief}"
+MSG_MISSING_LINE = "  {key:<{width}}  {question}  ({count}: {drafts})"
+MSG_FINDINGS_HEAD = "{count} to look at, grouped by cause:"
+MSG_FINDING = "  {severity} {rule}: {message}  ({count}: {drafts})"
+MSG_QUOTE = "      > {excerpt}"
+MSG_ORIGIN = "      from {origin}"
+MSG_MORE = "--verbose lists every draft and finding; mkbcopy lint {out} checks them again."
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
+def _label(draft: Any) -> str:
+    """A draft as the summary names it: persona[--subgroup]/channel[ variant]."""
+    variant = f" {draft.variant.label}" if draft.variant is not None else ""
+    return f"{draft.slug}/{draft.channel.name}{variant}"
+
+
+def _showing(plan: Any, reports: list[LintReport], key: str, question: str) -> list[str]:
+    """The drafts whose text says [AANVULLEN: question] (a flyer may have dropped it)."""
+    if not reports:
+        return [_label(d) for d in plan.drafts if key in d.missing_facts]
+    return [
+        _label(d)
+        for d, r in zip(plan.drafts, reports, strict=True)
+        if any(f.rule == "placeholder" and question in (f.excerpt or "") for f in r.findings)
+    ]
+
+
+def _listed(labels: list[str], limit: int = 4) -> str:
+    shown = ", ".join(labels[:limit])
+    return shown + (f" and {len(labels) - limit} more" if len(labels) > limit else "")
+
+
+def _report_generate(
+    plan: Any,
+    brief: Any,
+    out: Path,
+    brief_path: Path | None,
+    reports: list[LintReport],
+    files: int,
+    *,
+    level: int,
+    linted: bool,
+) -> None:
+    """Summary first, then findings grouped by cause; --verbose adds every draft and file.
+
+    level: 0 quiet (the summary line only), 1 normal, 2 verbose.
+    """
+    from mkbcopy.brief import FACT_QUESTIONS
+    from mkbcopy.findings import Counts, group_findings
+
+    counts = Counts.of(reports)
+    missing = plan.missing_facts()
+    wrote = MSG_WROTE.format(
+        drafts=_plural(len(plan.drafts), "draft"), out=out, files=_plural(files, "file")
+    )
+    if missing:
+        wrote += " " + MSG_LACKS.format(facts=_plural(len(missing), "fact"))
+    print(wrote)
+    if linted:
+        print(
+            MSG_LINT.format(
+                drafts=_plural(counts.drafts, "draft"),
+                errors=_plural(counts.errors, "error"),
+                warnings=_plural(counts.warnings, "warning"),
+                hints=_plural(counts.hints, "hint"),
+            )
+        )
+    if level == 0:
+        return
+    if level == 2:
+        _print_table(plan, out, files)
+        _print_lint(reports, verbose=True, summary=False)
+    for note in plan.notes:
+        _warn(note)
+    for draft in plan.drafts:
+        for warning in draft.warnings:
+            if not warning.startswith("missing fact"):
+                _warn(f"{draft.slug}/{draft.channel.name}: {warning}")
+    if missing:
+        print()
+        where = brief_path or "your brief (mkbcopy init writes one)"
+        print(MSG_MISSING_HEAD.format(brief=where))
+        width = max(len(key) for key in missing)
+        for key in missing:
+            labels = _showing(plan, reports, key, FACT_QUESTIONS[key])
+            print(
+                MSG_MISSING_LINE.format(
+                    key=key,
+                    width=width,
+                    question=FACT_QUESTIONS[key],
+                    count=_plural(len(labels), "draft"),
+                    drafts=_listed(labels),
+                )
+            )
+    labels = [_label(d) for d in plan.drafts]
+    groups = group_findings(zip(labels, reports, strict=False), brief=brief, skip_placeholders=True)
+    if groups:
+        print()
+        print(MSG_FINDINGS_HEAD.format(count=_plural(len(groups), "finding")))
+        for group in groups:
+            f = group.finding
+            print(
+                MSG_FINDING.format(
+                    severity=f.severity,
+                    rule=f.rule,
+                    message=f.message,
+                    count=_plural(len(group.drafts), "draft"),
+                    drafts=_listed(group.drafts),
+                )
+            )
+            if f.excerpt:
+                print(MSG_QUOTE.format(excerpt=f.excerpt))
+            if group.origin:
+                print(MSG_ORIGIN.format(origin=group.origin))
+    if not missing and not groups:
+        print(MSG_ALL_CLEAR)
+    elif level == 1:
+        print()
+        print(MSG_MORE.format(out=out))
+    if linted and not all(r.spelling_checked for r in reports):
+        from mkbcopy.spelling import unavailable_reason
+
+        _warn(f"spelling not checked: {unavailable_reason()}")
+
+
+def _print_table(plan: Any, out: Path, files: int) -> None:
+    """Every draft with its formats and what it addresses (generate --verbose)."""
+    variants = any(d.variant is not None for d in plan.drafts)
+    table = Table(title=f"{files} files in {out}/")
+    columns = ["draft", "channel", "formats", "motivators", "drempels", "warnings"]
+    if variants:
+        columns[2:2] = ["variant", "leads with"]
+    for column in columns:
+        table.add_column(column)
+    for draft in sorted(plan.drafts, key=lambda d: d.slug):
+        formats = [fmt for d, fmt, _ in plan.files if d is draft]
+        cells = [
+            draft.slug,
+            draft.channel.name,
+            ", ".join(formats),
+            str(len(draft.motivators)),
+            str(len(draft.drempels)),
+            str(len(draft.warnings)) if draft.warnings else "",
+        ]
+        if draft.variant is not None:
+            cells[2:2] = [draft.variant.label, draft.variant.leads_with]
+        table.add_row(*cells)
+    out_console.print(table)
 
 
 @app.command()
@@ -463,7 +682,7 @@ def lint(
         raise typer.Exit(1)
 
 
-def _print_lint(reports: list[LintReport], *, verbose: bool) -> None:
+def _print_lint(reports: list[LintReport], *, verbose: bool, summary: bool = True) -> None:
     from mkbcopy.spelling import unavailable_reason
 
     for report in reports:
@@ -481,6 +700,8 @@ def _print_lint(reports: list[LintReport], *, verbose: bool) -> None:
             out_console.print(f"  {f.severity:<7} {f.rule:<22} {f.message}", markup=False)
             if f.excerpt:
                 out_console.print(f"  {'':<30} > {f.excerpt}", markup=False)
+    if not summary:
+        return
     totals = {s: sum(r.count(s) for r in reports) for s in ("error", "warning", "info")}
     out_console.print(
         f"lint: {len(reports)} files, {totals['error']} errors, {totals['warning']} warnings, "

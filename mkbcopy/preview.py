@@ -34,6 +34,7 @@ from mkbcopy.copydeck import load_copydeck
 from mkbcopy.coverage import Coverage, compute_coverage, load_manifest
 from mkbcopy.document import Block, Document, Inline, plain_blocks
 from mkbcopy.errors import MkbcopyError
+from mkbcopy.findings import Counts, first_format_per_draft
 from mkbcopy.lint import B1_SCORE, DRAFT_SUFFIXES, SCORED_MEDIA, LintReport, lint_path, read_draft
 from mkbcopy.measure import HASHTAG, URL, channel_length
 from mkbcopy.output import write_extra
@@ -125,6 +126,13 @@ def build_preview(
     persona_order = [p.id for p in research.personas]
     stats = _Stats()
     reports = _check_all(out, [str(e["path"]) for e in entries], stats)
+    counted = [
+        r
+        for path in first_format_per_draft(entries, set(reports))
+        if isinstance(r := reports[path], LintReport)
+    ]
+    counts = Counts.of(counted)
+    stats.errors, stats.warnings = counts.errors, counts.warnings
     has_variants = any(e.get("variant") for e in entries)
     leads = _lead_titles(research, user_dir) if has_variants else {}
     ctx = _Context(out, stats, organisation, reports, leads)
@@ -294,8 +302,6 @@ def _check_all(out: Path, paths: list[str], stats: _Stats) -> dict[str, LintRepo
         reports[rel] = result
         if isinstance(result, LintReport):
             stats.files += 1
-            stats.errors += result.count("error")
-            stats.warnings += result.count("warning")
     return reports
 
 
@@ -957,8 +963,8 @@ def _top(manifest: dict[str, Any], out: Path, cards: int, stats: _Stats, variant
         )
     lint = (
         f"{_n(stats.errors, 'fout', 'fouten')} en "
-        f"{_n(stats.warnings, 'waarschuwing', 'waarschuwingen')} in "
-        f"{_n(stats.files, 'bestand', 'bestanden')}"
+        f"{_n(stats.warnings, 'waarschuwing', 'waarschuwingen')} "
+        f"({_n(stats.files, 'bestand', 'bestanden')} gecontroleerd, geteld per concept)"
     )
     shown_variants = f" · {_n(variants, 'A/B-variant', 'A/B-varianten')}" if variants else ""
     brief = str(manifest.get("brief") or "")
@@ -1317,7 +1323,8 @@ def summary_line(path: Path, preview: Preview, seconds: float) -> str:
     size = len(preview.html.encode("utf-8"))
     return (
         f"Wrote {path} ({size / 1024:.0f} kB, {_plural(preview.cards, 'draft')}, "
-        f"{preview.errors} lint errors, {preview.warnings} warnings) in {seconds:.1f} s; "
+        f"{_plural(preview.errors, 'lint error')}, {_plural(preview.warnings, 'warning')}) "
+        f"in {seconds:.1f} s; "
         f"open it in a browser: {path.resolve().as_uri()}"
     )
 
