@@ -155,8 +155,8 @@ def _progress(what: str, total: int | None, *, unit: str) -> Iterator[Callable[.
             MofNCompleteColumn(),
             TextColumn(unit),
             TaskProgressColumn(),
-            TextColumn("left"),
             TimeRemainingColumn(),
+            TextColumn("left"),
         ]
     else:
         columns += [TextColumn(f"{{task.completed}} {unit}"), TimeElapsedColumn()]
@@ -736,6 +736,7 @@ def segment(
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite FILE and FILE-rejected.csv if they exist.")
     ] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Place each contact in a research persona and subgroup, and count them.
 
@@ -743,17 +744,53 @@ def segment(
     """
     from mkbcopy.contacts import parse_mapping
     from mkbcopy.personas import load_personas
+    from mkbcopy.rowcount import estimate_rows
     from mkbcopy.segments import segment_contacts
 
     research = load_personas()
-    summary = segment_contacts(
-        contacts,
-        research,
-        out,
-        encoding=encoding,
-        mapping=parse_mapping(mapping or []),
-        force=force,
-    )
+    with _progress("segmenting", estimate_rows(contacts), unit="contacts") as step:
+        summary = segment_contacts(
+            contacts,
+            research,
+            out,
+            encoding=encoding,
+            mapping=parse_mapping(mapping or []),
+            force=force,
+            progress=step,
+        )
+    if as_json:
+        _print_json(
+            {
+                "contacts": str(contacts),
+                "out": str(summary.out) if summary.out else None,
+                "rejects": str(summary.rejects_path) if summary.out else None,
+                "rows_read": summary.rows_read,
+                "placed": summary.placed,
+                "rejected": summary.rejected,
+                "duplicates": summary.duplicates,
+                "personas": [
+                    {
+                        "id": p.id,
+                        "name": p.name,
+                        "contacts": summary.by_persona[p.id],
+                        "share": round(summary.share(p.id), 4),
+                        "report_share": p.share,
+                        "subgroups": [
+                            {
+                                "id": sub,
+                                "contacts": summary.by_subgroup[(p.id, sub)],
+                                "share": round(summary.subgroup_share(p.id, sub), 4),
+                            }
+                            for sub in [*(s.id for s in p.subgroups), None]
+                        ],
+                    }
+                    for p in research.personas
+                ],
+                "reasons": dict(summary.reasons.most_common()),
+                "notices": summary.notices,
+            }
+        )
+        return
     table = Table(title=f"{summary.placed} of {summary.rows_read} contacts placed")
     table.add_column("persona")
     table.add_column("subgroup")
@@ -842,6 +879,10 @@ def batch(
             "--example", help="Try it out with the bundled example brief (a fictional route)."
         ),
     ] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print report.json's counts, and nothing else, on stdout."),
+    ] = False,
 ) -> None:
     """Write an email draft per segment (and per contact) from a contact list.
 
@@ -877,22 +918,13 @@ def batch(
     }
     loaded, research = load_brief(brief), load_personas()
     check_mail_fields(loaded, brief or example_brief_path())
-    if sys.stderr.isatty():
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from mkbcopy.rowcount import estimate_rows
 
-        columns = (SpinnerColumn(), TextColumn("{task.completed} contacts"), TimeElapsedColumn())
-        with Progress(*columns, console=err_console, transient=True) as bar:
-            task = bar.add_task("batch", total=None)
-            report = run_batch(
-                contacts,
-                loaded,
-                research,
-                out,
-                progress=lambda n: bar.update(task, completed=n),
-                **kwargs,
-            )
-    else:
-        report = run_batch(contacts, loaded, research, out, **kwargs)
+    with _progress("batch", estimate_rows(contacts), unit="contacts") as step:
+        report = run_batch(contacts, loaded, research, out, progress=step, **kwargs)
+    if as_json:
+        _print_json({"out": str(out)} | report.as_json() | {"notices": report.notices})
+        return
     table = Table(title=f"{report.rows_read} rows read into {out}/")
     table.add_column("segment")
     table.add_column("contacts", justify="right")
@@ -1079,7 +1111,7 @@ TemplatesOpt = Annotated[
 
 
 @templates_app.command("list")
-def templates_list(templates: TemplatesOpt = None) -> None:
+def templates_list(templates: TemplatesOpt = None, as_json: JsonOpt = False) -> None:
     """List every channel: label, formats, limits, persona blocks it uses, and where it is from.
 
     Example: mkbcopy templates list --templates mijn-templates
@@ -1088,6 +1120,26 @@ def templates_list(templates: TemplatesOpt = None) -> None:
 
     from mkbcopy.templatecheck import describe_channels
 
+    if as_json:
+        _print_json(
+            [
+                {
+                    "channel": info.name,
+                    "label": info.meta.label if info.meta else None,
+                    "formats": list(info.meta.formats) if info.meta else [],
+                    "limit": info.meta.limit if info.meta else None,
+                    "counting": info.meta.counting if info.meta else None,
+                    "hashtags": info.meta.hashtags if info.meta else None,
+                    "subject_limit": info.meta.subject_limit if info.meta else None,
+                    "blocks": info.blocks,
+                    "builtin": info.builtin,
+                    "path": str(info.path),
+                    "problem": info.problem,
+                }
+                for info in describe_channels(templates)
+            ]
+        )
+        return
     table = Table()
     for column in ("channel", "label", "formats", "limit", "persona blocks", "from"):
         table.add_column(column)
@@ -1167,6 +1219,7 @@ def templates_check(
         Path | None,
         typer.Option("--brief", "-b", metavar="BRIEF", help="Render with this brief's facts."),
     ] = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Render every template for every persona and subgroup; report every problem, exit 1 if any.
 
@@ -1186,10 +1239,30 @@ def templates_check(
     start = time.perf_counter()
     problems = check_templates(user_dir, research=research, brief=loaded)
     seconds = time.perf_counter() - start
-    for problem in problems:
-        print(problem)
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
+    if as_json:
+        _print_json(
+            {
+                "templates": str(user_dir) if user_dir else None,
+                "ok": not errors,
+                "errors": errors,
+                "warnings": warnings,
+                "problems": [
+                    {
+                        "path": p.path,
+                        "line": p.line,
+                        "severity": p.severity,
+                        "message": p.message,
+                        "source": p.source,
+                    }
+                    for p in problems
+                ],
+            }
+        )
+        raise typer.Exit(1 if errors else 0)
+    for problem in problems:
+        print(problem)
     where = f"{user_dir} (over the built-ins)" if user_dir else "the built-in templates"
     if errors:
         print(f"{errors} error(s), {warnings} warning(s) in {where}.", file=sys.stderr)

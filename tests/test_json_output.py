@@ -67,3 +67,67 @@ def test_coverage_agrees_with_the_csv(runner: CliRunner, tmp_path: Path) -> None
         assert item["channels"] == {"x": row["x"] == "x"}
         assert item["addressed"] == any(item["channels"].values())
     assert report["unaddressed"] == sum(not item["addressed"] for item in report["items"])
+
+
+CONTACTS = (
+    "Voornaam;Achternaam;E-mailadres;Leeftijd;Opleidingsniveau;Werksituatie\r\n"
+    "Sanne;Jansen;sanne@example.nl;19;havo;scholier\r\n"
+    "Ömer;Yılmaz;omer@example.nl;41;MBO-niveau 3;werkend\r\n"
+    "Zoë;d'Hondt;zoe@example.nl;29;hbo;in loondienst\r\n"
+    "Piet;Bakker;piet@example;40;mbo;werkend\r\n"
+    "Kees;Dijk;SANNE@example.nl;22;wo;student\r\n"
+)
+
+
+def _contacts(tmp_path: Path) -> Path:
+    path = tmp_path / "contacten.csv"
+    path.write_text(CONTACTS, encoding="utf-8")
+    return path
+
+
+def test_segment_counts_add_up(research: Research, tmp_path: Path) -> None:
+    contacts = _contacts(tmp_path)
+    report = _json(["segment", str(contacts)])
+    assert report["contacts"] == str(contacts) and report["out"] is None
+    assert report["rows_read"] == 5 and report["duplicates"] == 1 and report["rejected"] == 1
+    assert report["rows_read"] == report["placed"] + report["rejected"] + report["duplicates"]
+    assert [p["id"] for p in report["personas"]] == [p.id for p in research.personas]
+    assert sum(p["contacts"] for p in report["personas"]) == report["placed"]
+    for persona in report["personas"]:
+        assert sum(s["contacts"] for s in persona["subgroups"]) == persona["contacts"]
+        assert persona["subgroups"][-1]["id"] is None  # no age: the general draft
+    assert sum(report["reasons"].values()) == report["rejected"] + report["duplicates"]
+    written = _json(["segment", str(contacts), "--out", str(tmp_path / "p.csv")])
+    assert written["out"] == str(tmp_path / "p.csv") and (tmp_path / "p.csv").is_file()
+
+
+def test_batch_prints_what_report_json_holds(tmp_path: Path) -> None:
+    out = tmp_path / "b"
+    report = _json(["batch", str(_contacts(tmp_path)), "--example", "-o", str(out)])
+    on_disk = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["out"] == str(out) and isinstance(report["notices"], list)
+    assert {k: v for k, v in report.items() if k not in ("out", "notices")} == on_disk
+    assert sum(report["segments"].values()) + report["rejected"] + report["duplicates"] == 5
+
+
+def test_templates_list_and_check() -> None:
+    listed = _json(["templates", "list"])
+    by_name = {c["channel"]: c for c in listed}
+    assert {"flyer", "email", "x"} <= set(by_name)
+    assert by_name["x"]["counting"] == "x" and by_name["x"]["builtin"] is True
+    assert by_name["email"]["subject_limit"] and "eml" in by_name["email"]["formats"]
+    assert all(c["problem"] is None for c in listed)
+    checked = _json(["templates", "check"])
+    assert checked["ok"] is True and checked["errors"] == 0 and checked["templates"] is None
+
+
+def test_templates_check_lists_each_problem(tmp_path: Path) -> None:
+    (tmp_path / "post").mkdir()
+    (tmp_path / "post" / "template.md.j2").write_text(
+        "{#- mkbcopy\nformats: [txt]\n-#}\n{{ cta.txt }}\n", encoding="utf-8"
+    )
+    checked = _json(["templates", "check", str(tmp_path)], exit_code=1)
+    assert checked["ok"] is False and checked["errors"] == 1
+    (problem,) = checked["problems"]
+    assert problem["line"] == 4 and problem["severity"] == "error"
+    assert problem["source"] == "{{ cta.txt }}" and "did you mean 'text'?" in problem["message"]
