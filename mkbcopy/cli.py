@@ -678,8 +678,43 @@ def lint(
         _print_json([r.to_dict() for r in reports])
     else:
         _print_lint(reports, verbose=True)
+        _print_per_draft(paths, reports)
     if any(r.fails(cast("Severity", fail_on)) for r in reports):
         raise typer.Exit(1)
+
+
+def _print_per_draft(paths: list[Path], reports: list[LintReport]) -> None:
+    """For an output folder, the counts per draft too: what generate and the preview show."""
+    from mkbcopy.findings import Counts, first_format_per_draft
+    from mkbcopy.output import read_manifest
+
+    by_path = {r.path: r for r in reports if r.path is not None}
+    for folder in paths:
+        manifest = read_manifest(folder) if folder.is_dir() else None
+        if manifest is None:
+            continue
+        entries = [e for e in manifest.get("files", []) if isinstance(e, dict)]
+        lintable = {
+            str(e["path"])
+            for e in entries
+            if isinstance(e.get("path"), str) and folder / e["path"] in by_path
+        }
+        counts = Counts.of([by_path[folder / p] for p in first_format_per_draft(entries, lintable)])
+        print(
+            MSG_PER_DRAFT.format(
+                out=folder,
+                drafts=_plural(counts.drafts, "draft"),
+                errors=_plural(counts.errors, "error"),
+                warnings=_plural(counts.warnings, "warning"),
+                hints=_plural(counts.hints, "hint"),
+            )
+        )
+
+
+MSG_PER_DRAFT = (
+    "per draft in {out}/ (as generate and the preview count): {drafts}, {errors}, {warnings}, "
+    "{hints}"
+)
 
 
 def _print_lint(reports: list[LintReport], *, verbose: bool, summary: bool = True) -> None:

@@ -36,6 +36,10 @@ def test_terminal_preview_and_lint_agree_on_the_counts(
     assert re.search(rf"\b{warnings} warnings?\)", page_line), page_line
     html = (out / "index.html").read_text(encoding="utf-8")
     assert f"controle: {errors} fout" in html
+    folder = runner.invoke(app, ["lint", str(out)])
+    assert "index.html" not in folder.stdout  # the preview page is not a draft
+    per_draft = f"per draft in {out}/ (as generate and the preview count): {drafts} drafts, "
+    assert per_draft + f"{errors} error" in folder.stdout, folder.stdout
     # lint on the first format of each draft counts the same
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     first: dict[tuple[Any, ...], str] = {}
