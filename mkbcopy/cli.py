@@ -960,6 +960,41 @@ def batch(
     if as_json:
         _print_json({"out": str(out)} | report.as_json() | {"notices": report.notices})
         return
+    placed = sum(report.segments.values())
+    print(
+        MSG_BATCH_WROTE.format(
+            drafts=_plural(len(report.segments), "segment draft"),
+            out=out,
+            rows=_plural(report.rows_read, "row"),
+            placed=placed,
+            rejected=report.rejected,
+            duplicates=report.duplicates,
+        )
+    )
+    if per_recipient:
+        print(
+            f"{report.recipients} personal drafts in {out / 'recipients'} and {out / 'drafts.mbox'}"
+        )
+    if report.placeholders:
+        from mkbcopy.brief import FACT_QUESTIONS
+
+        print()
+        where = brief or "the brief"
+        print(MSG_MISSING_HEAD.format(brief=where) + MSG_BATCH_STRICT)
+        facts = sorted({f for missing in report.placeholders.values() for f in missing})
+        width = max(len(fact) for fact in facts)
+        for fact in facts:
+            segments = sorted(k for k, missing in report.placeholders.items() if fact in missing)
+            print(
+                MSG_MISSING_LINE.format(
+                    key=fact,
+                    width=width,
+                    question=FACT_QUESTIONS.get(fact, ""),
+                    count=_plural(len(segments), "segment"),
+                    drafts=_listed(segments),
+                )
+            )
+        print()
     table = Table(title=f"{report.rows_read} rows read into {out}/")
     table.add_column("segment")
     table.add_column("contacts", justify="right")
@@ -968,10 +1003,6 @@ def batch(
     table.add_row("rejected (rejects.csv)", str(report.rejected))
     table.add_row("duplicates (rejects.csv)", str(report.duplicates))
     out_console.print(table)
-    if per_recipient:
-        print(
-            f"{report.recipients} personal drafts in {out / 'recipients'} and {out / 'drafts.mbox'}"
-        )
     for notice in report.notices:
         _warn(notice)
     if example:
@@ -979,13 +1010,13 @@ def batch(
             "--example: the drafts come from the bundled example brief of a fictional "
             "route (Hogeschool Rivierland); do not send them"
         )
-    if report.placeholders:
-        facts = sorted({f for missing in report.placeholders.values() for f in missing})
-        _warn(
-            f"{len(report.placeholders)} segment draft(s) say [AANVULLEN: ...] for "
-            f"{', '.join(facts)}: add them under facts: in the brief (--strict refuses); "
-            f"report.json lists them per segment"
-        )
+
+
+MSG_BATCH_WROTE = (
+    "Wrote {drafts} to {out}/ from {rows}: {placed} placed, {rejected} rejected, "
+    "{duplicates} duplicates (rejects.csv lists them)."
+)
+MSG_BATCH_STRICT = "; report.json lists them per segment, --strict refuses"
 
 
 brief_app = typer.Typer(
