@@ -128,11 +128,14 @@ def _warn(message: str) -> None:
 
 
 @contextmanager
-def _progress(what: str, total: int | None, *, unit: str) -> Iterator[Callable[..., None]]:
+def _progress(
+    what: str, total: int | None, *, unit: str, sized: bool | None = None
+) -> Iterator[Callable[..., None]]:
     """A progress bar on stderr, only when stderr is a terminal; stdout keeps the results.
 
-    With a known total it shows count, percentage and time left; without, a spinner and
-    a count. The callable takes a count done so far (int), or advances by one.
+    With a known total (or `sized`: the library tells it) it shows count, percentage and
+    time left; without, a spinner and a count. The callable takes a count done so far
+    (int) and optionally the total, or advances by one.
     """
     if not sys.stderr.isatty():
         yield lambda *_: None
@@ -149,7 +152,7 @@ def _progress(what: str, total: int | None, *, unit: str) -> Iterator[Callable[.
     )
 
     columns: list[Any] = [SpinnerColumn(), TextColumn(what)]
-    if total:
+    if total or sized:
         columns += [
             BarColumn(),
             MofNCompleteColumn(),
@@ -163,7 +166,9 @@ def _progress(what: str, total: int | None, *, unit: str) -> Iterator[Callable[.
     with Progress(*columns, console=err_console, transient=True) as bar:
         task = bar.add_task(what, total=total or None)
 
-        def step(done: object = None) -> None:
+        def step(done: object = None, of: int | None = None) -> None:
+            if of is not None:
+                bar.update(task, total=of)
             if isinstance(done, int):
                 if total and done > total:  # the estimate was low: never show over 100 %
                     bar.update(task, total=done)
@@ -381,7 +386,9 @@ def generate(
         if preview:
             from mkbcopy.preview import summary_line, write_preview
 
-            print(summary_line(*write_preview(out, load_personas(), loaded, templates)))
+            with _progress("checking drafts", None, unit="files", sized=True) as step:
+                written = write_preview(out, load_personas(), loaded, templates, progress=step)
+            print(summary_line(*written))
         if fail_on is not None and any(r.fails(cast("Severity", fail_on)) for r in reports):
             raise typer.Exit(1)
 
@@ -1155,7 +1162,9 @@ def preview(
     from mkbcopy.personas import load_personas
     from mkbcopy.preview import summary_line, write_preview
 
-    print(summary_line(*write_preview(out, load_personas(), templates=templates)))
+    with _progress("checking drafts", None, unit="files", sized=True) as step:
+        written = write_preview(out, load_personas(), templates=templates, progress=step)
+    print(summary_line(*written))
 
 
 templates_app = typer.Typer(

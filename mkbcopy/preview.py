@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import os
 import re
 import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from email import policy
@@ -93,17 +94,28 @@ class _Stats:
 
 
 def write_preview(
-    out: Path, research: Research, brief: Brief | None = None, templates: Path | None = None
+    out: Path,
+    research: Research,
+    brief: Brief | None = None,
+    templates: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Path, Preview, float]:
-    """Build OUT/index.html and record it in the manifest as ours; returns path, page, seconds."""
+    """Build OUT/index.html and record it in the manifest as ours; returns path, page, seconds.
+
+    `progress(done, total)` hears of every file checked: linting takes most of the time.
+    """
     start = time.perf_counter()
-    preview = build_preview(out, research, brief, templates)
+    preview = build_preview(out, research, brief, templates, progress)
     write_extra(out, INDEX, preview.html.encode("utf-8"))
     return out / INDEX, preview, time.perf_counter() - start
 
 
 def build_preview(
-    out: Path, research: Research, brief: Brief | None = None, templates: Path | None = None
+    out: Path,
+    research: Research,
+    brief: Brief | None = None,
+    templates: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Preview:
     """The whole page as a string; reads OUT, runs pdftoppm where there is a PDF.
 
@@ -125,7 +137,7 @@ def build_preview(
     metas = {name: _meta(name, user_dir) for name in channels}
     persona_order = [p.id for p in research.personas]
     stats = _Stats()
-    reports = _check_all(out, [str(e["path"]) for e in entries], stats)
+    reports = _check_all(out, [str(e["path"]) for e in entries], stats, progress)
     counted = [
         r
         for path in first_format_per_draft(entries, set(reports))
@@ -279,11 +291,24 @@ def _check(out: Path, rel: str) -> LintReport | str | None:
         return exc.message
 
 
-def _check_all(out: Path, paths: list[str], stats: _Stats) -> dict[str, LintReport | str]:
+def _check_all(
+    out: Path,
+    paths: list[str],
+    stats: _Stats,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, LintReport | str]:
     """Lint every file, and render every PDF's first page, at once.
 
     hunspell and pdftoppm each start a process per file, so threads save most of the wait.
     """
+    done = itertools.count(1)
+
+    def check(rel: str) -> LintReport | str | None:
+        result = _check(out, rel)
+        if progress is not None:
+            progress(next(done), len(paths))  # from worker threads: count() is atomic
+        return result
+
     pdfs = [
         pdf
         for rel in paths
@@ -293,7 +318,7 @@ def _check_all(out: Path, paths: list[str], stats: _Stats) -> dict[str, LintRepo
     ]
     with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
         images = pool.map(_pdf_page, dict.fromkeys(pdfs))
-        results = dict(zip(paths, pool.map(lambda rel: _check(out, rel), paths), strict=True))
+        results = dict(zip(paths, pool.map(check, paths), strict=True))
         stats.images.update(zip(dict.fromkeys(pdfs), images, strict=True))
     reports: dict[str, LintReport | str] = {}
     for rel, result in results.items():

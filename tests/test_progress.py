@@ -29,17 +29,11 @@ def test_rows_are_counted_up_front(tmp_path: Path) -> None:
     assert estimate_rows(tmp_path / "book.xlsx") is None
 
 
-def test_batch_shows_a_total_on_a_terminal_and_nothing_when_piped(tmp_path: Path) -> None:
-    contacts = _contacts(tmp_path / "c.csv", 3000)
-    args = [sys.executable, "-m", "mkbcopy", "batch", str(contacts), "--example"]
+def _under_terminal(args: list[str]) -> tuple[str, bytes]:
+    """Run with stderr on a pseudo-terminal and stdout on a pipe: the screen and stdout."""
     leader, follower = pty.openpty()
     env = {**os.environ, "COLUMNS": "120", "TERM": "xterm"}
-    with subprocess.Popen(
-        [*args, "-o", str(tmp_path / "tty")],
-        stdout=subprocess.PIPE,
-        stderr=follower,
-        env=env,
-    ) as proc:
+    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=follower, env=env) as proc:
         os.close(follower)
         seen = b""
         while True:
@@ -53,11 +47,24 @@ def test_batch_shows_a_total_on_a_terminal_and_nothing_when_piped(tmp_path: Path
         stdout = proc.stdout.read() if proc.stdout else b""
     os.close(leader)
     assert proc.returncode == 0, seen
-    screen = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", seen).decode("utf-8", "replace")
+    return re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", seen).decode("utf-8", "replace"), stdout
+
+
+def test_batch_shows_a_total_on_a_terminal_and_nothing_when_piped(tmp_path: Path) -> None:
+    contacts = _contacts(tmp_path / "c.csv", 3000)
+    args = [sys.executable, "-m", "mkbcopy", "batch", str(contacts), "--example"]
+    screen, stdout = _under_terminal([*args, "-o", str(tmp_path / "tty")])
     assert re.search(r"/3000 contacts\s+\d+%", screen), screen
     assert "left" in screen
-    assert b"\x1b[" not in stdout and b"3000 rows read" in stdout
-    piped = subprocess.run(
-        [*args, "-o", str(tmp_path / "pipe")], capture_output=True, env=env, check=False
-    )
+    assert b"\x1b[" not in stdout and b"Wrote " in stdout
+    piped = subprocess.run([*args, "-o", str(tmp_path / "pipe")], capture_output=True, check=False)
     assert piped.returncode == 0 and b"/3000" not in piped.stderr and b"\x1b[" not in piped.stderr
+
+
+def test_preview_counts_the_files_it_checks(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    mkbcopy = [sys.executable, "-m", "mkbcopy"]
+    subprocess.run([*mkbcopy, "generate", "-o", str(out), "-c", "x", "-q"], check=True)
+    screen, stdout = _under_terminal([*mkbcopy, "preview", str(out)])
+    assert "checking drafts" in screen and "3/3 files" in screen, screen
+    assert stdout.startswith(b"Wrote ") and b"\x1b[" not in stdout
