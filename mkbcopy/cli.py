@@ -412,8 +412,8 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
 
 
 def _label(draft: Any) -> str:
-    """A draft as the summary names it: persona[--subgroup]/channel[ variant]."""
-    variant = f" {draft.variant.label}" if draft.variant is not None else ""
+    """A draft as the summary names it, as its files are named: persona[--sub]/channel[--A]."""
+    variant = f"--{draft.variant.label}" if draft.variant is not None else ""
     return f"{draft.slug}/{draft.channel.name}{variant}"
 
 
