@@ -203,7 +203,8 @@ MapOpt = Annotated[
     ),
 ]
 QuietOpt = Annotated[
-    bool, typer.Option("--quiet", "-q", help="Print only the summary; warnings are left out.")
+    bool,
+    typer.Option("--quiet", "-q", help="Print only the summary; details and notes are left out."),
 ]
 BriefArg = Annotated[
     Path | None,
@@ -779,6 +780,7 @@ def segment(
         bool, typer.Option("--force", help="Overwrite FILE and FILE-rejected.csv if they exist.")
     ] = False,
     as_json: JsonOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Place each contact in a research persona and subgroup, and count them.
 
@@ -833,6 +835,20 @@ def segment(
             }
         )
         return
+    print(
+        f"Read {summary.rows_read} rows: {summary.placed} placed, {summary.rejected} rejected, "
+        f"{summary.duplicates} duplicate emails. Shares are of the placed contacts."
+    )
+    if summary.out is not None:
+        print(f"Wrote {summary.out} and {summary.rejects_path}.")
+    else:
+        print("Nothing written; add --out FILE to write the list with persona columns.")
+    if quiet:
+        return
+    for reason, count in summary.reasons.most_common():
+        print(f"  {count:>6}  {reason}")
+    for notice in summary.notices:
+        _warn(notice)
     table = Table(title=f"{summary.placed} of {summary.rows_read} contacts placed")
     table.add_column("persona")
     table.add_column("subgroup")
@@ -854,18 +870,6 @@ def segment(
             share = f"{summary.subgroup_share(pid, sub):.0%}"
             table.add_row("", sub or "unknown (general draft)", str(count), share, "")
     out_console.print(table)
-    print(
-        f"Read {summary.rows_read} rows: {summary.placed} placed, {summary.rejected} rejected, "
-        f"{summary.duplicates} duplicate emails. Shares are of the placed contacts."
-    )
-    for reason, count in summary.reasons.most_common():
-        print(f"  {count:>6}  {reason}")
-    for notice in summary.notices:
-        _warn(notice)
-    if summary.out is not None:
-        print(f"Wrote {summary.out} and {summary.rejects_path}.")
-    else:
-        print("Nothing written; add --out FILE to write the list with persona columns.")
 
 
 @app.command()
@@ -925,6 +929,7 @@ def batch(
         bool,
         typer.Option("--json", help="Print report.json's counts, and nothing else, on stdout."),
     ] = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Write an email draft per segment (and per contact) from a contact list.
 
@@ -967,21 +972,28 @@ def batch(
     if as_json:
         _print_json({"out": str(out)} | report.as_json() | {"notices": report.notices})
         return
-    placed = sum(report.segments.values())
-    print(
-        MSG_BATCH_WROTE.format(
-            drafts=_plural(len(report.segments), "segment draft"),
-            out=out,
-            rows=_plural(report.rows_read, "row"),
-            placed=placed,
-            rejected=report.rejected,
-            duplicates=report.duplicates,
-        )
+    wrote = MSG_BATCH_WROTE.format(
+        drafts=_plural(len(report.segments), "segment draft"),
+        out=out,
+        rows=_plural(report.rows_read, "row"),
+        placed=sum(report.segments.values()),
+        rejected=report.rejected,
+        duplicates=report.duplicates,
     )
+    if report.placeholders:
+        wrote += " " + MSG_BATCH_GAPS.format(drafts=_plural(len(report.placeholders), "draft"))
+    print(wrote)
     if per_recipient:
         print(
             f"{report.recipients} personal drafts in {out / 'recipients'} and {out / 'drafts.mbox'}"
         )
+    if example:
+        _warn(
+            "--example: the drafts come from the bundled example brief of a fictional "
+            "route (Hogeschool Rivierland); do not send them"
+        )
+    if quiet:
+        return
     if report.placeholders:
         from mkbcopy.brief import FACT_QUESTIONS
 
@@ -1012,17 +1024,13 @@ def batch(
     out_console.print(table)
     for notice in report.notices:
         _warn(notice)
-    if example:
-        _warn(
-            "--example: the drafts come from the bundled example brief of a fictional "
-            "route (Hogeschool Rivierland); do not send them"
-        )
 
 
 MSG_BATCH_WROTE = (
     "Wrote {drafts} to {out}/ from {rows}: {placed} placed, {rejected} rejected, "
     "{duplicates} duplicates (rejects.csv lists them)."
 )
+MSG_BATCH_GAPS = "{drafts} say [AANVULLEN: ...] where the brief lacks a fact."
 MSG_BATCH_STRICT = "; report.json lists them per segment, --strict refuses"
 
 

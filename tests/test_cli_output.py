@@ -128,3 +128,31 @@ def test_no_progress_or_decoration_on_stdout_when_piped(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "\x1b[" not in result.stdout and "\x1b[" not in result.stderr
     assert result.stdout.splitlines()[0] == f"Wrote 3 drafts to {tmp_path / 'o'}/ (3 files)."
+
+
+CONTACTS = (
+    "Voornaam;Achternaam;E-mailadres;Leeftijd;Opleidingsniveau;Werksituatie\n"
+    "Sanne;Jansen;sanne@example.nl;19;havo;scholier\n"
+    "Ömer;Yılmaz;omer@example.nl;41;MBO-niveau 3;werkend\n"
+    "Piet;Bakker;piet@example;40;mbo;werkend\n"
+)
+
+
+def test_batch_and_segment_put_the_summary_first(
+    runner: CliRunner, write_brief: Callable[..., Path], tmp_path: Path
+) -> None:
+    contacts = tmp_path / "c.csv"
+    contacts.write_text(CONTACTS, encoding="utf-8")
+    brief = write_brief(drop=("salary",))
+    full = runner.invoke(app, ["batch", str(contacts), str(brief), "-o", str(tmp_path / "b")])
+    assert full.exit_code == 0, full.output
+    first = full.stdout.splitlines()[0]
+    assert first.startswith(f"Wrote 2 segment drafts to {tmp_path / 'b'}/ from 3 rows: 2 placed")
+    assert "1 rejected" in first and "[AANVULLEN: ...]" in first
+    quiet = runner.invoke(
+        app, ["batch", str(contacts), str(brief), "-o", str(tmp_path / "q"), "-q"]
+    )
+    assert quiet.stdout.splitlines() == [first.replace(f"{tmp_path / 'b'}/", f"{tmp_path / 'q'}/")]
+    seg = runner.invoke(app, ["segment", str(contacts), "-q"])
+    assert seg.exit_code == 0 and seg.stdout.startswith("Read 3 rows: 2 placed, 1 rejected")
+    assert len(seg.stdout.splitlines()) == 2
