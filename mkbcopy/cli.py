@@ -22,7 +22,10 @@ from mkbcopy import __version__
 from mkbcopy.errors import MkbcopyError, Problems, UsageError, one_line, os_error
 
 if TYPE_CHECKING:
+    from mkbcopy.brief import Brief
+    from mkbcopy.campaign import Plan
     from mkbcopy.lint import LintReport, Severity
+    from mkbcopy.rendering import Draft
 
 
 INTERRUPTED = "mkbcopy: interrupted; no file was left half-written; run the command again"
@@ -412,13 +415,13 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
     return f"{count} {word if count == 1 else plural or word + 's'}"
 
 
-def _label(draft: Any) -> str:
+def _label(draft: Draft) -> str:
     """A draft as the summary names it, as its files are named: persona[--sub]/channel[--A]."""
     variant = f"--{draft.variant.label}" if draft.variant is not None else ""
     return f"{draft.slug}/{draft.channel.name}{variant}"
 
 
-def _showing(plan: Any, reports: list[LintReport], key: str, question: str) -> list[str]:
+def _showing(plan: Plan, reports: list[LintReport], key: str, question: str) -> list[str]:
     """The drafts whose text says [AANVULLEN: question] (a flyer may have dropped it)."""
     if not reports:
         return [_label(d) for d in plan.drafts if key in d.missing_facts]
@@ -435,8 +438,8 @@ def _listed(labels: list[str], limit: int = 4) -> str:
 
 
 def _report_generate(
-    plan: Any,
-    brief: Any,
+    plan: Plan,
+    brief: Brief,
     out: Path,
     brief_path: Path | None,
     reports: list[LintReport],
@@ -473,7 +476,7 @@ def _report_generate(
         return
     if level == 2:
         _print_table(plan, out, files)
-        _print_lint(reports, verbose=True, summary=False)
+        _print_lint(reports, summary=False)
     for note in plan.notes:
         _warn(note)
     for draft in plan.drafts:
@@ -527,7 +530,7 @@ def _report_generate(
         _warn(f"spelling not checked: {unavailable_reason()}")
 
 
-def _print_table(plan: Any, out: Path, files: int) -> None:
+def _print_table(plan: Plan, out: Path, files: int) -> None:
     """Every draft with its formats and what it addresses (generate --verbose)."""
     variants = any(d.variant is not None for d in plan.drafts)
     table = Table(title=f"{files} files in {out}/")
@@ -685,7 +688,7 @@ def lint(
     if as_json:
         _print_json([r.to_dict() for r in reports])
     else:
-        _print_lint(reports, verbose=True)
+        _print_lint(reports)
         _print_per_draft(paths, reports)
     if any(r.fails(cast("Severity", fail_on)) for r in reports):
         raise typer.Exit(1)
@@ -725,7 +728,8 @@ MSG_PER_DRAFT = (
 )
 
 
-def _print_lint(reports: list[LintReport], *, verbose: bool, summary: bool = True) -> None:
+def _print_lint(reports: list[LintReport], *, summary: bool = True) -> None:
+    """Every finding per file (lint, generate --verbose), then the totals unless `summary` off."""
     from mkbcopy.spelling import unavailable_reason
 
     for report in reports:
@@ -735,11 +739,8 @@ def _print_lint(reports: list[LintReport], *, verbose: bool, summary: bool = Tru
             about.append(
                 f"Flesch-Douma {stats.score:.0f}, {stats.average_words:.1f} words/sentence"
             )
-        shown = [f for f in report.findings if verbose or f.severity != "info"]
-        if not verbose and not shown:
-            continue
         out_console.print(f"{report.path} ({'; '.join(about)})", markup=False)
-        for f in shown:
+        for f in report.findings:
             out_console.print(f"  {f.severity:<7} {f.rule:<22} {f.message}", markup=False)
             if f.excerpt:
                 out_console.print(f"  {'':<30} > {f.excerpt}", markup=False)
