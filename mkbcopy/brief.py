@@ -7,12 +7,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
-import pydantic
 from pydantic import AfterValidator
 
 from mkbcopy.errors import InputError, ValidationError
 from mkbcopy.text import Strict, Text
-from mkbcopy.yamlfile import load_yaml, validation_error
+from mkbcopy.yamlfile import load_yaml, validate
 
 # Every fact the copy may state, with the question a placeholder asks the user.
 FACT_QUESTIONS: dict[str, str] = {
@@ -242,11 +241,7 @@ def load_brief(path: Path | None = None) -> Brief:
     doc = load_yaml(path, what="brief")
     if not isinstance(doc.data, dict):
         raise InputError("a brief must be a mapping of keys (campaign:, facts:, ...)", path=path)
-    try:
-        brief = Brief.model_validate(doc.data)
-    except pydantic.ValidationError as exc:
-        raise validation_error(doc, exc) from None
-    return _resolve_paths(brief, path.parent)
+    return _resolve_paths(validate(doc, Brief), path.parent)
 
 
 def _resolve_paths(brief: Brief, base: Path) -> Brief:

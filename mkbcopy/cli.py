@@ -8,7 +8,8 @@ import signal
 import sys
 import threading
 import traceback
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
@@ -18,11 +19,14 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from mkbcopy import __version__
-from mkbcopy.errors import MkbcopyError, UsageError, one_line, os_error
+from mkbcopy.errors import MkbcopyError, Problems, UsageError, one_line, os_error
 from mkbcopy.i18n import LANGUAGES, _, ngettext, set_language
 
 if TYPE_CHECKING:
+    from mkbcopy.brief import Brief
+    from mkbcopy.campaign import Plan
     from mkbcopy.lint import LintReport, Severity
+    from mkbcopy.rendering import Draft
 
 
 def _interrupted_text() -> str:
@@ -43,7 +47,17 @@ class _Group(TyperGroup):
             if debug:
                 traceback.print_exception(exc)
             error = os_error(exc) if isinstance(exc, OSError) else exc
-            print(_("mkbcopy: error: %(error)s") % {"error": error}, file=sys.stderr)
+            for line in str(error).split("\n"):  # one line per problem (errors.Problems)
+                print(_("mkbcopy: error: %(error)s") % {"error": line}, file=sys.stderr)
+            if isinstance(error, Problems):
+                print(
+                    _(
+                        "mkbcopy: %(count)s problems in %(path)s; fix them all, "
+                        "then run the command again"
+                    )
+                    % {"count": len(error.problems), "path": error.path},
+                    file=sys.stderr,
+                )
             raise typer.Exit(2 if isinstance(exc, UsageError) else 1) from None
         except KeyboardInterrupt:
             # Typer would exit 130 without a word; say what state the files are in.
@@ -70,7 +84,7 @@ app = typer.Typer(
         "Example: mkbcopy generate campaign.yaml --out drafts"
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -87,6 +101,16 @@ out_console = Console(highlight=False, width=None if sys.stdout.isatty() else 12
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DEFAULT_OUT = Path("mkbcopy-output")
+
+JsonOpt = Annotated[
+    bool,
+    typer.Option("--json", help="Print the result as JSON, and nothing else, on stdout."),
+]
+
+
+def _print_json(data: object) -> None:
+    """The --json output; its shape per command is documented in README (JSON output)."""
+    print(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def _version(value: bool) -> None:
@@ -129,6 +153,58 @@ def _warn(message: str) -> None:
     err_console.print(message, markup=False)
 
 
+@contextmanager
+def _progress(
+    what: str, total: int | None, *, unit: str, sized: bool | None = None
+) -> Iterator[Callable[..., None]]:
+    """A progress bar on stderr, only when stderr is a terminal; stdout keeps the results.
+
+    With a known total (or `sized`: the library tells it) it shows count, percentage and
+    time left; without, a spinner and a count. The callable takes a count done so far
+    (int) and optionally the total, or advances by one.
+    """
+    if not sys.stderr.isatty():
+        yield lambda *_: None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns: list[Any] = [SpinnerColumn(), TextColumn(what)]
+    if total or sized:
+        columns += [
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn(unit),
+            TaskProgressColumn(),
+            TimeRemainingColumn(),
+            TextColumn("left"),
+        ]
+    else:
+        columns += [TextColumn(f"{{task.completed}} {unit}"), TimeElapsedColumn()]
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task(what, total=total or None)
+
+        def step(done: object = None, of: int | None = None) -> None:
+            if of is not None:
+                bar.update(task, total=of)
+            if isinstance(done, int):
+                if total and done > total:  # the estimate was low: never show over 100 %
+                    bar.update(task, total=done)
+                bar.update(task, completed=done)
+            else:
+                bar.advance(task)
+
+        yield step
+
+
 ForceOpt = Annotated[
     bool, typer.Option("--force", help="Write into a folder that holds other files.")
 ]
@@ -169,6 +245,10 @@ SheetOpt = Annotated[
         help="The sheet to read when CONTACTS is an Excel workbook. Default: the first.",
     ),
 ]
+QuietOpt = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="Print only the summary; details and notes are left out."),
+]
 BriefArg = Annotated[
     Path | None,
     typer.Argument(
@@ -179,13 +259,31 @@ BriefArg = Annotated[
 ]
 
 
+def _complete_personas(incomplete: str) -> list[str]:
+    """Persona ids for the shell's Tab; imported only when completing."""
+    from mkbcopy.personas import load_personas
+
+    return [p.id for p in load_personas().personas if p.id.startswith(incomplete)]
+
+
+def _complete_channels(incomplete: str) -> list[str]:
+    """Built-in channel names for the shell's Tab."""
+    from mkbcopy.channels import channel_names
+
+    return [name for name in channel_names() if name.startswith(incomplete)]
+
+
 @app.command()
 def generate(
     brief: BriefArg = None,
     persona: Annotated[
         list[str] | None,
         typer.Option(
-            "--persona", "-p", metavar="ID", help="Persona id; repeat for more. Default: all."
+            "--persona",
+            "-p",
+            metavar="ID",
+            help="Persona id; repeat for more. Default: all.",
+            autocompletion=_complete_personas,
         ),
     ] = None,
     channel: Annotated[
@@ -195,6 +293,7 @@ def generate(
             "-c",
             metavar="NAME",
             help="Channel (flyer, email, linkedin, ...). Default: all.",
+            autocompletion=_complete_channels,
         ),
     ] = None,
     fmt: Annotated[
@@ -245,11 +344,39 @@ def generate(
         ),
     ] = None,
     personas_file: PersonasOpt = None,
+    quiet: QuietOpt = False,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="Also list every draft, and every finding per draft."),
+    ] = False,
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on",
+            metavar="LEVEL",
+            help="Exit 1 (after writing) when lint finds this or worse: error or warning.",
+        ),
+    ] = None,
 ) -> None:
     """Write drafts for every persona x channel into OUT.
 
+    Prints a summary (what was written, the lint counts per draft), then what needs
+    attention grouped by cause: each fact the brief lacks with the drafts it affects,
+    each finding once with the drafts it turns up in and where its sentence comes from.
+
+    Exit codes: 0 drafts written (findings are listed, not failed on, unless
+    --fail-on); 1 nothing written (an error, or --strict and the brief lacks a fact),
+    or --fail-on and lint found that level; 2 wrong usage; 130 interrupted.
+
     Example: mkbcopy generate campaign.yaml -p doelgerichte-doorstromer -c email -s 35+
     """
+    if quiet and verbose:
+        raise UsageError("give --quiet or --verbose, not both")
+    if fail_on is not None and fail_on not in ("warning", "error"):
+        raise UsageError(f"unknown --fail-on '{fail_on}' (use warning or error)")
+    if fail_on is not None and no_lint:
+        raise UsageError("--fail-on needs lint; leave out --no-lint")
+    level = 0 if quiet else 2 if verbose else 1
     from mkbcopy.spelling import SpellChecker
 
     with ExitStack() as stack:
@@ -285,59 +412,203 @@ def generate(
             variants=variants,
             paper=paper,
         )
-        manifest = write_campaign(
-            plan, loaded, out, force=force, strict=strict, brief_path=brief, personas_path=study
-        )
-        table = Table(
-            title=_("%(count)s files in %(out)s/") % {"count": len(manifest["files"]), "out": out}
-        )
-        columns = [_("draft"), _("channel"), _("formats"), "motivators", "drempels"]
-        columns.append(_("warnings"))
-        if variants:
-            columns[2:2] = [_("variant"), _("leads with")]
-        for column in columns:
-            table.add_column(column)
-        for draft in sorted(plan.drafts, key=lambda d: d.slug):
-            formats = [fmt for d, fmt, _ in plan.files if d is draft]
-            cells = [
-                draft.slug,
-                draft.channel.name,
-                ", ".join(formats),
-                str(len(draft.motivators)),
-                str(len(draft.drempels)),
-                str(len(draft.warnings)) if draft.warnings else "",
-            ]
-            if draft.variant is not None:
-                cells[2:2] = [draft.variant.label, draft.variant.leads_with]
-            table.add_row(*cells)
-        out_console.print(table)
-        for note in plan.notes:
-            _warn(note)
-        for key, personas in plan.missing_facts().items():
-            from mkbcopy.brief import FACT_QUESTIONS
-
-            _warn(
-                _("brief lacks fact '%(key)s' (%(question)s); placeholder written for %(personas)s")
-                % {"key": key, "question": FACT_QUESTIONS[key], "personas": ", ".join(personas)}
+        with _progress("writing drafts", len(plan.files), unit="files") as step:
+            manifest = write_campaign(
+                plan,
+                loaded,
+                out,
+                force=force,
+                strict=strict,
+                brief_path=brief,
+                personas_path=study,
+                progress=step,
             )
-        for draft in plan.drafts:
-            for warning in draft.warnings:
-                if not warning.startswith("missing fact"):
-                    _warn(f"{draft.slug}/{draft.channel.name}: {warning}")
+        reports: list[LintReport] = []
         if not no_lint:
+            from mkbcopy.findings import draft_documents
             from mkbcopy.lint import BriefTerms, lint_documents
 
             terms = BriefTerms.from_dict(lint_terms(loaded))
-            first_file = {id(d): out / path for d, _, path in reversed(plan.files)}
             reports = lint_documents(
-                ((d.document, d.channel, first_file[id(d)], terms) for d in plan.drafts),
+                ((doc, d.channel, path, terms) for d, doc, path in draft_documents(plan, out)),
                 checker,
             )
-            _print_lint(reports, verbose=False)
+        _report_generate(
+            plan,
+            loaded,
+            out,
+            brief,
+            reports,
+            len(manifest["files"]),
+            level=level,
+            linted=not no_lint,
+        )
         if preview:
             from mkbcopy.preview import summary_line, write_preview
 
-            print(summary_line(*write_preview(out, research, loaded, templates)))
+            with _progress("checking drafts", None, unit="files", sized=True) as step:
+                written = write_preview(out, research, loaded, templates, progress=step)
+            print(summary_line(*written))
+        if fail_on is not None and any(r.fails(cast("Severity", fail_on)) for r in reports):
+            raise typer.Exit(1)
+
+
+# What generate prints; one place, so a message catalogue can wrap them.
+MSG_WROTE = "Wrote {drafts} to {out}/ ({files})."
+MSG_LACKS = "The brief lacks {facts}: the drafts say [AANVULLEN: ...] there."
+MSG_LINT = "lint: {drafts}, {errors}, {warnings}, {hints}"
+MSG_ALL_CLEAR = "Nothing needs attention."
+MSG_MISSING_HEAD = "Missing facts: add them under facts: in {brief}"
+MSG_MISSING_LINE = "  {key:<{width}}  {question}  ({count}: {drafts})"
+MSG_FINDINGS_HEAD = "{count} to look at, grouped by cause:"
+MSG_FINDING = "  {severity} {rule}: {message}  ({count}: {drafts})"
+MSG_QUOTE = "      > {excerpt}"
+MSG_ORIGIN = "      from {origin}"
+MSG_MORE = "--verbose lists every draft and finding; mkbcopy lint {out} checks them again."
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
+def _label(draft: Draft) -> str:
+    """A draft as the summary names it, as its files are named: persona[--sub]/channel[--A]."""
+    variant = f"--{draft.variant.label}" if draft.variant is not None else ""
+    return f"{draft.slug}/{draft.channel.name}{variant}"
+
+
+def _showing(plan: Plan, reports: list[LintReport], key: str, question: str) -> list[str]:
+    """The drafts whose text says [AANVULLEN: question] (a flyer may have dropped it)."""
+    if not reports:
+        return [_label(d) for d in plan.drafts if key in d.missing_facts]
+    return [
+        _label(d)
+        for d, r in zip(plan.drafts, reports, strict=True)
+        if any(f.rule == "placeholder" and question in (f.excerpt or "") for f in r.findings)
+    ]
+
+
+def _listed(labels: list[str], limit: int = 4) -> str:
+    shown = ", ".join(labels[:limit])
+    return shown + (f" and {len(labels) - limit} more" if len(labels) > limit else "")
+
+
+def _report_generate(
+    plan: Plan,
+    brief: Brief,
+    out: Path,
+    brief_path: Path | None,
+    reports: list[LintReport],
+    files: int,
+    *,
+    level: int,
+    linted: bool,
+) -> None:
+    """Summary first, then findings grouped by cause; --verbose adds every draft and file.
+
+    level: 0 quiet (the summary line only), 1 normal, 2 verbose.
+    """
+    from mkbcopy.brief import FACT_QUESTIONS
+    from mkbcopy.findings import Counts, group_findings
+
+    counts = Counts.of(reports)
+    missing = plan.missing_facts()
+    wrote = MSG_WROTE.format(
+        drafts=_plural(len(plan.drafts), "draft"), out=out, files=_plural(files, "file")
+    )
+    if missing:
+        wrote += " " + MSG_LACKS.format(facts=_plural(len(missing), "fact"))
+    print(wrote)
+    if linted:
+        print(
+            MSG_LINT.format(
+                drafts=_plural(counts.drafts, "draft"),
+                errors=_plural(counts.errors, "error"),
+                warnings=_plural(counts.warnings, "warning"),
+                hints=_plural(counts.hints, "hint"),
+            )
+        )
+    if level == 0:
+        return
+    if level == 2:
+        _print_table(plan, out, files)
+        _print_lint(reports, summary=False)
+    for note in plan.notes:
+        _warn(note)
+    for draft in plan.drafts:
+        for warning in draft.warnings:
+            if not warning.startswith("missing fact"):
+                _warn(f"{draft.slug}/{draft.channel.name}: {warning}")
+    if missing:
+        print()
+        where = brief_path or "your brief (mkbcopy init writes one)"
+        print(MSG_MISSING_HEAD.format(brief=where))
+        width = max(len(key) for key in missing)
+        for key in missing:
+            labels = _showing(plan, reports, key, FACT_QUESTIONS[key])
+            print(
+                MSG_MISSING_LINE.format(
+                    key=key,
+                    width=width,
+                    question=FACT_QUESTIONS[key],
+                    count=_plural(len(labels), "draft"),
+                    drafts=_listed(labels),
+                )
+            )
+    labels = [_label(d) for d in plan.drafts]
+    groups = group_findings(zip(labels, reports, strict=False), brief=brief, skip_placeholders=True)
+    if groups:
+        print()
+        print(MSG_FINDINGS_HEAD.format(count=_plural(len(groups), "finding")))
+        for group in groups:
+            f = group.finding
+            print(
+                MSG_FINDING.format(
+                    severity=f.severity,
+                    rule=f.rule,
+                    message=f.message,
+                    count=_plural(len(group.drafts), "draft"),
+                    drafts=_listed(group.drafts),
+                )
+            )
+            if f.excerpt:
+                print(MSG_QUOTE.format(excerpt=f.excerpt))
+            if group.origin:
+                print(MSG_ORIGIN.format(origin=group.origin))
+    if not missing and not groups:
+        print(MSG_ALL_CLEAR)
+    elif level == 1:
+        print()
+        print(MSG_MORE.format(out=out))
+    if linted and not all(r.spelling_checked for r in reports):
+        from mkbcopy.spelling import unavailable_reason
+
+        _warn(f"spelling not checked: {unavailable_reason()}")
+
+
+def _print_table(plan: Plan, out: Path, files: int) -> None:
+    """Every draft with its formats and what it addresses (generate --verbose)."""
+    variants = any(d.variant is not None for d in plan.drafts)
+    table = Table(title=f"{files} files in {out}/")
+    columns = ["draft", "channel", "formats", "motivators", "drempels", "warnings"]
+    if variants:
+        columns[2:2] = ["variant", "leads with"]
+    for column in columns:
+        table.add_column(column)
+    for draft in sorted(plan.drafts, key=lambda d: d.slug):
+        formats = [fmt for d, fmt, _ in plan.files if d is draft]
+        cells = [
+            draft.slug,
+            draft.channel.name,
+            ", ".join(formats),
+            str(len(draft.motivators)),
+            str(len(draft.drempels)),
+            str(len(draft.warnings)) if draft.warnings else "",
+        ]
+        if draft.variant is not None:
+            cells[2:2] = [draft.variant.label, draft.variant.leads_with]
+        table.add_row(*cells)
+    out_console.print(table)
 
 
 @app.command()
@@ -366,13 +637,28 @@ def init(
 
 
 @personas_app.command("list")
-def personas_list(personas_file: PersonasOpt = None) -> None:
+def personas_list(personas_file: PersonasOpt = None, as_json: JsonOpt = False) -> None:
     """List the personas with their share of the target group.
 
-    Example: mkbcopy personas list --personas mijn-studie.yaml
+    Example: mkbcopy personas list --personas mijn-studie.yaml --json
     """
     from mkbcopy.personas import load_personas
 
+    if as_json:
+        _print_json(
+            [
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "share": p.share,
+                    "motivators": [m.id for m in p.motivators],
+                    "drempels": [d.id for d in p.drempels],
+                    "subgroups": [s.id for s in p.subgroups],
+                }
+                for p in load_personas(personas_file).personas
+            ]
+        )
+        return
     table = Table()
     for column in ("id", _("name"), _("share"), "motivators", "drempels", _("subgroups")):
         table.add_column(column)
@@ -390,7 +676,10 @@ def personas_list(personas_file: PersonasOpt = None) -> None:
 
 @personas_app.command("show")
 def personas_show(
-    persona_id: Annotated[str, typer.Argument(metavar="ID", help="Persona id.")],
+    persona_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Persona id.", autocompletion=_complete_personas)
+    ],
+    as_json: JsonOpt = False,
     personas_file: PersonasOpt = None,
 ) -> None:
     """Show everything the research says about one persona.
@@ -400,6 +689,9 @@ def personas_show(
     from mkbcopy.personas import load_personas
 
     p = load_personas(personas_file).persona(persona_id)
+    if as_json:
+        _print_json(p.model_dump(mode="json"))
+        return
     bar = p.profile_bar
     labels = {
         "employment": _("Employment:"),
@@ -507,14 +799,50 @@ def lint(
         )
     reports = lint_paths(paths)
     if as_json:
-        print(json.dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False))
+        _print_json([r.to_dict() for r in reports])
     else:
-        _print_lint(reports, verbose=True)
+        _print_lint(reports)
+        _print_per_draft(paths, reports)
     if any(r.fails(cast("Severity", fail_on)) for r in reports):
         raise typer.Exit(1)
 
 
-def _print_lint(reports: list[LintReport], *, verbose: bool) -> None:
+def _print_per_draft(paths: list[Path], reports: list[LintReport]) -> None:
+    """For an output folder, the counts per draft too: what generate and the preview show."""
+    from mkbcopy.findings import Counts, first_format_per_draft
+    from mkbcopy.output import read_manifest
+
+    by_path = {r.path: r for r in reports if r.path is not None}
+    for folder in paths:
+        manifest = read_manifest(folder) if folder.is_dir() else None
+        if manifest is None:
+            continue
+        entries = [e for e in manifest.get("files", []) if isinstance(e, dict)]
+        lintable = {
+            str(e["path"])
+            for e in entries
+            if isinstance(e.get("path"), str) and folder / e["path"] in by_path
+        }
+        counts = Counts.of([by_path[folder / p] for p in first_format_per_draft(entries, lintable)])
+        print(
+            MSG_PER_DRAFT.format(
+                out=folder,
+                drafts=_plural(counts.drafts, "draft"),
+                errors=_plural(counts.errors, "error"),
+                warnings=_plural(counts.warnings, "warning"),
+                hints=_plural(counts.hints, "hint"),
+            )
+        )
+
+
+MSG_PER_DRAFT = (
+    "per draft in {out}/ (as generate and the preview count): {drafts}, {errors}, {warnings}, "
+    "{hints}"
+)
+
+
+def _print_lint(reports: list[LintReport], *, summary: bool = True) -> None:
+    """Every finding per file (lint, generate --verbose), then the totals unless `summary` off."""
     from mkbcopy.lint import SEVERITY_LABELS
     from mkbcopy.spelling import unavailable_reason
 
@@ -526,15 +854,14 @@ def _print_lint(reports: list[LintReport], *, verbose: bool) -> None:
                 _("Flesch-Douma %(score).0f, %(words).1f words/sentence")
                 % {"score": stats.score, "words": stats.average_words}
             )
-        shown = [f for f in report.findings if verbose or f.severity != "info"]
-        if not verbose and not shown:
-            continue
         out_console.print(f"{report.path} ({'; '.join(about)})", markup=False)
-        for f in shown:
+        for f in report.findings:
             severity = _(SEVERITY_LABELS[f.severity])
             out_console.print(f"  {severity:<7} {f.rule:<22} {f.text()}", markup=False)
             if f.excerpt:
                 out_console.print(f"  {'':<30} > {f.excerpt}", markup=False)
+    if not summary:
+        return
     totals = {s: sum(r.count(s) for r in reports) for s in ("error", "warning", "info")}
     out_console.print(
         _("lint: %(files)s files, %(error)s errors, %(warning)s warnings, %(info)s hints")
@@ -572,6 +899,8 @@ def segment(
         bool, typer.Option("--force", help="Overwrite FILE and FILE-rejected.csv if they exist.")
     ] = False,
     personas_file: PersonasOpt = None,
+    as_json: JsonOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Place each contact in a research persona and subgroup, and count them.
 
@@ -581,18 +910,79 @@ def segment(
     """
     from mkbcopy.contacts import parse_mapping
     from mkbcopy.personas import load_personas
+    from mkbcopy.rowcount import estimate_rows
     from mkbcopy.segments import segment_contacts
 
     research = load_personas(personas_file)
-    summary = segment_contacts(
-        contacts,
-        research,
-        out,
-        encoding=encoding,
-        mapping=parse_mapping(mapping or []),
-        sheet=sheet,
-        force=force,
+    with _progress("segmenting", estimate_rows(contacts), unit="contacts") as step:
+        summary = segment_contacts(
+            contacts,
+            research,
+            out,
+            encoding=encoding,
+            mapping=parse_mapping(mapping or []),
+            sheet=sheet,
+            force=force,
+            progress=step,
+        )
+    if as_json:
+        _print_json(
+            {
+                "contacts": str(contacts),
+                "out": str(summary.out) if summary.out else None,
+                "rejects": str(summary.rejects_path) if summary.out else None,
+                "rows_read": summary.rows_read,
+                "placed": summary.placed,
+                "rejected": summary.rejected,
+                "duplicates": summary.duplicates,
+                "personas": [
+                    {
+                        "id": p.id,
+                        "name": p.name,
+                        "contacts": summary.by_persona[p.id],
+                        "share": round(summary.share(p.id), 4),
+                        "report_share": p.share,
+                        "subgroups": [
+                            {
+                                "id": sub,
+                                "contacts": summary.by_subgroup[(p.id, sub)],
+                                "share": round(summary.subgroup_share(p.id, sub), 4),
+                            }
+                            for sub in [*(s.id for s in p.subgroups), None]
+                        ],
+                    }
+                    for p in research.personas
+                ],
+                "reasons": dict(summary.reasons.most_common()),
+                "notices": summary.notices,
+            }
+        )
+        return
+    print(
+        _(
+            "Read %(read)s rows: %(placed)s placed, %(rejected)s rejected, "
+            "%(duplicates)s duplicate emails. Shares are of the placed contacts."
+        )
+        % {
+            "read": summary.rows_read,
+            "placed": summary.placed,
+            "rejected": summary.rejected,
+            "duplicates": summary.duplicates,
+        }
     )
+    if summary.out is not None:
+        print(
+            _("Wrote %(out)s and %(rejects)s.")
+            % {"out": summary.out, "rejects": summary.rejects_path}
+        )
+    else:
+        print(_("Nothing written; add --out FILE to write the list with persona columns."))
+    if quiet:
+        return
+    for reason, count in summary.reasons.most_common():
+        print(f"  {count:>6}  {_(reason)}")
+    for notice in summary.notices:
+        _warn(notice)
     table = Table(
         title=_("%(placed)s of %(read)s contacts placed")
         % {"placed": summary.placed, "read": summary.rows_read}
@@ -617,29 +1007,6 @@ def segment(
             share = f"{summary.subgroup_share(pid, sub):.0%}"
             table.add_row("", sub or _("unknown (general draft)"), str(count), share, "")
     out_console.print(table)
-    print(
-        _(
-            "Read %(read)s rows: %(placed)s placed, %(rejected)s rejected, "
-            "%(duplicates)s duplicate emails. Shares are of the placed contacts."
-        )
-        % {
-            "read": summary.rows_read,
-            "placed": summary.placed,
-            "rejected": summary.rejected,
-            "duplicates": summary.duplicates,
-        }
-    )
-    for reason, count in summary.reasons.most_common():
-        print(f"  {count:>6}  {_(reason)}")
-    for notice in summary.notices:
-        _warn(notice)
-    if summary.out is not None:
-        print(
-            _("Wrote %(out)s and %(rejects)s.")
-            % {"out": summary.out, "rejects": summary.rejects_path}
-        )
-    else:
-        print(_("Nothing written; add --out FILE to write the list with persona columns."))
 
 
 @app.command()
@@ -700,6 +1067,11 @@ def batch(
         ),
     ] = False,
     personas_file: PersonasOpt = None,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print report.json's counts, and nothing else, on stdout."),
+    ] = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Write an email draft per segment (and per contact) from a contact list.
 
@@ -742,23 +1114,62 @@ def batch(
     loaded = load_brief(brief)
     research = load_personas(study_path(personas_file, loaded.personas))
     check_mail_fields(loaded, brief or example_brief_path())
-    if sys.stderr.isatty():
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from mkbcopy.rowcount import estimate_rows
 
-        counted = TextColumn(_("{task.completed} contacts"))
-        columns = (SpinnerColumn(), counted, TimeElapsedColumn())
-        with Progress(*columns, console=err_console, transient=True) as bar:
-            task = bar.add_task("batch", total=None)
-            report = run_batch(
-                contacts,
-                loaded,
-                research,
-                out,
-                progress=lambda n: bar.update(task, completed=n),
-                **kwargs,
+    with _progress("batch", estimate_rows(contacts), unit="contacts") as step:
+        report = run_batch(contacts, loaded, research, out, progress=step, **kwargs)
+    if as_json:
+        _print_json({"out": str(out)} | report.as_json() | {"notices": report.notices})
+        return
+    wrote = MSG_BATCH_WROTE.format(
+        drafts=_plural(len(report.segments), "segment draft"),
+        out=out,
+        rows=_plural(report.rows_read, "row"),
+        placed=sum(report.segments.values()),
+        rejected=report.rejected,
+        duplicates=report.duplicates,
+    )
+    if report.placeholders:
+        wrote += " " + MSG_BATCH_GAPS.format(drafts=_plural(len(report.placeholders), "draft"))
+    print(wrote)
+    if per_recipient:
+        print(
+            _("%(count)s personal drafts in %(folder)s and %(mbox)s")
+            % {
+                "count": report.recipients,
+                "folder": out / "recipients",
+                "mbox": out / "drafts.mbox",
+            }
+        )
+    if example:
+        _warn(
+            _(
+                "--example: the drafts come from the bundled example brief of a fictional "
+                "route (Hogeschool Rivierland); do not send them"
             )
-    else:
-        report = run_batch(contacts, loaded, research, out, **kwargs)
+        )
+    if quiet:
+        return
+    if report.placeholders:
+        from mkbcopy.brief import FACT_QUESTIONS
+
+        print()
+        where = brief or "the brief"
+        print(MSG_MISSING_HEAD.format(brief=where) + MSG_BATCH_STRICT)
+        facts = sorted({f for missing in report.placeholders.values() for f in missing})
+        width = max(len(fact) for fact in facts)
+        for fact in facts:
+            segments = sorted(k for k, missing in report.placeholders.items() if fact in missing)
+            print(
+                MSG_MISSING_LINE.format(
+                    key=fact,
+                    width=width,
+                    question=FACT_QUESTIONS.get(fact, ""),
+                    count=_plural(len(segments), "segment"),
+                    drafts=_listed(segments),
+                )
+            )
+        print()
     table = Table(
         title=_("%(read)s rows read into %(out)s/") % {"read": report.rows_read, "out": out}
     )
@@ -769,33 +1180,9 @@ def batch(
     table.add_row(_("rejected (rejects.csv)"), str(report.rejected))
     table.add_row(_("duplicates (rejects.csv)"), str(report.duplicates))
     out_console.print(table)
-    if per_recipient:
-        print(
-            _("%(count)s personal drafts in %(folder)s and %(mbox)s")
-            % {
-                "count": report.recipients,
-                "folder": out / "recipients",
-                "mbox": out / "drafts.mbox",
-            }
-        )
     for notice in report.notices:
         _warn(notice)
-    if example:
-        _warn(
-            _(
-                "--example: the drafts come from the bundled example brief of a fictional "
-                "route (Hogeschool Rivierland); do not send them"
-            )
-        )
-    if report.placeholders:
-        facts = sorted({f for missing in report.placeholders.values() for f in missing})
-        _warn(
-            _(
-                "%(count)s segment draft(s) say [AANVULLEN: ...] for %(facts)s: add them under "
-                "facts: in the brief (--strict refuses); report.json lists them per segment"
-            )
-            % {"count": len(report.placeholders), "facts": ", ".join(facts)}
-        )
+
     if report.suspicious_names:
         lines = ", ".join(str(s["line"]) for s in report.suspicious_names[:5])
         more = ", ..." if len(report.suspicious_names) > 5 else ""
@@ -807,6 +1194,14 @@ def batch(
             )
             % {"count": len(report.suspicious_names), "lines": lines + more}
         )
+
+
+MSG_BATCH_WROTE = (
+    "Wrote {drafts} to {out}/ from {rows}: {placed} placed, {rejected} rejected, "
+    "{duplicates} duplicates (rejects.csv lists them)."
+)
+MSG_BATCH_GAPS = "{drafts} say [AANVULLEN: ...] where the brief lacks a fact."
+MSG_BATCH_STRICT = "; report.json lists them per segment, --strict refuses"
 
 
 brief_app = typer.Typer(
@@ -821,6 +1216,7 @@ app.add_typer(brief_app, name="brief")
 def brief_check(
     brief: Annotated[Path, typer.Argument(metavar="BRIEF", help="The campaign brief (YAML).")],
     personas_file: PersonasOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """List the facts each persona's copy needs and the brief lacks; exit 1 if any.
 
@@ -833,7 +1229,29 @@ def brief_check(
     loaded = load_brief(brief)
     research = load_personas(study_path(personas_file, loaded.personas))
     gaps = brief_gaps(loaded, research)
-    for key in mail_gaps(loaded):
+    mail_missing = mail_gaps(loaded)
+    if as_json:
+        missing = [
+            {
+                "persona": g.persona,
+                "fact": g.fact,
+                "question": FACT_QUESTIONS[g.fact],
+                "needed_by": g.needed_by,
+            }
+            for g in gaps
+        ]
+        _print_json(
+            {
+                "brief": str(brief),
+                "complete": not gaps,
+                "missing": missing,
+                "batch_missing": [
+                    {"key": f"contact.{key}", "why": MAIL_FIELDS[key]} for key in mail_missing
+                ],
+            }
+        )
+        raise typer.Exit(1 if gaps else 0)
+    for key in mail_missing:
         _warn(
             _("%(brief)s: contact: %(key)s is missing (%(about)s); batch needs it")
             % {"brief": brief, "key": key, "about": MAIL_FIELDS[key]}
@@ -875,6 +1293,7 @@ def coverage(
             help="The persona study (YAML). Default: the one generate used.",
         ),
     ] = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Show which motivators and drempels each persona's drafts address, per channel.
 
@@ -888,6 +1307,29 @@ def coverage(
     named = manifest.get("personas")
     study = study_path(personas_file, named if isinstance(named, str) else None)
     result = compute_coverage(manifest, load_personas(study))
+    write_extra(out, "coverage.csv", render_coverage_csv(result).encode("utf-8"))
+    if as_json:
+        items = [
+            {
+                "persona": row.persona,
+                "kind": row.kind,
+                "id": row.id,
+                "title": row.title,
+                "addressed": row.addressed,
+                "channels": row.channels,
+            }
+            for row in result.rows
+        ]
+        _print_json(
+            {
+                "out": str(out),
+                "csv": str(out / "coverage.csv"),
+                "channels": result.channels,
+                "items": items,
+                "unaddressed": len(result.gaps()),
+            }
+        )
+        return
     table = Table(title=_("Coverage of %(out)s/") % {"out": out})
     for column in ("persona", _("item"), *result.channels):
         table.add_column(column)
@@ -898,7 +1340,6 @@ def coverage(
             label = "[red]" + _("%(item)s (unaddressed)") % {"item": label} + "[/red]"
         table.add_row(row.persona, label, *marks)
     out_console.print(table)
-    write_extra(out, "coverage.csv", render_coverage_csv(result).encode("utf-8"))
     gaps = result.gaps()
     for row in gaps:
         _warn(
@@ -941,7 +1382,9 @@ def preview(
 
     named = load_manifest(out).get("personas")
     research = load_personas(study_path(personas_file, named if isinstance(named, str) else None))
-    print(summary_line(*write_preview(out, research, templates=templates)))
+    with _progress("checking drafts", None, unit="files", sized=True) as step:
+        written = write_preview(out, research, templates=templates, progress=step)
+    print(summary_line(*written))
 
 
 templates_app = typer.Typer(
@@ -963,7 +1406,7 @@ TemplatesOpt = Annotated[
 
 
 @templates_app.command("list")
-def templates_list(templates: TemplatesOpt = None) -> None:
+def templates_list(templates: TemplatesOpt = None, as_json: JsonOpt = False) -> None:
     """List every channel: label, formats, limits, persona blocks it uses, and where it is from.
 
     Example: mkbcopy templates list --templates mijn-templates
@@ -972,6 +1415,26 @@ def templates_list(templates: TemplatesOpt = None) -> None:
 
     from mkbcopy.templatecheck import describe_channels
 
+    if as_json:
+        _print_json(
+            [
+                {
+                    "channel": info.name,
+                    "label": info.meta.label if info.meta else None,
+                    "formats": list(info.meta.formats) if info.meta else [],
+                    "limit": info.meta.limit if info.meta else None,
+                    "counting": info.meta.counting if info.meta else None,
+                    "hashtags": info.meta.hashtags if info.meta else None,
+                    "subject_limit": info.meta.subject_limit if info.meta else None,
+                    "blocks": info.blocks,
+                    "builtin": info.builtin,
+                    "path": str(info.path),
+                    "problem": info.problem,
+                }
+                for info in describe_channels(templates)
+            ]
+        )
+        return
     table = Table()
     for column in (
         _("channel"),
@@ -1065,6 +1528,7 @@ def templates_check(
         typer.Option("--brief", "-b", metavar="BRIEF", help="Render with this brief's facts."),
     ] = None,
     personas_file: PersonasOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Render every template for every persona and subgroup; report every problem, exit 1 if any.
 
@@ -1084,10 +1548,30 @@ def templates_check(
     start = time.perf_counter()
     problems = check_templates(user_dir, research=research, brief=loaded)
     seconds = time.perf_counter() - start
-    for problem in problems:
-        print(problem)
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
+    if as_json:
+        _print_json(
+            {
+                "templates": str(user_dir) if user_dir else None,
+                "ok": not errors,
+                "errors": errors,
+                "warnings": warnings,
+                "problems": [
+                    {
+                        "path": p.path,
+                        "line": p.line,
+                        "severity": p.severity,
+                        "message": p.message,
+                        "source": p.source,
+                    }
+                    for p in problems
+                ],
+            }
+        )
+        raise typer.Exit(1 if errors else 0)
+    for problem in problems:
+        print(problem)
     if user_dir:
         where = _("%(folder)s (over the built-ins)") % {"folder": user_dir}
     else:

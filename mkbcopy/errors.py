@@ -107,3 +107,20 @@ def os_error(exc: OSError, path: Path | str | None = None) -> OutputError:
     if exc.filename2 is not None:
         advice += " " + _("(with %(other)s)") % {"other": exc.filename2}
     return OutputError(advice, path=where if where is None else str(where))
+
+
+class Problems(ValidationError):
+    """Every problem in one file, so that a user fixes them in one go, not one run each."""
+
+    def __init__(self, problems: list[MkbcopyError]) -> None:
+        first = problems[0]
+        super().__init__(first.message, path=first.path, line=first.line, key=first.key)
+        self.problems = problems
+
+    def __str__(self) -> str:
+        return "\n".join(str(problem) for problem in self.problems)
+
+
+def problems(found: list[MkbcopyError]) -> MkbcopyError:
+    """One problem as itself, several as Problems: one line each."""
+    return found[0] if len(found) == 1 else Problems(found)

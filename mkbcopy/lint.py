@@ -24,7 +24,7 @@ from mkbcopy.document import Block, Document, Inline, Span, parse_document
 from mkbcopy.errors import InputError
 from mkbcopy.i18n import N_, Text, _
 from mkbcopy.measure import HASHTAG, body_text, channel_length, word_count
-from mkbcopy.output import MANIFEST
+from mkbcopy.output import MANIFEST, read_manifest
 from mkbcopy.readability import (
     PLACEHOLDER,
     WORD,
@@ -729,17 +729,22 @@ def lint_document(
 def draft_files(paths: Iterable[Path]) -> list[Path]:
     """The given files, plus every draft file inside given folders (recursively).
 
-    Hidden files and folders (.git, half-written `.name.tmp` files) are left out.
+    An output folder's extras (its preview page) are not drafts and are left out, and
+    so are hidden files and folders (.git, half-written `.name.tmp` files).
     """
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
+            # an output folder's extras (the preview's index.html) are pages about the drafts
+            extras = (read_manifest(path) or {}).get("extras") or []
+            skip = {path / rel for rel in extras if isinstance(rel, str)}
             found = sorted(
                 p
                 for p in path.rglob("*")
                 if p.is_file()
                 and p.suffix.lower() in DRAFT_SUFFIXES
                 and p.name != MANIFEST
+                and p not in skip
                 and not p.name.startswith("~$")  # Word's lock file
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import os
 import re
 import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from email import policy
@@ -34,6 +35,7 @@ from mkbcopy.copydeck import load_copydeck
 from mkbcopy.coverage import Coverage, compute_coverage, load_manifest
 from mkbcopy.document import Block, Document, Inline, plain_blocks
 from mkbcopy.errors import MkbcopyError
+from mkbcopy.findings import Counts, first_format_per_draft
 from mkbcopy.lint import B1_SCORE, DRAFT_SUFFIXES, SCORED_MEDIA, LintReport, lint_path, read_draft
 from mkbcopy.measure import HASHTAG, URL, channel_length
 from mkbcopy.output import write_extra
@@ -92,17 +94,28 @@ class _Stats:
 
 
 def write_preview(
-    out: Path, research: Research, brief: Brief | None = None, templates: Path | None = None
+    out: Path,
+    research: Research,
+    brief: Brief | None = None,
+    templates: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Path, Preview, float]:
-    """Build OUT/index.html and record it in the manifest as ours; returns path, page, seconds."""
+    """Build OUT/index.html and record it in the manifest as ours; returns path, page, seconds.
+
+    `progress(done, total)` hears of every file checked: linting takes most of the time.
+    """
     start = time.perf_counter()
-    preview = build_preview(out, research, brief, templates)
+    preview = build_preview(out, research, brief, templates, progress)
     write_extra(out, INDEX, preview.html.encode("utf-8"))
     return out / INDEX, preview, time.perf_counter() - start
 
 
 def build_preview(
-    out: Path, research: Research, brief: Brief | None = None, templates: Path | None = None
+    out: Path,
+    research: Research,
+    brief: Brief | None = None,
+    templates: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Preview:
     """The whole page as a string; reads OUT, runs pdftoppm where there is a PDF.
 
@@ -124,7 +137,14 @@ def build_preview(
     metas = {name: _meta(name, user_dir) for name in channels}
     persona_order = [p.id for p in research.personas]
     stats = _Stats()
-    reports = _check_all(out, [str(e["path"]) for e in entries], stats)
+    reports = _check_all(out, [str(e["path"]) for e in entries], stats, progress)
+    counted = [
+        r
+        for path in first_format_per_draft(entries, set(reports))
+        if isinstance(r := reports[path], LintReport)
+    ]
+    counts = Counts.of(counted)
+    stats.errors, stats.warnings = counts.errors, counts.warnings
     has_variants = any(e.get("variant") for e in entries)
     leads = _lead_titles(research, user_dir) if has_variants else {}
     ctx = _Context(out, stats, organisation, reports, leads)
@@ -271,11 +291,24 @@ def _check(out: Path, rel: str) -> LintReport | str | None:
         return exc.message
 
 
-def _check_all(out: Path, paths: list[str], stats: _Stats) -> dict[str, LintReport | str]:
+def _check_all(
+    out: Path,
+    paths: list[str],
+    stats: _Stats,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, LintReport | str]:
     """Lint every file, and render every PDF's first page, at once.
 
     hunspell and pdftoppm each start a process per file, so threads save most of the wait.
     """
+    done = itertools.count(1)
+
+    def check(rel: str) -> LintReport | str | None:
+        result = _check(out, rel)
+        if progress is not None:
+            progress(next(done), len(paths))  # from worker threads: count() is atomic
+        return result
+
     pdfs = [
         pdf
         for rel in paths
@@ -285,7 +318,7 @@ def _check_all(out: Path, paths: list[str], stats: _Stats) -> dict[str, LintRepo
     ]
     with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
         images = pool.map(_pdf_page, dict.fromkeys(pdfs))
-        results = dict(zip(paths, pool.map(lambda rel: _check(out, rel), paths), strict=True))
+        results = dict(zip(paths, pool.map(check, paths), strict=True))
         stats.images.update(zip(dict.fromkeys(pdfs), images, strict=True))
     reports: dict[str, LintReport | str] = {}
     for rel, result in results.items():
@@ -294,8 +327,6 @@ def _check_all(out: Path, paths: list[str], stats: _Stats) -> dict[str, LintRepo
         reports[rel] = result
         if isinstance(result, LintReport):
             stats.files += 1
-            stats.errors += result.count("error")
-            stats.warnings += result.count("warning")
     return reports
 
 
@@ -957,8 +988,8 @@ def _top(manifest: dict[str, Any], out: Path, cards: int, stats: _Stats, variant
         )
     lint = (
         f"{_n(stats.errors, 'fout', 'fouten')} en "
-        f"{_n(stats.warnings, 'waarschuwing', 'waarschuwingen')} in "
-        f"{_n(stats.files, 'bestand', 'bestanden')}"
+        f"{_n(stats.warnings, 'waarschuwing', 'waarschuwingen')} "
+        f"({_n(stats.files, 'bestand', 'bestanden')} gecontroleerd, geteld per concept)"
     )
     shown_variants = f" · {_n(variants, 'A/B-variant', 'A/B-varianten')}" if variants else ""
     brief = str(manifest.get("brief") or "")
@@ -1317,7 +1348,8 @@ def summary_line(path: Path, preview: Preview, seconds: float) -> str:
     size = len(preview.html.encode("utf-8"))
     return (
         f"Wrote {path} ({size / 1024:.0f} kB, {_plural(preview.cards, 'draft')}, "
-        f"{preview.errors} lint errors, {preview.warnings} warnings) in {seconds:.1f} s; "
+        f"{_plural(preview.errors, 'lint error')}, {_plural(preview.warnings, 'warning')}) "
+        f"in {seconds:.1f} s; "
         f"open it in a browser: {path.resolve().as_uri()}"
     )
 

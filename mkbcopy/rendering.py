@@ -24,6 +24,7 @@ from mkbcopy.links import slugify, tag_url
 from mkbcopy.measure import body_text, channel_length, length_problems, word_count
 from mkbcopy.personas import Persona, Subgroup
 from mkbcopy.sandbox import KEPT_GLOBALS, TemplateSandbox, Undefined, render_limits, template_loader
+from mkbcopy.templatewords import syntax_problem
 from mkbcopy.text import BAD_CHARS
 from mkbcopy.writers.text import render_text
 
@@ -419,8 +420,15 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
         with render_limits():
             return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
+        line, message = syntax_problem(
+            str(exc.message),
+            exc.lineno,
+            exc.source or _read(exc.filename),
+            filters=env.filters,
+            tests=env.tests,
+        )
         raise TemplateError(
-            f"syntax error: {exc.message}", path=exc.filename or exc.name, line=exc.lineno
+            f"syntax error: {message}", path=exc.filename or exc.name, line=line
         ) from None
     except jinja2.TemplateNotFound as exc:
         path, line = _template_frame(exc)
@@ -465,7 +473,15 @@ def _undefined_message(message: str, context: dict[str, Any]) -> str:
     match = re.search(r"'([^']+)' is undefined", message)
     if match:
         return unknown_name_message(match.group(1), context)
-    return f"unknown attribute: {message}"
+    return message if message.startswith("unknown field") else f"unknown field: {message}"
+
+
+def _read(path: str | None) -> str | None:
+    """A template's source, to find the line a syntax error really is on."""
+    try:
+        return Path(path).read_text(encoding="utf-8") if path else None
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def unknown_name_message(name: str, known: Iterable[str]) -> str:

@@ -9,7 +9,6 @@ and values, loops or output so large that they hang the run.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import os
 import re
@@ -31,6 +30,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import missing
 from jinja2.visitor import NodeTransformer
 
+from mkbcopy.templatewords import field_message
 from mkbcopy.usercache import private_folder
 
 MAX_STEPS = 250_000  # loop iterations plus calls, per render
@@ -174,15 +174,11 @@ class Undefined(jinja2.StrictUndefined):
         message: str = super()._undefined_message
         obj = self._undefined_obj
         if self._undefined_hint is None and obj is not missing:
-            name = str(self._undefined_name)
-            kind = "a dict" if isinstance(obj, dict) else type(obj).__name__
-            what = f"item {name}" if isinstance(self._undefined_name, int) else repr(name)
-            message = f"{kind} has no {what}"
-            close = difflib.get_close_matches(name, names_of(obj), n=1)
-            if close and close[0] != name:  # equal: |attr on a dict; .name works there
-                message += f"; did you mean '{close[0]}'?"
-            elif close:
-                message += f"; write .{name} instead of |attr('{name}')"
+            name = self._undefined_name
+            known = names_of(obj)
+            if isinstance(name, str) and name in known:  # |attr on a dict; .name works there
+                return f"unknown field '{name}'; write .{name} instead of |attr('{name}')"
+            message = field_message(name, known)
         return message
 
 

@@ -14,7 +14,7 @@ import tempfile
 import unicodedata
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -935,6 +935,19 @@ def rejects_path_for(out: Path) -> Path:
     return out.with_name(f"{out.stem}-rejected{out.suffix or '.csv'}")
 
 
+def _reporting(
+    outcomes: Iterator[Segmented], progress: Callable[[int], None]
+) -> Iterator[Segmented]:
+    """Pass the outcomes on, telling `progress` the count every 500 rows and at the end."""
+    count = 0
+    for outcome in outcomes:
+        count += 1
+        if count % 500 == 0:
+            progress(count)
+        yield outcome
+    progress(count)
+
+
 def segment_contacts(
     path: Path,
     research: Research,
@@ -946,6 +959,7 @@ def segment_contacts(
     sheet: str | None = None,
     today: date | None = None,
     force: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> SegmentSummary:
     """Read a contact list, write it back with persona and subgroup columns, and the
     rejected rows with their line and reason beside it; None for `out` writes nothing.
@@ -961,6 +975,8 @@ def segment_contacts(
         summary = SegmentSummary(path, out, rejects if out else None)
         summary.delimiter = reader.delimiter
         outcomes = segment_rows(reader, research, today)
+        if progress is not None:
+            outcomes = _reporting(outcomes, progress)
         if out is None or rejects is None:
             for outcome in outcomes:
                 summary.add(outcome)

@@ -41,6 +41,7 @@ from mkbcopy.rendering import (
     unknown_name_message,
 )
 from mkbcopy.sandbox import KEPT_GLOBALS, TOO_LONG, names_of
+from mkbcopy.templatewords import syntax_problem
 
 # The macros in _shared/macros.j2 that put persona research into the copy.
 # The copy a template draws on: composed names first, then the shared macros.
@@ -133,7 +134,8 @@ def describe_channels(user_dir: Path | None = None) -> list[ChannelInfo]:
         try:
             info.blocks = blocks_used(env, f"{name}/{TEMPLATE_FILE}")
         except jinja2.TemplateSyntaxError as exc:
-            info.problem = info.problem or f"syntax error on line {exc.lineno}: {exc.message}"
+            line, message = _syntax(env, exc, path)
+            info.problem = info.problem or f"syntax error on line {line}: {message}"
         except (jinja2.TemplateError, OSError, UnicodeDecodeError) as exc:
             info.problem = info.problem or f"cannot read: {exc}"
         infos.append(info)
@@ -214,7 +216,8 @@ class _Found:
         severity: Literal["error", "warning"] = "error",
     ) -> None:
         shown = str(path) if path else "(templates)"
-        key = (shown, line, message.removesuffix(f" ({_BARE})"))
+        # one finding per mistake: renders for other personas list other fields
+        key = (shown, line, message.removesuffix(f" ({_BARE})").split(" (fields here:")[0])
         if key in self._seen:
             return
         self._seen.add(key)
@@ -243,12 +246,29 @@ def _parse_all(
         if not rel.endswith(".j2"):
             continue
         try:
-            trees[rel] = env.parse(path.read_text(encoding="utf-8"), rel, str(path))
+            source = path.read_text(encoding="utf-8")
+            trees[rel] = env.parse(source, rel, str(path))
+            env.compile(trees[rel], rel, str(path))  # unknown filters and tests show here
         except jinja2.TemplateSyntaxError as exc:
-            found.add(path, exc.lineno, f"syntax error: {exc.message}")
+            trees.pop(rel, None)
+            line, message = _syntax(env, exc, path)
+            found.add(path, line, f"syntax error: {message}")
         except (OSError, UnicodeDecodeError) as exc:
             found.add(path, None, f"cannot read the template: {exc}")
     return trees
+
+
+def _syntax(
+    env: jinja2.Environment, exc: jinja2.TemplateSyntaxError, path: Path
+) -> tuple[int | None, str]:
+    """The line a syntax error is really on, and the mistake in plain words."""
+    try:
+        source = exc.source or path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        source = None
+    return syntax_problem(
+        str(exc.message), exc.lineno, source, filters=env.filters, tests=env.tests
+    )
 
 
 def _check_headers(
@@ -357,7 +377,7 @@ def _const_key(node: nodes.Getitem) -> str | None:
 def _attribute_message(value: Any, attr: str) -> str:
     """The same words the sandbox's Undefined uses, so both findings merge into one."""
     undefined = make_environment(None).undefined(obj=value, name=attr)
-    return f"unknown attribute: {undefined._undefined_message}"
+    return str(undefined._undefined_message)
 
 
 def _first_line(tree: nodes.Template, name: str) -> int:

@@ -7,15 +7,19 @@ the Python values from the node tree ourselves and keep a line per key path.
 
 from __future__ import annotations
 
+import re
+import types
+import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pydantic
 import yaml
 
-from mkbcopy.errors import InputError, ValidationError
+from mkbcopy.errors import InputError, MkbcopyError, ValidationError, problems
+from mkbcopy.suggest import did_you_mean
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 20_000  # personas.yaml has 839
@@ -46,6 +50,9 @@ class YamlDoc:
     path: Path
     data: Any
     lines: dict[Key, int] = field(default_factory=dict)
+    # Plain values cut short by a `#` that YAML read as a comment (`colour: #0B5FA5`).
+    cut_by_hash: list[Key] = field(default_factory=list)
+    text: str = ""
 
     def line_of(self, key: Sequence[str | int]) -> int | None:
         """Line of `key`, or of its nearest parent that exists."""
@@ -114,21 +121,68 @@ def load_yaml(path: Path, *, what: str = "YAML file", text: str | None = None) -
     except RecursionError:  # the limits above should make this unreachable
         raise InputError(_too_deep(), path=path) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
-        if "\t" in problem or "found character '\\t'" in problem:
-            problem = "a tab is used for indentation; use spaces"
-        raise InputError(
-            f"invalid YAML: {problem}", path=path, line=mark.line + 1 if mark else None
-        ) from None
+        where, problem = _explain(exc, text.splitlines())
+        raise InputError(f"invalid YAML: {problem}", path=path, line=where) from None
     except yaml.YAMLError as exc:
         raise InputError(f"invalid YAML: {' '.join(str(exc).split())}", path=path) from None
-    doc = YamlDoc(path=path, data=None)
+    doc = YamlDoc(path=path, data=None, text=text)
     if node is None:
         return doc
     counter = [0]
     doc.data = _build(node, (), doc, counter)
     return doc
+
+
+_NO_SPACE = re.compile(r"^\s*(?:- )?([^\s:#'\"]+):([^\s:].*)$")
+_KEY_VALUE = re.compile(r"^\s*(?:- )?([^\s:#'\"]+):\s+(.*\S)\s*$")
+
+
+def _explain(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int | None, str]:
+    """PyYAML's message, with the fix for the traps hand-written files fall into."""
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or exc.context or "invalid YAML"
+    if mark is None or mark.line >= len(lines):
+        return (mark.line + 1 if mark else None), problem
+    at = mark.line
+    before = next(
+        (i for i in range(at - 1, -1, -1) if lines[i].strip() and not _comment(lines[i])), None
+    )
+    if "'\\t'" in problem or "\t" in problem:
+        indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
+        if "\t" in indent:
+            return at + 1, "a tab is used for indentation; use spaces"
+        return at + 1, "a tab after a colon or in a value; use a space, or put the text in quotes"
+    if problem == "mapping values are not allowed here":
+        if before is not None and (bad := _NO_SPACE.match(lines[before])):
+            return before + 1, _no_space(*bad.groups())
+        if found := _KEY_VALUE.match(lines[at]):
+            key, value = found.groups()
+            example = f'{key}: "{value}"' if len(value) <= 50 else f'{key}: "..."'
+            return at + 1, (
+                "a colon followed by a space inside a value starts a new key; "
+                f"put the text in quotes: {example}"
+            )
+    if problem == "could not find expected ':'" and exc.context_mark is not None:
+        at = exc.context_mark.line
+        if bad := _NO_SPACE.match(lines[at]):
+            return at + 1, _no_space(*bad.groups())
+        above = next((i for i in range(at - 1, -1, -1) if lines[i].strip()), None)
+        if above is not None and lines[above].rstrip().endswith(":") and ":" not in lines[at]:
+            key = lines[above].strip().removeprefix("- ")[:-1]
+            return at + 1, (
+                f"the value of '{key}' is on the next line; write it after the colon "
+                f"('{key}: {lines[at].strip()}') or indent it"
+            )
+        return at + 1, "this line has no 'key: value'; to continue the line above, indent it"
+    return at + 1, problem
+
+
+def _no_space(key: str, value: str) -> str:
+    return f"no space after the colon in '{key}:{value}'; write '{key}: {value}'"
+
+
+def _comment(line: str) -> bool:
+    return line.lstrip().startswith("#")
 
 
 class _TooBig(yaml.MarkedYAMLError):
@@ -235,9 +289,19 @@ def _build(node: yaml.Node, key: Key, doc: YamlDoc, counter: list[int]) -> Any:
     return _scalar(node, key, doc)
 
 
+_HASH_VALUE = re.compile(r"[ \t]+#[^\s#]")  # `#0B5FA5`, `#1`: a value; `# note`: a comment
+
+
 def _scalar(node: yaml.Node, key: Key, doc: YamlDoc) -> Any:
     if node.tag not in _SCALAR_TAGS:
         raise _bad_tag(node, key, doc)
+    # Matched in place: slicing the rest of the line per value was quadratic on one long line.
+    if (
+        isinstance(node, yaml.ScalarNode)
+        and node.style is None
+        and _HASH_VALUE.match(doc.text, node.end_mark.index)
+    ):
+        doc.cut_by_hash.append(key)
     if node.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
         # Dates stay text: the brief shows them as the user wrote them.
         return str(node.value)
@@ -253,17 +317,86 @@ def _bad_tag(node: yaml.Node, key: Key, doc: YamlDoc) -> InputError:
     )
 
 
-def validation_error(doc: YamlDoc, exc: pydantic.ValidationError) -> ValidationError:
-    """Turn pydantic's first problem into one line naming file, line and key."""
-    err = exc.errors()[0]
-    loc = tuple(p for p in err["loc"] if isinstance(p, str | int))
-    message = _message(err)
-    more = len(exc.errors()) - 1
-    if more:
-        message += f" (and {more} more problem{'s' if more > 1 else ''})"
-    return ValidationError(
-        message, path=doc.path, line=doc.line_of(loc), key=format_key(loc) or None
-    )
+M = TypeVar("M", bound=pydantic.BaseModel)
+
+
+def validate(doc: YamlDoc, model: type[M]) -> M:
+    """Validate `doc` as `model`; report every problem at once, each with line and key."""
+    found: list[MkbcopyError] = [
+        ValidationError(
+            "a # starts a comment, so the text from it was left out; put the text in quotes",
+            path=doc.path,
+            line=doc.line_of(key),
+            key=format_key(key) or None,
+        )
+        for key in doc.cut_by_hash
+    ]
+    try:
+        result = model.model_validate(doc.data)
+    except pydantic.ValidationError as exc:
+        found += _each(doc, exc, model)
+        found.sort(key=lambda e: e.line or 0)
+    if found:
+        raise problems(found)
+    return result
+
+
+def _each(
+    doc: YamlDoc, exc: pydantic.ValidationError, model: type[pydantic.BaseModel] | None
+) -> list[MkbcopyError]:
+    found: list[MkbcopyError] = []
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if isinstance(p, str | int))
+        message = _message(err)
+        if err["type"] == "extra_forbidden" and model is not None and loc:
+            allowed = _keys_at(model, loc[:-1])
+            guess = did_you_mean(str(loc[-1]), allowed)
+            if guess:
+                message += f"; did you mean '{guess}'?"
+            elif allowed:
+                message += f" (allowed here: {', '.join(allowed)})"
+        found.append(
+            ValidationError(
+                message, path=doc.path, line=doc.line_of(loc), key=format_key(loc) or None
+            )
+        )
+    return found
+
+
+def _keys_at(model: type[pydantic.BaseModel], loc: Key) -> list[str]:
+    """The keys `model` allows at `loc`, following nested models and lists."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            current = next((typing.get_args(t)[0] for t in _options(current) if _is_list(t)), None)
+            continue
+        inner = _model_in(current)
+        if inner is None or part not in inner.model_fields:
+            return []
+        current = inner.model_fields[part].annotation
+    inner = _model_in(current)
+    return list(inner.model_fields) if inner is not None else []
+
+
+def _options(annotation: Any) -> list[Any]:
+    """`Facts | None` -> [Facts, None]; Annotated[...] unwrapped."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return [t for arg in typing.get_args(annotation) for t in _options(arg)]
+    if origin is typing.Annotated:
+        return _options(typing.get_args(annotation)[0])
+    return [annotation]
+
+
+def _is_list(annotation: Any) -> bool:
+    return typing.get_origin(annotation) is list and bool(typing.get_args(annotation))
+
+
+def _model_in(annotation: Any) -> type[pydantic.BaseModel] | None:
+    for option in _options(annotation):
+        if isinstance(option, type) and issubclass(option, pydantic.BaseModel):
+            return option
+    return None
 
 
 _EXPECTED = {

@@ -97,8 +97,8 @@ def test_check_reports_a_syntax_error_and_an_unknown_variable_in_two_files(
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines == [
-        f"{tmp_path}/flyer/template.md.j2:4: error: syntax error: unexpected '}}' "
-        "| # {{ copy.kop }",
+        f"{tmp_path}/flyer/template.md.j2:4: error: syntax error: a single '}}': close "
+        "{{ ... }} with two braces | # {{ copy.kop }",
         f"{tmp_path}/sms/template.md.j2:5: error: unknown variable 'ctaa'; did you mean 'cta'? "
         "| {{ ctaa.url }}",
     ]

@@ -246,7 +246,7 @@ def test_check_reports_every_problem_across_files(research: Research, tmp_path: 
     problems = check_templates(folder, research=research)
     lines = [str(p) for p in problems]
     assert (
-        f"{flyer}:7: error: syntax error: unexpected '}}', expected ')' | {{{{ m.intro( }}}}"
+        f"{flyer}:7: error: syntax error: a ')' is missing before '}}' | {{{{ m.intro( }}}}"
         in lines
     )
     assert (
@@ -283,7 +283,8 @@ def test_check_reports_render_errors_with_did_you_mean(research: Research, tmp_p
     assert problem == Problem(
         str(folder / "post" / "template.md.j2"),
         5,
-        "unknown attribute: a dict has no 'kopp'; did you mean 'kop'?",
+        "unknown field 'kopp'; did you mean 'kop'? "
+        "(fields here: facts, guidance, id, kind, kop, kort, needs, text)",
         "error",
         "{% for item in motivators %}{{ item.kopp }}{% endfor %}",
     )

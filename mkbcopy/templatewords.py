@@ -1,0 +1,160 @@
+"""Template mistakes in a template writer's words, at the line where the mistake is.
+
+Jinja2 reports what its parser expected ("expected token 'end of print statement'"),
+often on the line after the mistake, and an unclosed `{% if %}` at the end of the
+file. These helpers turn that into what to change and where: the line that opens
+the unclosed block or tag, and a did-you-mean for tags, filters and fields.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+
+# The words every message uses; one place, so a message catalogue can wrap them.
+MSG_UNCLOSED_BLOCK = (
+    "{{% {tag} %}} on this line is never closed: add {{% end{tag} %}} where it should end"
+)
+MSG_WRONG_END = (
+    "{{% {found} %}} here, but the {{% {tag} %}} on line {line} is still open: "
+    "close it with {{% end{tag} %}} first"
+)
+MSG_UNKNOWN_TAG = "unknown tag {{% {found} %}}{hint}"
+MSG_UNCLOSED_PRINT = "{{ is not closed: end it with }}"
+MSG_UNCLOSED_TAG = "{% is not closed: end it with %}"
+MSG_SINGLE_BRACE = "a single '}': close {{ ... }} with two braces"
+MSG_EXTRA = (
+    "unexpected '{token}' inside {where}: a '.', '|' or ',' may be missing, or a }}}} or %}}"
+)
+MSG_MISSING = "a '{wanted}' is missing before '{token}'"
+MSG_UNEXPECTED = "unexpected '{token}' here{hint}"
+MSG_UNKNOWN_FILTER = "unknown filter '{name}'{hint}"
+MSG_UNKNOWN_TEST = "unknown test '{name}'{hint}"
+MSG_UNKNOWN_FIELD = "unknown field '{name}'{hint}{fields}"
+MSG_NO_ITEM = "there is no item {name} here"
+MSG_DID_YOU_MEAN = "; did you mean '{close}'?"
+MSG_DID_YOU_MEAN_TAG = "; did you mean {{% {close} %}}?"
+MSG_FIELDS = " (fields here: {names})"
+
+# Tags that open a block and need an end tag.
+_BLOCK_TAGS = ("if", "for", "macro", "call", "filter", "block", "with", "autoescape", "raw")
+_ALL_TAGS = (
+    *_BLOCK_TAGS,
+    *(f"end{tag}" for tag in _BLOCK_TAGS),
+    "elif",
+    "else",
+    "set",
+    "endset",
+    "import",
+    "from",
+    "include",
+    "extends",
+)
+
+
+def _did_you_mean(name: str, known: Iterable[str], *, tag: bool = False) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    if not close:
+        return ""
+    return (MSG_DID_YOU_MEAN_TAG if tag else MSG_DID_YOU_MEAN).format(close=close[0])
+
+
+def field_message(name: object, known: list[str]) -> str:
+    """`unknown field 'kopp'; did you mean 'kop'? (fields here: id, kop, text)`."""
+    if isinstance(name, int):
+        return MSG_NO_ITEM.format(name=name)
+    shown = sorted(known)[:8]
+    fields = MSG_FIELDS.format(names=", ".join(shown)) if shown else ""
+    return MSG_UNKNOWN_FIELD.format(name=name, hint=_did_you_mean(str(name), known), fields=fields)
+
+
+def syntax_problem(
+    message: str,
+    line: int | None,
+    source: str | None,
+    *,
+    filters: Iterable[str] = (),
+    tests: Iterable[str] = (),
+) -> tuple[int | None, str]:
+    """The line a Jinja2 syntax error is really on, and what to do about it."""
+    lines = source.splitlines() if source is not None else []
+    innermost = re.search(r"innermost block that needs to be closed is '(\w+)'", message)
+    unknown = re.match(r"Encountered unknown tag '(\w+)'", message)
+    if message.startswith("Unexpected end of template") and innermost:
+        tag = innermost.group(1)
+        at = next((n for t, n in reversed(_open_blocks(lines)) if t == tag), line)
+        return at, MSG_UNCLOSED_BLOCK.format(tag=tag)
+    if unknown:
+        found = unknown.group(1)
+        if innermost and found.startswith("end") and found[3:] in _BLOCK_TAGS:
+            tag = innermost.group(1)
+            starts = [n for t, n in _open_blocks(lines[: line or None]) if t == tag]
+            return line, MSG_WRONG_END.format(
+                found=found, tag=tag, line=starts[-1] if starts else "?"
+            )
+        wanted = re.findall(r"'(\w+)'", message.split("looking for", 1)[-1]) if innermost else []
+        hint = _did_you_mean(found, [*wanted, *_ALL_TAGS], tag=True)
+        return line, MSG_UNKNOWN_TAG.format(found=found, hint=hint)
+    named = re.match(r"No (filter|test) named '([^']+)'", message)
+    if named:
+        kind, name = named.groups()
+        template = MSG_UNKNOWN_FILTER if kind == "filter" else MSG_UNKNOWN_TEST
+        return line, template.format(
+            name=name, hint=_did_you_mean(name, filters if kind == "filter" else tests)
+        )
+    if "expected 'end of print statement'" in message and "unexpected end of template" in message:
+        return _unclosed("{{", "}}", lines, line), MSG_UNCLOSED_PRINT
+    if "expected 'end of statement block'" in message and "unexpected end of template" in message:
+        return _unclosed("{%", "%}", lines, line), MSG_UNCLOSED_TAG
+    got = re.match(
+        r"expected token 'end of (print statement|statement block)', got '(.*)'", message
+    )
+    if got:
+        where, token = got.groups()
+        opener, closer = ("{{", "}}") if where == "print statement" else ("{%", "%}")
+        at = _unclosed(opener, closer, lines, line)
+        if at != line:  # the tag was never closed; Jinja2 found out on a later line
+            return at, MSG_UNCLOSED_PRINT if opener == "{{" else MSG_UNCLOSED_TAG
+        return line, MSG_EXTRA.format(token=token, where=f"{opener} ... {closer}")
+    expected = re.fullmatch(r"unexpected '(.*?)', expected '(.*?)'", message)
+    if expected:
+        return line, MSG_MISSING.format(token=expected.group(1), wanted=expected.group(2))
+    if message == "unexpected '}'":
+        return line, MSG_SINGLE_BRACE
+    bare = re.match(r"unexpected '(.*?)'(.*)$", message)
+    if bare:
+        return line, MSG_UNEXPECTED.format(token=bare.group(1), hint=bare.group(2))
+    return line, message
+
+
+def _open_blocks(lines: list[str]) -> list[tuple[str, int]]:
+    """The blocks still open after `lines`, outermost first: (tag, line it opens on)."""
+    stack: list[tuple[str, int]] = []
+    for number, text in enumerate(lines, start=1):
+        for match in re.finditer(r"\{%[-+]?\s*(\w+)", text):
+            tag = match.group(1)
+            if tag in _BLOCK_TAGS:
+                stack.append((tag, number))
+            elif tag == "set" and "=" not in text[match.end() :].split("%}", 1)[0]:
+                stack.append(("set", number))  # {% set x %}...{% endset %}
+            elif tag.startswith("end") and stack and stack[-1][0] == tag[3:]:
+                stack.pop()
+    return stack
+
+
+def _unclosed(opener: str, closer: str, lines: list[str], line: int | None) -> int | None:
+    """The last line up to `line` where `opener` is left open, else `line` itself."""
+    last = min(line or len(lines), len(lines))
+    depth = 0
+    opened_at: int | None = None
+    for number in range(1, last + 1):
+        text = lines[number - 1]
+        for match in re.finditer(re.escape(opener) + "|" + re.escape(closer), text):
+            if match.group() == opener:
+                if depth == 0:
+                    opened_at = number
+                depth += 1
+            elif depth:
+                depth -= 1
+    return opened_at if depth and opened_at is not None else line
