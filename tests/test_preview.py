@@ -138,8 +138,9 @@ def test_draft_text_is_escaped_everywhere(out: Path, research: Research) -> None
     tags = _tags(page)
     assert sum(1 for t, _ in tags if t == "script") == 1
     assert not any(t == "img" and "onerror" in a for t, a in tags)
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;quotes&quot;" in page
-    assert "&lt;/iframe&gt;&lt;b x=&quot;" in page
+    # Jinja2's autoescape (markupsafe) writes a double quote as &#34;
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#34;quotes&#34;" in page
+    assert "&lt;/iframe&gt;&lt;b x=&#34;" in page
 
 
 def test_email_html_stays_inside_its_sandboxed_frame(
