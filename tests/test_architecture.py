@@ -139,7 +139,8 @@ def test_no_import_cycles() -> None:
 
 # lint reads a .docx draft back with python-docx (a lazy import in `_read_docx`); the
 # rule wants that reader in writers/docx.py, left for after the parallel edits of lint.py.
-DOCX_READERS = {"mkbcopy.writers.docx", "mkbcopy.lint", "mkbcopy.checks.lint"}
+# (The restructure script rewrites the module name below to its new folder.)
+DOCX_READERS = {"mkbcopy.writers.docx", "mkbcopy.lint"}
 
 
 def test_only_the_cli_imports_typer_and_only_the_docx_writer_python_docx() -> None:
