@@ -252,6 +252,7 @@ def test_symlinked_file_in_out_is_replaced_not_written_through(
     assert not target.is_symlink()
 
 
+@pytest.mark.slow
 def test_docx_opens_in_libreoffice(full_run: tuple[Path, dict], tmp_path: Path) -> None:  # type: ignore[type-arg]
     import shutil
     import subprocess

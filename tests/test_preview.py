@@ -256,6 +256,7 @@ def full_out(example_out: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
     return out
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_page_renders_in_chromium_without_console_errors(full_out: Path, tmp_path: Path) -> None:
     index = full_out / "index.html"
@@ -276,6 +277,7 @@ def test_page_renders_in_chromium_without_console_errors(full_out: Path, tmp_pat
     print(f"chromium: {time.perf_counter() - start:.1f} s")
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_page_fits_a_phone(full_out: Path, tmp_path: Path) -> None:
     shot = tmp_path / "preview-phone.png"
@@ -295,6 +297,7 @@ def test_page_fits_a_phone(full_out: Path, tmp_path: Path) -> None:
     assert result["width"] == 390 and result["scroll"] <= 390, result
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_filters_hide_cards_and_everything_shows_without_js(full_out: Path, tmp_path: Path) -> None:
     result = _probe(
@@ -355,6 +358,7 @@ def _probe(
     return json.loads(result)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils is not installed")
 def test_flyer_pdf_page_is_embedded_as_an_image(full_out: Path, research: Research) -> None:
@@ -461,6 +465,7 @@ def test_without_variants_no_panes(out: Path, research: Research) -> None:
     assert "A/B-varianten" not in page
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_variants_gallery_in_chromium(variants_out: Path, tmp_path: Path) -> None:
     index = variants_out / "index.html"
