@@ -1,11 +1,13 @@
 # Two entry points for a fresh machine: `make demo` and `make test`.
 # Each makes its own virtual environment in .venv on first use.
+# `make test-fast` is the tier to run often: lint, types and every test not marked slow
+# (no LibreOffice, Chromium, wheel build or fresh virtual environment).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= mkbcopy-output
 
-.PHONY: demo test lint format bench bytecode clean messages
+.PHONY: demo test test-fast lint format bench bytecode clean messages
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +28,9 @@ lint: $(VENV)/.installed
 test: lint
 	$(BIN)/python -m pytest
 	$(BIN)/python -m bench --smoke
+
+test-fast: lint
+	$(BIN)/python -m pytest -m "not slow"
 
 format: $(VENV)/.installed
 	$(BIN)/ruff format mkbcopy tests bench

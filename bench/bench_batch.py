@@ -19,9 +19,9 @@ from mkbcopy.brief import load_brief
 from mkbcopy.channels import load_channel
 from mkbcopy.contacts import open_contacts
 from mkbcopy.copydeck import load_copydeck
-from mkbcopy.personas import load_personas
 from mkbcopy.rendering import render_draft
 from mkbcopy.segments import segment_rows
+from mkbcopy.study import load_personas
 from mkbcopy.writers.eml import build_message
 from mkbcopy.writers.html import render_html
 from mkbcopy.writers.text import render_text

@@ -16,7 +16,7 @@ from pathlib import Path
 from mkbcopy.brief import load_brief
 from mkbcopy.campaign import plan_campaign, write_campaign
 from mkbcopy.lint import lint_document
-from mkbcopy.personas import load_personas
+from mkbcopy.study import load_personas
 brief = load_brief()
 plan = plan_campaign(brief, load_personas())
 write_campaign(plan, brief, Path(sys.argv[1]))

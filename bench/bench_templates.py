@@ -14,8 +14,8 @@ from mkbcopy.brief import load_brief
 from mkbcopy.channels import load_channel, template_dirs
 from mkbcopy.copydeck import load_copydeck
 from mkbcopy.document import escape_md
-from mkbcopy.personas import load_personas
 from mkbcopy.rendering import Recorder, build_context, make_environment, render_template
+from mkbcopy.study import load_personas
 from mkbcopy.templatecheck import check_templates, renders_per_check
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "user_templates"

@@ -261,7 +261,7 @@ BriefArg = Annotated[
 
 def _complete_personas(incomplete: str) -> list[str]:
     """Persona ids for the shell's Tab; imported only when completing."""
-    from mkbcopy.personas import load_personas
+    from mkbcopy.study import load_personas
 
     return [p.id for p in load_personas().personas if p.id.startswith(incomplete)]
 
@@ -385,7 +385,7 @@ def generate(
         from mkbcopy.brief import load_brief
         from mkbcopy.campaign import lint_terms, plan_campaign, write_campaign
         from mkbcopy.channels import FORMATS, PAPER_SIZES
-        from mkbcopy.personas import load_personas, study_path
+        from mkbcopy.study import load_personas, study_path
 
         for value in fmt or []:
             if value not in FORMATS:
@@ -642,7 +642,7 @@ def personas_list(personas_file: PersonasOpt = None, as_json: JsonOpt = False) -
 
     Example: mkbcopy personas list --personas mijn-studie.yaml --json
     """
-    from mkbcopy.personas import load_personas
+    from mkbcopy.study import load_personas
 
     if as_json:
         _print_json(
@@ -686,7 +686,7 @@ def personas_show(
 
     Example: mkbcopy personas show onafhankelijke-zij-instromer
     """
-    from mkbcopy.personas import load_personas
+    from mkbcopy.study import load_personas
 
     p = load_personas(personas_file).persona(persona_id)
     if as_json:
@@ -740,7 +740,8 @@ def personas_check(
 
     Example: mkbcopy personas check mijn-studie.yaml
     """
-    from mkbcopy.studycheck import check_study, describe_study
+    from mkbcopy.study import describe_study
+    from mkbcopy.studycheck import check_study
 
     problems = check_study(study)
     for problem in problems:
@@ -764,7 +765,7 @@ def personas_init_deck(
     Example: mkbcopy personas init-deck mijn-studie.yaml mijn-templates
     """
     from mkbcopy.deckinit import write_deck_skeleton
-    from mkbcopy.personas import load_personas
+    from mkbcopy.study import load_personas
 
     target = write_deck_skeleton(load_personas(study), study, folder, force=force)
     print(f"Wrote {target}. Fill in every empty line, then run:")
@@ -909,9 +910,9 @@ def segment(
     Excel: mkbcopy segment leden.xlsx --sheet Leden --out leden-persona.csv
     """
     from mkbcopy.contacts import parse_mapping
-    from mkbcopy.personas import load_personas
     from mkbcopy.rowcount import estimate_rows
     from mkbcopy.segments import segment_contacts
+    from mkbcopy.study import load_personas
 
     research = load_personas(personas_file)
     with _progress("segmenting", estimate_rows(contacts), unit="contacts") as step:
@@ -1080,7 +1081,7 @@ def batch(
     from mkbcopy.batch import MERGE_TAGS, run_batch
     from mkbcopy.brief import check_mail_fields, example_brief_path, load_brief
     from mkbcopy.contacts import parse_mapping
-    from mkbcopy.personas import load_personas, study_path
+    from mkbcopy.study import load_personas, study_path
 
     if merge_tags not in MERGE_TAGS:
         raise UsageError(
@@ -1224,7 +1225,7 @@ def brief_check(
     """
     from mkbcopy.brief import FACT_QUESTIONS, MAIL_FIELDS, load_brief, mail_gaps
     from mkbcopy.gaps import brief_gaps
-    from mkbcopy.personas import load_personas, study_path
+    from mkbcopy.study import load_personas, study_path
 
     loaded = load_brief(brief)
     research = load_personas(study_path(personas_file, loaded.personas))
@@ -1301,7 +1302,7 @@ def coverage(
     """
     from mkbcopy.coverage import compute_coverage, load_manifest, render_coverage_csv
     from mkbcopy.output import write_extra
-    from mkbcopy.personas import load_personas, study_path
+    from mkbcopy.study import load_personas, study_path
 
     manifest = load_manifest(out)
     named = manifest.get("personas")
@@ -1377,8 +1378,8 @@ def preview(
     Example: mkbcopy preview mkbcopy-output
     """
     from mkbcopy.coverage import load_manifest
-    from mkbcopy.personas import load_personas, study_path
     from mkbcopy.preview import summary_line, write_preview
+    from mkbcopy.study import load_personas, study_path
 
     named = load_manifest(out).get("personas")
     research = load_personas(study_path(personas_file, named if isinstance(named, str) else None))
@@ -1539,7 +1540,7 @@ def templates_check(
 
     from mkbcopy.brief import load_brief
     from mkbcopy.channels import template_files
-    from mkbcopy.personas import load_personas, study_path
+    from mkbcopy.study import load_personas, study_path
     from mkbcopy.templatecheck import check_templates, renders_per_check
 
     loaded = load_brief(brief)

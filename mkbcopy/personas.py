@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import re
-from functools import cache
-from pathlib import Path
 from typing import Annotated, Any, Final
 
 from pydantic import AfterValidator, Field, model_validator
 
 from mkbcopy.brief import FACT_KEYS
-from mkbcopy.bundle import bundled_path
-from mkbcopy.errors import InputError, ValidationError, one_line
+from mkbcopy.errors import ValidationError, one_line
 from mkbcopy.text import Slug, Strict, Text
-from mkbcopy.yamlfile import load_yaml
 
 _RANGE = re.compile(r"^(\d+)-(\d+)$")
 
@@ -246,38 +242,3 @@ class Research(Strict):
         raise ValidationError(
             f"unknown persona '{persona_id}' (known: {', '.join(p.id for p in self.personas)})"
         )
-
-
-def study_path(option: Path | None, named: str | None = None) -> Path | None:
-    """`--personas FILE` wins, then the study a brief or an output folder names;
-    None means the bundled Mkb-route study."""
-    if option is not None:
-        return option
-    return Path(named) if named else None
-
-
-def load_personas(path: Path | None = None) -> Research:
-    """Read and validate personas.yaml; None means the bundled research."""
-    if path is None:
-        return _bundled()
-    return _load(path)
-
-
-@cache
-def _bundled() -> Research:
-    return _load(bundled_path("personas.yaml"))
-
-
-def _load(path: Path) -> Research:
-    doc = load_yaml(path, what="personas file")
-    if not isinstance(doc.data, dict):
-        raise InputError("must be a mapping with a top-level 'personas:' list", path=path)
-    from mkbcopy.studycheck import study_problems  # it reads the segments vocabulary
-
-    problems = study_problems(doc)
-    if problems:
-        first = problems[0]
-        if len(problems) > 1:
-            first.message += f" (and {len(problems) - 1} more: run mkbcopy personas check {path})"
-        raise first
-    return Research.model_validate(doc.data)

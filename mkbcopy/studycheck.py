@@ -22,7 +22,6 @@ from mkbcopy.personas import (
     Research,
     Segmentation,
     Subgroup,
-    load_personas,
     parse_range,
 )
 from mkbcopy.segments import (
@@ -331,15 +330,3 @@ def _overlap(seg: Segmentation, name: str, one: Condition, other: Condition) -> 
 def check_study(path: Path) -> list[ValidationError]:
     """Every problem in the study file (a file that is not YAML raises InputError)."""
     return study_problems(load_yaml(path, what="personas file"))
-
-
-def describe_study(path: Path) -> str:
-    """A one-line summary of a sound study, for `personas check`."""
-    research = load_personas(path)
-    items = sum(len(p.motivators) + len(p.drempels) for p in research.personas)
-    subs = sum(len(p.subgroups) for p in research.personas)
-    rules = len(research.segmentation.rules)
-    return (
-        f"{len(research.personas)} personas, {items} motivators and drempels, "
-        f"{subs} subgroups, {rules} segmentation rule(s); shares add up to 100."
-    )

@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from mkbcopy.brief import Brief, example_brief_path, load_brief
 from mkbcopy.i18n import set_language
-from mkbcopy.personas import Research, load_personas
+from mkbcopy.personas import Research
+from mkbcopy.study import load_personas
 
 REPO = Path(__file__).resolve().parent.parent
 REPORT = REPO.parent / "shared" / "research" / "persona-rapport-mkb-route.txt"

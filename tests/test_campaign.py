@@ -21,7 +21,7 @@ from mkbcopy.personas import Research
 
 @pytest.fixture(scope="module")
 def full_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:  # type: ignore[type-arg]
-    from mkbcopy.personas import load_personas
+    from mkbcopy.study import load_personas
 
     out = tmp_path_factory.mktemp("run") / "out"
     brief = load_brief()
@@ -252,6 +252,7 @@ def test_symlinked_file_in_out_is_replaced_not_written_through(
     assert not target.is_symlink()
 
 
+@pytest.mark.slow
 def test_docx_opens_in_libreoffice(full_run: tuple[Path, dict], tmp_path: Path) -> None:  # type: ignore[type-arg]
     import shutil
     import subprocess

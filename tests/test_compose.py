@@ -16,8 +16,9 @@ from mkbcopy.compose import compose, sentences
 from mkbcopy.copydeck import load_copydeck
 from mkbcopy.lint import BriefTerms, lint_draft
 from mkbcopy.measure import body_text, channel_length, word_count
-from mkbcopy.personas import Research, load_personas
+from mkbcopy.personas import Research
 from mkbcopy.rendering import Draft
+from mkbcopy.study import load_personas
 from mkbcopy.writers.text import render_text
 
 GOLDEN = Path(__file__).parent / "golden"

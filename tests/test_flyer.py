@@ -264,6 +264,7 @@ def _a5_templates(tmp_path: Path) -> Path:
     return folder.parent
 
 
+@pytest.mark.slow
 @needs_soffice
 @needs_poppler
 @pytest.mark.parametrize("paper", ["a4", "a5"])
@@ -289,6 +290,7 @@ def test_every_flyer_is_one_page(
     assert re.search(rf"^Page size:\s+{wanted}", size, re.MULTILINE), size
 
 
+@pytest.mark.slow
 @needs_soffice
 @needs_poppler
 def test_missing_facts_show_as_placeholders_on_one_page(
@@ -307,6 +309,7 @@ def test_missing_facts_show_as_placeholders_on_one_page(
     assert any("[AANVULLEN:" in t for t in texts)
 
 
+@pytest.mark.slow
 @needs_soffice
 @needs_poppler
 @needs_zbar

@@ -30,6 +30,8 @@ def test_wheel_installs_and_generates_from_an_empty_folder(tmp_path: Path) -> No
     assert "mkbcopy/campaign_templates/_shared/copy.yaml" in names
     assert "mkbcopy/data/example-brief.yaml" in names
     assert "mkbcopy/locale/nl/LC_MESSAGES/mkbcopy.mo" in names
+    for name in ("index.html.j2", "views.html.j2", "preview.css", "preview.js"):
+        assert f"mkbcopy/review/templates/{name}" in names
 
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
@@ -38,7 +40,7 @@ def test_wheel_installs_and_generates_from_an_empty_folder(tmp_path: Path) -> No
     work = tmp_path / "empty"
     work.mkdir()
     run = subprocess.run(
-        [str(env_dir / "bin" / "mkbcopy"), "generate"],
+        [str(env_dir / "bin" / "mkbcopy"), "generate", "--preview"],
         cwd=work,
         capture_output=True,
         text=True,
@@ -54,3 +56,6 @@ def test_wheel_installs_and_generates_from_an_empty_folder(tmp_path: Path) -> No
     manifest = json.loads((work / "mkbcopy-output" / "manifest.json").read_text())
     assert len(manifest["files"]) == 24
     assert (work / "mkbcopy-output" / "nieuwsgierige-student" / "flyer.docx").stat().st_size > 0
+    # The preview's templates, CSS and JS came from the wheel, inlined into one page.
+    page = (work / "mkbcopy-output" / "index.html").read_text(encoding="utf-8")
+    assert 'id="filters"' in page and "--accent:" in page and "form.hidden = false" in page

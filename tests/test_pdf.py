@@ -31,6 +31,7 @@ def _words(text: str) -> str:
     return " ".join(text.split())
 
 
+@pytest.mark.slow
 @needs_soffice
 def test_generate_format_pdf_writes_a_pdf_with_the_headline(
     runner: CliRunner, tmp_path: Path, example_brief: Brief, research: Research
@@ -65,6 +66,7 @@ def test_generate_format_pdf_writes_a_pdf_with_the_headline(
         assert data.count(b"/Type /Page") or data.count(b"/Type/Page")
 
 
+@pytest.mark.slow
 @needs_soffice
 def test_parallel_conversions_do_not_clash(example_brief: Brief, research: Research) -> None:
     plan = plan_campaign(example_brief, research, channels=["flyer"], formats=["docx"])
@@ -74,6 +76,7 @@ def test_parallel_conversions_do_not_clash(example_brief: Brief, research: Resea
     assert all(pdf.startswith(b"%PDF-") for pdf in pdfs)
 
 
+@pytest.mark.slow
 @needs_soffice
 def test_a_hung_conversion_is_stopped_with_a_one_line_error(
     example_brief: Brief, research: Research

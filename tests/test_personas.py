@@ -9,7 +9,8 @@ import pytest
 
 from mkbcopy.bundle import bundled_path
 from mkbcopy.errors import ValidationError
-from mkbcopy.personas import Research, expand_lines, load_personas
+from mkbcopy.personas import Research, expand_lines
+from mkbcopy.study import load_personas
 
 from .conftest import REPORT
 

@@ -23,8 +23,9 @@ from mkbcopy.campaign import plan_campaign, write_campaign
 from mkbcopy.cli import app
 from mkbcopy.copydeck import load_copydeck
 from mkbcopy.errors import InputError
-from mkbcopy.personas import Research, load_personas
+from mkbcopy.personas import Research
 from mkbcopy.preview import build_preview, write_preview
+from mkbcopy.study import load_personas
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(
@@ -138,8 +139,9 @@ def test_draft_text_is_escaped_everywhere(out: Path, research: Research) -> None
     tags = _tags(page)
     assert sum(1 for t, _ in tags if t == "script") == 1
     assert not any(t == "img" and "onerror" in a for t, a in tags)
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;quotes&quot;" in page
-    assert "&lt;/iframe&gt;&lt;b x=&quot;" in page
+    # Jinja2's autoescape (markupsafe) writes a double quote as &#34;
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#34;quotes&#34;" in page
+    assert "&lt;/iframe&gt;&lt;b x=&#34;" in page
 
 
 def test_email_html_stays_inside_its_sandboxed_frame(
@@ -255,6 +257,7 @@ def full_out(example_out: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
     return out
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_page_renders_in_chromium_without_console_errors(full_out: Path, tmp_path: Path) -> None:
     index = full_out / "index.html"
@@ -275,6 +278,7 @@ def test_page_renders_in_chromium_without_console_errors(full_out: Path, tmp_pat
     print(f"chromium: {time.perf_counter() - start:.1f} s")
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_page_fits_a_phone(full_out: Path, tmp_path: Path) -> None:
     shot = tmp_path / "preview-phone.png"
@@ -294,6 +298,7 @@ def test_page_fits_a_phone(full_out: Path, tmp_path: Path) -> None:
     assert result["width"] == 390 and result["scroll"] <= 390, result
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_filters_hide_cards_and_everything_shows_without_js(full_out: Path, tmp_path: Path) -> None:
     result = _probe(
@@ -354,6 +359,7 @@ def _probe(
     return json.loads(result)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils is not installed")
 def test_flyer_pdf_page_is_embedded_as_an_image(full_out: Path, research: Research) -> None:
@@ -460,6 +466,7 @@ def test_without_variants_no_panes(out: Path, research: Research) -> None:
     assert "A/B-varianten" not in page
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_variants_gallery_in_chromium(variants_out: Path, tmp_path: Path) -> None:
     index = variants_out / "index.html"

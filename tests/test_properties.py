@@ -41,9 +41,10 @@ from mkbcopy.contacts import open_contacts
 from mkbcopy.copydeck import load_copydeck
 from mkbcopy.document import Block, Document, Span
 from mkbcopy.errors import MkbcopyError, ValidationError
-from mkbcopy.personas import Research, load_personas
+from mkbcopy.personas import Research
 from mkbcopy.rendering import render_draft
 from mkbcopy.segments import segment_contacts
+from mkbcopy.study import load_personas
 from mkbcopy.text import BAD_CHARS, MAX_TEXT
 from mkbcopy.writers.docx import render_docx
 from mkbcopy.writers.eml import build_message

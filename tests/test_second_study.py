@@ -19,8 +19,9 @@ from mkbcopy.channels import channel_names
 from mkbcopy.cli import app
 from mkbcopy.errors import ValidationError
 from mkbcopy.lint import lint_paths
-from mkbcopy.personas import Research, load_personas
+from mkbcopy.personas import Research
 from mkbcopy.segments import Placer, segment_contacts
+from mkbcopy.study import load_personas
 from mkbcopy.studycheck import check_study
 
 from .conftest import REPO

@@ -1,0 +1,61 @@
+"""Loading a persona study: read the YAML, find every problem, then validate.
+
+Its own module because the checks read the segmentation vocabulary (segments), which
+itself builds on the persona models: personas -> segments -> studycheck -> study.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from mkbcopy.bundle import bundled_path
+from mkbcopy.errors import InputError
+from mkbcopy.personas import Research
+from mkbcopy.studycheck import study_problems
+from mkbcopy.yamlfile import load_yaml
+
+
+def study_path(option: Path | None, named: str | None = None) -> Path | None:
+    """`--personas FILE` wins, then the study a brief or an output folder names;
+    None means the bundled Mkb-route study."""
+    if option is not None:
+        return option
+    return Path(named) if named else None
+
+
+def load_personas(path: Path | None = None) -> Research:
+    """Read and validate personas.yaml; None means the bundled research."""
+    if path is None:
+        return _bundled()
+    return _load(path)
+
+
+@cache
+def _bundled() -> Research:
+    return _load(bundled_path("personas.yaml"))
+
+
+def _load(path: Path) -> Research:
+    doc = load_yaml(path, what="personas file")
+    if not isinstance(doc.data, dict):
+        raise InputError("must be a mapping with a top-level 'personas:' list", path=path)
+    problems = study_problems(doc)
+    if problems:
+        first = problems[0]
+        if len(problems) > 1:
+            first.message += f" (and {len(problems) - 1} more: run mkbcopy personas check {path})"
+        raise first
+    return Research.model_validate(doc.data)
+
+
+def describe_study(path: Path) -> str:
+    """A one-line summary of a sound study, for `personas check`."""
+    research = load_personas(path)
+    items = sum(len(p.motivators) + len(p.drempels) for p in research.personas)
+    subs = sum(len(p.subgroups) for p in research.personas)
+    rules = len(research.segmentation.rules)
+    return (
+        f"{len(research.personas)} personas, {items} motivators and drempels, "
+        f"{subs} subgroups, {rules} segmentation rule(s); shares add up to 100."
+    )
