@@ -24,7 +24,7 @@ from mkbcopy.personas import (
     Subgroup,
     parse_range,
 )
-from mkbcopy.segments import (
+from mkbcopy.vocabulary import (
     EDUCATION_LEVELS,
     WORK_STATUSES,
     normalise_education,

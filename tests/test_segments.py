@@ -23,14 +23,13 @@ from mkbcopy.segments import (
     _email_problem,
     age_of,
     neutralise,
-    normalise_education,
-    normalise_status,
     place,
     rejects_path_for,
     segment_contacts,
     segment_rows,
     validate_email,
 )
+from mkbcopy.vocabulary import normalise_education, normalise_status
 
 TODAY = date(2025, 6, 1)
 STUDENT = "nieuwsgierige-student"
