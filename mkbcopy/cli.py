@@ -20,7 +20,7 @@ from typer.core import TyperGroup
 
 from mkbcopy import __version__
 from mkbcopy.errors import MkbcopyError, Problems, UsageError, one_line, os_error
-from mkbcopy.i18n import LANGUAGES, _, ngettext, set_language
+from mkbcopy.i18n import LANGUAGES, N_, _, ngettext, set_language
 
 if TYPE_CHECKING:
     from mkbcopy.brief import Brief
@@ -453,22 +453,39 @@ def generate(
             raise typer.Exit(1)
 
 
-# What generate prints; one place, so a message catalogue can wrap them.
-MSG_WROTE = "Wrote {drafts} to {out}/ ({files})."
-MSG_LACKS = "The brief lacks {facts}: the drafts say [AANVULLEN: ...] there."
+# What generate prints; one place, so the message catalogue can wrap them.
+# Layout only (no words to translate): MSG_LINT, MSG_MISSING_LINE, MSG_FINDING, MSG_QUOTE.
+MSG_WROTE = N_("Wrote {drafts} to {out}/ ({files}).")
+MSG_LACKS = N_("The brief lacks {facts}: the drafts say [AANVULLEN: ...] there.")
 MSG_LINT = "lint: {drafts}, {errors}, {warnings}, {hints}"
-MSG_ALL_CLEAR = "Nothing needs attention."
-MSG_MISSING_HEAD = "Missing facts: add them under facts: in {brief}"
+MSG_ALL_CLEAR = N_("Nothing needs attention.")
+MSG_MISSING_HEAD = N_("Missing facts: add them under facts: in {brief}")
 MSG_MISSING_LINE = "  {key:<{width}}  {question}  ({count}: {drafts})"
-MSG_FINDINGS_HEAD = "{count} to look at, grouped by cause:"
+MSG_FINDINGS_HEAD = N_("{count} to look at, grouped by cause:")
 MSG_FINDING = "  {severity} {rule}: {message}  ({count}: {drafts})"
 MSG_QUOTE = "      > {excerpt}"
-MSG_ORIGIN = "      from {origin}"
-MSG_MORE = "--verbose lists every draft and finding; mkbcopy lint {out} checks them again."
+MSG_ORIGIN = N_("      from {origin}")
+MSG_MORE = N_("--verbose lists every draft and finding; mkbcopy lint {out} checks them again.")
 
 
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else plural or word + 's'}"
+# What the summaries count, in the user's language ("1 draft", "3 concepten").
+_COUNTED: dict[str, Callable[[int], str]] = {
+    "draft": lambda n: ngettext("%(count)s draft", "%(count)s drafts", n),
+    "file": lambda n: ngettext("%(count)s file", "%(count)s files", n),
+    "fact": lambda n: ngettext("%(count)s fact", "%(count)s facts", n),
+    "error": lambda n: ngettext("%(count)s error", "%(count)s errors", n),
+    "warning": lambda n: ngettext("%(count)s warning", "%(count)s warnings", n),
+    "hint": lambda n: ngettext("%(count)s hint", "%(count)s hints", n),
+    "finding": lambda n: ngettext("%(count)s finding", "%(count)s findings", n),
+    "segment draft": lambda n: ngettext("%(count)s segment draft", "%(count)s segment drafts", n),
+    "row": lambda n: ngettext("%(count)s row", "%(count)s rows", n),
+    "segment": lambda n: ngettext("%(count)s segment", "%(count)s segments", n),
+}
+
+
+def _plural(count: int, word: str) -> str:
+    """`count` of `word` ("1 draft", "2 drafts"), in the user's language."""
+    return _COUNTED[word](count) % {"count": count}
 
 
 def _label(draft: Draft) -> str:
@@ -490,7 +507,9 @@ def _showing(plan: Plan, reports: list[LintReport], key: str, question: str) -> 
 
 def _listed(labels: list[str], limit: int = 4) -> str:
     shown = ", ".join(labels[:limit])
-    return shown + (f" and {len(labels) - limit} more" if len(labels) > limit else "")
+    if len(labels) <= limit:
+        return shown
+    return _("%(shown)s and %(more)s more") % {"shown": shown, "more": len(labels) - limit}
 
 
 def _report_generate(
@@ -510,14 +529,15 @@ def _report_generate(
     """
     from mkbcopy.brief import FACT_QUESTIONS
     from mkbcopy.findings import Counts, group_findings
+    from mkbcopy.lint import SEVERITY_LABELS
 
     counts = Counts.of(reports)
     missing = plan.missing_facts()
-    wrote = MSG_WROTE.format(
+    wrote = _(MSG_WROTE).format(
         drafts=_plural(len(plan.drafts), "draft"), out=out, files=_plural(files, "file")
     )
     if missing:
-        wrote += " " + MSG_LACKS.format(facts=_plural(len(missing), "fact"))
+        wrote += " " + _(MSG_LACKS).format(facts=_plural(len(missing), "fact"))
     print(wrote)
     if linted:
         print(
@@ -541,8 +561,8 @@ def _report_generate(
                 _warn(f"{draft.slug}/{draft.channel.name}: {warning}")
     if missing:
         print()
-        where = brief_path or "your brief (mkbcopy init writes one)"
-        print(MSG_MISSING_HEAD.format(brief=where))
+        where = brief_path or _("your brief (mkbcopy init writes one)")
+        print(_(MSG_MISSING_HEAD).format(brief=where))
         width = max(len(key) for key in missing)
         for key in missing:
             labels = _showing(plan, reports, key, FACT_QUESTIONS[key])
@@ -559,14 +579,14 @@ def _report_generate(
     groups = group_findings(zip(labels, reports, strict=False), brief=brief, skip_placeholders=True)
     if groups:
         print()
-        print(MSG_FINDINGS_HEAD.format(count=_plural(len(groups), "finding")))
+        print(_(MSG_FINDINGS_HEAD).format(count=_plural(len(groups), "finding")))
         for group in groups:
             f = group.finding
             print(
                 MSG_FINDING.format(
-                    severity=f.severity,
+                    severity=_(SEVERITY_LABELS.get(f.severity, f.severity)),
                     rule=f.rule,
-                    message=f.message,
+                    message=f.text(),
                     count=_plural(len(group.drafts), "draft"),
                     drafts=_listed(group.drafts),
                 )
@@ -574,16 +594,16 @@ def _report_generate(
             if f.excerpt:
                 print(MSG_QUOTE.format(excerpt=f.excerpt))
             if group.origin:
-                print(MSG_ORIGIN.format(origin=group.origin))
+                print(_(MSG_ORIGIN).format(origin=group.origin))
     if not missing and not groups:
-        print(MSG_ALL_CLEAR)
+        print(_(MSG_ALL_CLEAR))
     elif level == 1:
         print()
-        print(MSG_MORE.format(out=out))
+        print(_(MSG_MORE).format(out=out))
     if linted and not all(r.spelling_checked for r in reports):
         from mkbcopy.spelling import unavailable_reason
 
-        _warn(f"spelling not checked: {unavailable_reason()}")
+        _warn(_("spelling not checked: %(reason)s") % {"reason": unavailable_reason()})
 
 
 def _print_table(plan: Plan, out: Path, files: int) -> None:
@@ -826,7 +846,7 @@ def _print_per_draft(paths: list[Path], reports: list[LintReport]) -> None:
         }
         counts = Counts.of([by_path[folder / p] for p in first_format_per_draft(entries, lintable)])
         print(
-            MSG_PER_DRAFT.format(
+            _(MSG_PER_DRAFT).format(
                 out=folder,
                 drafts=_plural(counts.drafts, "draft"),
                 errors=_plural(counts.errors, "error"),
@@ -836,7 +856,7 @@ def _print_per_draft(paths: list[Path], reports: list[LintReport]) -> None:
         )
 
 
-MSG_PER_DRAFT = (
+MSG_PER_DRAFT = N_(
     "per draft in {out}/ (as generate and the preview count): {drafts}, {errors}, {warnings}, "
     "{hints}"
 )
@@ -1122,7 +1142,7 @@ def batch(
     if as_json:
         _print_json({"out": str(out)} | report.as_json() | {"notices": report.notices})
         return
-    wrote = MSG_BATCH_WROTE.format(
+    wrote = _(MSG_BATCH_WROTE).format(
         drafts=_plural(len(report.segments), "segment draft"),
         out=out,
         rows=_plural(report.rows_read, "row"),
@@ -1131,7 +1151,7 @@ def batch(
         duplicates=report.duplicates,
     )
     if report.placeholders:
-        wrote += " " + MSG_BATCH_GAPS.format(drafts=_plural(len(report.placeholders), "draft"))
+        wrote += " " + _(MSG_BATCH_GAPS).format(drafts=_plural(len(report.placeholders), "draft"))
     print(wrote)
     if per_recipient:
         print(
@@ -1155,8 +1175,8 @@ def batch(
         from mkbcopy.brief import FACT_QUESTIONS
 
         print()
-        where = brief or "the brief"
-        print(MSG_MISSING_HEAD.format(brief=where) + MSG_BATCH_STRICT)
+        where = brief or _("the brief")
+        print(_(MSG_MISSING_HEAD).format(brief=where) + _(MSG_BATCH_STRICT))
         facts = sorted({f for missing in report.placeholders.values() for f in missing})
         width = max(len(fact) for fact in facts)
         for fact in facts:
@@ -1197,12 +1217,12 @@ def batch(
         )
 
 
-MSG_BATCH_WROTE = (
+MSG_BATCH_WROTE = N_(
     "Wrote {drafts} to {out}/ from {rows}: {placed} placed, {rejected} rejected, "
     "{duplicates} duplicates (rejects.csv lists them)."
 )
-MSG_BATCH_GAPS = "{drafts} say [AANVULLEN: ...] where the brief lacks a fact."
-MSG_BATCH_STRICT = "; report.json lists them per segment, --strict refuses"
+MSG_BATCH_GAPS = N_("{drafts} say [AANVULLEN: ...] where the brief lacks a fact.")
+MSG_BATCH_STRICT = N_("; report.json lists them per segment, --strict refuses")
 
 
 brief_app = typer.Typer(

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mkbcopy.i18n import N_, _
+
 if TYPE_CHECKING:
     from mkbcopy.brief import Brief
     from mkbcopy.campaign import Plan
@@ -21,10 +23,10 @@ if TYPE_CHECKING:
     from mkbcopy.rendering import Draft
 
 # Where a sentence comes from, in the words the summary prints.
-FROM_FACT = "the brief's facts: {key}"
-FROM_BUILT = "a sentence mkbcopy builds from the brief's {fields}"
-FROM_TEMPLATE = "the template's own text ({channel}: mkbcopy templates show {channel})"
-FROM_PLACEHOLDER = "a placeholder for a fact the brief lacks"
+FROM_FACT = N_("the brief's facts: {key}")
+FROM_BUILT = N_("a sentence mkbcopy builds from the brief's {fields}")
+FROM_TEMPLATE = N_("the template's own text ({channel}: mkbcopy templates show {channel})")
+FROM_PLACEHOLDER = N_("a placeholder for a fact the brief lacks")
 
 
 @dataclass(frozen=True)
@@ -118,15 +120,15 @@ def sentence_origin(finding: Finding, brief: Brief | None, report: LintReport) -
     if not text or brief is None:
         return None
     if "[AANVULLEN" in text:
-        return FROM_PLACEHOLDER
+        return _(FROM_PLACEHOLDER)
     for key, value in brief.facts.model_dump().items():
         if isinstance(value, str) and _shares_sentence(text, value):
-            return FROM_FACT.format(key=key)
+            return _(FROM_FACT).format(key=key)
     fields = [name for name, value in _brief_fields(brief) if value and value in text]
     if fields:
-        return FROM_BUILT.format(fields=", ".join(fields))
+        return _(FROM_BUILT).format(fields=", ".join(fields))
     if report.channel:
-        return FROM_TEMPLATE.format(channel=report.channel)
+        return _(FROM_TEMPLATE).format(channel=report.channel)
     return None
 
 
@@ -163,7 +165,7 @@ def draft_documents(plan: Plan, out: Path) -> Iterator[tuple[Draft, Document, Pa
     from mkbcopy.lint import DRAFT_SUFFIXES, read_draft
 
     first: dict[int, str] = {}
-    for draft, _, path in plan.files:
+    for draft, _channel, path in plan.files:
         if path.lower().endswith(DRAFT_SUFFIXES):
             first.setdefault(id(draft), path)
     fallback = {id(d): path for d, _, path in reversed(plan.files)}

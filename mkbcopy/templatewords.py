@@ -12,30 +12,32 @@ import difflib
 import re
 from collections.abc import Iterable
 
+from mkbcopy.i18n import N_, _
+
 # The words every message uses; one place, so a message catalogue can wrap them.
-MSG_UNCLOSED_BLOCK = (
+MSG_UNCLOSED_BLOCK = N_(
     "{{% {tag} %}} on this line is never closed: add {{% end{tag} %}} where it should end"
 )
-MSG_WRONG_END = (
+MSG_WRONG_END = N_(
     "{{% {found} %}} here, but the {{% {tag} %}} on line {line} is still open: "
     "close it with {{% end{tag} %}} first"
 )
-MSG_UNKNOWN_TAG = "unknown tag {{% {found} %}}{hint}"
-MSG_UNCLOSED_PRINT = "{{ is not closed: end it with }}"
-MSG_UNCLOSED_TAG = "{% is not closed: end it with %}"
-MSG_SINGLE_BRACE = "a single '}': close {{ ... }} with two braces"
-MSG_EXTRA = (
+MSG_UNKNOWN_TAG = N_("unknown tag {{% {found} %}}{hint}")
+MSG_UNCLOSED_PRINT = N_("{{ is not closed: end it with }}")
+MSG_UNCLOSED_TAG = N_("{% is not closed: end it with %}")
+MSG_SINGLE_BRACE = N_("a single '}': close {{ ... }} with two braces")
+MSG_EXTRA = N_(
     "unexpected '{token}' inside {where}: a '.', '|' or ',' may be missing, or a }}}} or %}}"
 )
-MSG_MISSING = "a '{wanted}' is missing before '{token}'"
-MSG_UNEXPECTED = "unexpected '{token}' here{hint}"
-MSG_UNKNOWN_FILTER = "unknown filter '{name}'{hint}"
-MSG_UNKNOWN_TEST = "unknown test '{name}'{hint}"
-MSG_UNKNOWN_FIELD = "unknown field '{name}'{hint}{fields}"
-MSG_NO_ITEM = "there is no item {name} here"
-MSG_DID_YOU_MEAN = "; did you mean '{close}'?"
-MSG_DID_YOU_MEAN_TAG = "; did you mean {{% {close} %}}?"
-MSG_FIELDS = " (fields here: {names})"
+MSG_MISSING = N_("a '{wanted}' is missing before '{token}'")
+MSG_UNEXPECTED = N_("unexpected '{token}' here{hint}")
+MSG_UNKNOWN_FILTER = N_("unknown filter '{name}'{hint}")
+MSG_UNKNOWN_TEST = N_("unknown test '{name}'{hint}")
+MSG_UNKNOWN_FIELD = N_("unknown field '{name}'{hint}{fields}")
+MSG_NO_ITEM = N_("there is no item {name} here")
+MSG_DID_YOU_MEAN = N_("; did you mean '{close}'?")
+MSG_DID_YOU_MEAN_TAG = N_("; did you mean {{% {close} %}}?")
+MSG_FIELDS = N_(" (fields here: {names})")
 
 # Tags that open a block and need an end tag.
 _BLOCK_TAGS = ("if", "for", "macro", "call", "filter", "block", "with", "autoescape", "raw")
@@ -57,16 +59,18 @@ def _did_you_mean(name: str, known: Iterable[str], *, tag: bool = False) -> str:
     close = difflib.get_close_matches(name, list(known), n=1)
     if not close:
         return ""
-    return (MSG_DID_YOU_MEAN_TAG if tag else MSG_DID_YOU_MEAN).format(close=close[0])
+    return _(MSG_DID_YOU_MEAN_TAG if tag else MSG_DID_YOU_MEAN).format(close=close[0])
 
 
 def field_message(name: object, known: list[str]) -> str:
     """`unknown field 'kopp'; did you mean 'kop'? (fields here: id, kop, text)`."""
     if isinstance(name, int):
-        return MSG_NO_ITEM.format(name=name)
+        return _(MSG_NO_ITEM).format(name=name)
     shown = sorted(known)[:8]
-    fields = MSG_FIELDS.format(names=", ".join(shown)) if shown else ""
-    return MSG_UNKNOWN_FIELD.format(name=name, hint=_did_you_mean(str(name), known), fields=fields)
+    fields = _(MSG_FIELDS).format(names=", ".join(shown)) if shown else ""
+    return _(MSG_UNKNOWN_FIELD).format(
+        name=name, hint=_did_you_mean(str(name), known), fields=fields
+    )
 
 
 def syntax_problem(
@@ -84,29 +88,29 @@ def syntax_problem(
     if message.startswith("Unexpected end of template") and innermost:
         tag = innermost.group(1)
         at = next((n for t, n in reversed(_open_blocks(lines)) if t == tag), line)
-        return at, MSG_UNCLOSED_BLOCK.format(tag=tag)
+        return at, _(MSG_UNCLOSED_BLOCK).format(tag=tag)
     if unknown:
         found = unknown.group(1)
         if innermost and found.startswith("end") and found[3:] in _BLOCK_TAGS:
             tag = innermost.group(1)
             starts = [n for t, n in _open_blocks(lines[: line or None]) if t == tag]
-            return line, MSG_WRONG_END.format(
+            return line, _(MSG_WRONG_END).format(
                 found=found, tag=tag, line=starts[-1] if starts else "?"
             )
         wanted = re.findall(r"'(\w+)'", message.split("looking for", 1)[-1]) if innermost else []
         hint = _did_you_mean(found, [*wanted, *_ALL_TAGS], tag=True)
-        return line, MSG_UNKNOWN_TAG.format(found=found, hint=hint)
+        return line, _(MSG_UNKNOWN_TAG).format(found=found, hint=hint)
     named = re.match(r"No (filter|test) named '([^']+)'", message)
     if named:
         kind, name = named.groups()
         template = MSG_UNKNOWN_FILTER if kind == "filter" else MSG_UNKNOWN_TEST
-        return line, template.format(
+        return line, _(template).format(
             name=name, hint=_did_you_mean(name, filters if kind == "filter" else tests)
         )
     if "expected 'end of print statement'" in message and "unexpected end of template" in message:
-        return _unclosed("{{", "}}", lines, line), MSG_UNCLOSED_PRINT
+        return _unclosed("{{", "}}", lines, line), _(MSG_UNCLOSED_PRINT)
     if "expected 'end of statement block'" in message and "unexpected end of template" in message:
-        return _unclosed("{%", "%}", lines, line), MSG_UNCLOSED_TAG
+        return _unclosed("{%", "%}", lines, line), _(MSG_UNCLOSED_TAG)
     got = re.match(
         r"expected token 'end of (print statement|statement block)', got '(.*)'", message
     )
@@ -115,16 +119,16 @@ def syntax_problem(
         opener, closer = ("{{", "}}") if where == "print statement" else ("{%", "%}")
         at = _unclosed(opener, closer, lines, line)
         if at != line:  # the tag was never closed; Jinja2 found out on a later line
-            return at, MSG_UNCLOSED_PRINT if opener == "{{" else MSG_UNCLOSED_TAG
-        return line, MSG_EXTRA.format(token=token, where=f"{opener} ... {closer}")
+            return at, _(MSG_UNCLOSED_PRINT) if opener == "{{" else _(MSG_UNCLOSED_TAG)
+        return line, _(MSG_EXTRA).format(token=token, where=f"{opener} ... {closer}")
     expected = re.fullmatch(r"unexpected '(.*?)', expected '(.*?)'", message)
     if expected:
-        return line, MSG_MISSING.format(token=expected.group(1), wanted=expected.group(2))
+        return line, _(MSG_MISSING).format(token=expected.group(1), wanted=expected.group(2))
     if message == "unexpected '}'":
-        return line, MSG_SINGLE_BRACE
+        return line, _(MSG_SINGLE_BRACE)
     bare = re.match(r"unexpected '(.*?)'(.*)$", message)
     if bare:
-        return line, MSG_UNEXPECTED.format(token=bare.group(1), hint=bare.group(2))
+        return line, _(MSG_UNEXPECTED).format(token=bare.group(1), hint=bare.group(2))
     return line, message
 
 

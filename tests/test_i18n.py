@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,19 @@ def test_lint_findings_are_english_in_json_and_dutch_on_request(
     assert "lint: 1 bestanden" in dutch.stdout
     as_json = runner.invoke(app, ["--lang", "nl", "lint", "--json", str(draft)])
     assert '"message": "sentence of ' in as_json.stdout  # --json stays English: a stable shape
+
+
+def test_generate_prints_its_summary_in_dutch(
+    runner: CliRunner, write_brief: Callable[..., Path], tmp_path: Path
+) -> None:
+    brief = write_brief(drop=("salary",))
+    result = runner.invoke(app, ["--lang", "nl", "generate", str(brief), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"18 concepten geschreven in {tmp_path / 'o'}/"), lines[0]
+    assert "De brief mist 1 feit" in lines[0]
+    assert re.match(
+        r"lint: 18 concepten, \d+ fout(en)?, \d+ waarschuwing(en)?, \d+ tips?$", lines[1]
+    )
+    assert "Ontbrekende feiten: zet ze onder facts:" in result.stdout
+    assert not re.search(r"\b(drafts?|Wrote|errors?|warnings?|hints?|Missing)\b", result.stdout)
