@@ -14,14 +14,14 @@ import time
 from pathlib import Path
 
 from bench import in_fresh_process
-from mkbcopy.batch import run_batch
-from mkbcopy.brief import load_brief
-from mkbcopy.channels import load_channel
-from mkbcopy.contacts import open_contacts
-from mkbcopy.copydeck import load_copydeck
-from mkbcopy.rendering import render_draft
-from mkbcopy.segments import segment_rows
-from mkbcopy.study import load_personas
+from mkbcopy.compose.channels import load_channel
+from mkbcopy.compose.copydeck import load_copydeck
+from mkbcopy.compose.rendering import render_draft
+from mkbcopy.contacts.batch import run_batch
+from mkbcopy.contacts.reading import open_contacts
+from mkbcopy.contacts.segments import segment_rows
+from mkbcopy.research.brief import load_brief
+from mkbcopy.research.study import load_personas
 from mkbcopy.writers.eml import build_message
 from mkbcopy.writers.html import render_html
 from mkbcopy.writers.text import render_text

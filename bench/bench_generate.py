@@ -13,10 +13,10 @@ from pathlib import Path
 NAIVE = """
 import sys
 from pathlib import Path
-from mkbcopy.brief import load_brief
-from mkbcopy.campaign import plan_campaign, write_campaign
-from mkbcopy.lint import lint_document
-from mkbcopy.study import load_personas
+from mkbcopy.research.brief import load_brief
+from mkbcopy.compose.campaign import plan_campaign, write_campaign
+from mkbcopy.checks.lint import lint_document
+from mkbcopy.research.study import load_personas
 brief = load_brief()
 plan = plan_campaign(brief, load_personas())
 write_campaign(plan, brief, Path(sys.argv[1]))

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from bench import in_fresh_process
 from bench.bench_batch import make_contacts
-from mkbcopy.contacts import field_for_header
-from mkbcopy.segments import place, segment_contacts
-from mkbcopy.study import load_personas
+from mkbcopy.contacts.reading import field_for_header
+from mkbcopy.contacts.segments import place, segment_contacts
+from mkbcopy.research.study import load_personas
 
 
 def naive(contacts: Path, out: Path) -> int:

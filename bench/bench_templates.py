@@ -10,13 +10,13 @@ from pathlib import Path
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from mkbcopy.brief import load_brief
-from mkbcopy.channels import load_channel, template_dirs
-from mkbcopy.copydeck import load_copydeck
+from mkbcopy.compose.channels import load_channel, template_dirs
+from mkbcopy.compose.copydeck import load_copydeck
+from mkbcopy.compose.rendering import Recorder, build_context, make_environment, render_template
+from mkbcopy.compose.templatecheck import check_templates, renders_per_check
 from mkbcopy.document import escape_md
-from mkbcopy.rendering import Recorder, build_context, make_environment, render_template
-from mkbcopy.study import load_personas
-from mkbcopy.templatecheck import check_templates, renders_per_check
+from mkbcopy.research.brief import load_brief
+from mkbcopy.research.study import load_personas
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "user_templates"
 

@@ -23,10 +23,10 @@ from mkbcopy.errors import MkbcopyError, Problems, UsageError, one_line, os_erro
 from mkbcopy.i18n import LANGUAGES, N_, _, ngettext, set_language
 
 if TYPE_CHECKING:
-    from mkbcopy.brief import Brief
-    from mkbcopy.campaign import Plan
-    from mkbcopy.lint import LintReport, Severity
-    from mkbcopy.rendering import Draft
+    from mkbcopy.checks.lint import LintReport, Severity
+    from mkbcopy.compose.campaign import Plan
+    from mkbcopy.compose.rendering import Draft
+    from mkbcopy.research.brief import Brief
 
 
 def _interrupted_text() -> str:
@@ -261,14 +261,14 @@ BriefArg = Annotated[
 
 def _complete_personas(incomplete: str) -> list[str]:
     """Persona ids for the shell's Tab; imported only when completing."""
-    from mkbcopy.study import load_personas
+    from mkbcopy.research.study import load_personas
 
     return [p.id for p in load_personas().personas if p.id.startswith(incomplete)]
 
 
 def _complete_channels(incomplete: str) -> list[str]:
     """Built-in channel names for the shell's Tab."""
-    from mkbcopy.channels import channel_names
+    from mkbcopy.compose.channels import channel_names
 
     return [name for name in channel_names() if name.startswith(incomplete)]
 
@@ -377,15 +377,15 @@ def generate(
     if fail_on is not None and no_lint:
         raise UsageError("--fail-on needs lint; leave out --no-lint")
     level = 0 if quiet else 2 if verbose else 1
-    from mkbcopy.spelling import SpellChecker
+    from mkbcopy.checks.spelling import SpellChecker
 
     with ExitStack() as stack:
         # Started first, hunspell loads its Dutch dictionary while the drafts render.
         checker = None if no_lint else stack.enter_context(SpellChecker())
-        from mkbcopy.brief import load_brief
-        from mkbcopy.campaign import lint_terms, plan_campaign, write_campaign
-        from mkbcopy.channels import FORMATS, PAPER_SIZES
-        from mkbcopy.study import load_personas, study_path
+        from mkbcopy.compose.campaign import lint_terms, plan_campaign, write_campaign
+        from mkbcopy.compose.channels import FORMATS, PAPER_SIZES
+        from mkbcopy.research.brief import load_brief
+        from mkbcopy.research.study import load_personas, study_path
 
         for value in fmt or []:
             if value not in FORMATS:
@@ -425,8 +425,8 @@ def generate(
             )
         reports: list[LintReport] = []
         if not no_lint:
-            from mkbcopy.findings import draft_documents
-            from mkbcopy.lint import BriefTerms, lint_documents
+            from mkbcopy.checks.findings import draft_documents
+            from mkbcopy.checks.lint import BriefTerms, lint_documents
 
             terms = BriefTerms.from_dict(lint_terms(loaded))
             reports = lint_documents(
@@ -444,7 +444,7 @@ def generate(
             linted=not no_lint,
         )
         if preview:
-            from mkbcopy.preview import summary_line, write_preview
+            from mkbcopy.review.gallery import summary_line, write_preview
 
             with _progress("checking drafts", None, unit="files", sized=True) as step:
                 written = write_preview(out, research, loaded, templates, progress=step)
@@ -527,9 +527,9 @@ def _report_generate(
 
     level: 0 quiet (the summary line only), 1 normal, 2 verbose.
     """
-    from mkbcopy.brief import FACT_QUESTIONS
-    from mkbcopy.findings import Counts, group_findings
-    from mkbcopy.lint import SEVERITY_LABELS
+    from mkbcopy.checks.findings import Counts, group_findings
+    from mkbcopy.checks.lint import SEVERITY_LABELS
+    from mkbcopy.research.brief import FACT_QUESTIONS
 
     counts = Counts.of(reports)
     missing = plan.missing_facts()
@@ -601,7 +601,7 @@ def _report_generate(
         print()
         print(_(MSG_MORE).format(out=out))
     if linted and not all(r.spelling_checked for r in reports):
-        from mkbcopy.spelling import unavailable_reason
+        from mkbcopy.checks.spelling import unavailable_reason
 
         _warn(_("spelling not checked: %(reason)s") % {"reason": unavailable_reason()})
 
@@ -640,9 +640,9 @@ def init(
 
     Example: mkbcopy init mijn-campagne
     """
-    from mkbcopy.brief import example_brief_path
     from mkbcopy.errors import OutputError
-    from mkbcopy.output import atomic_write
+    from mkbcopy.research.brief import example_brief_path
+    from mkbcopy.writers.folder import atomic_write
 
     target = folder / "campaign.yaml"
     if (target.exists() or target.is_symlink()) and not force:
@@ -662,7 +662,7 @@ def personas_list(personas_file: PersonasOpt = None, as_json: JsonOpt = False) -
 
     Example: mkbcopy personas list --personas mijn-studie.yaml --json
     """
-    from mkbcopy.study import load_personas
+    from mkbcopy.research.study import load_personas
 
     if as_json:
         _print_json(
@@ -706,7 +706,7 @@ def personas_show(
 
     Example: mkbcopy personas show onafhankelijke-zij-instromer
     """
-    from mkbcopy.study import load_personas
+    from mkbcopy.research.study import load_personas
 
     p = load_personas(personas_file).persona(persona_id)
     if as_json:
@@ -760,8 +760,8 @@ def personas_check(
 
     Example: mkbcopy personas check mijn-studie.yaml
     """
-    from mkbcopy.study import describe_study
-    from mkbcopy.studycheck import check_study
+    from mkbcopy.research.study import describe_study
+    from mkbcopy.research.studycheck import check_study
 
     problems = check_study(study)
     for problem in problems:
@@ -784,8 +784,8 @@ def personas_init_deck(
 
     Example: mkbcopy personas init-deck mijn-studie.yaml mijn-templates
     """
-    from mkbcopy.deckinit import write_deck_skeleton
-    from mkbcopy.study import load_personas
+    from mkbcopy.compose.deckinit import write_deck_skeleton
+    from mkbcopy.research.study import load_personas
 
     target = write_deck_skeleton(load_personas(study), study, folder, force=force)
     print(f"Wrote {target}. Fill in every empty line, then run:")
@@ -812,7 +812,7 @@ def lint(
 
     Example: mkbcopy lint mkbcopy-output --fail-on warning
     """
-    from mkbcopy.lint import lint_paths
+    from mkbcopy.checks.lint import lint_paths
 
     if fail_on not in ("warning", "error"):
         raise UsageError(
@@ -830,8 +830,8 @@ def lint(
 
 def _print_per_draft(paths: list[Path], reports: list[LintReport]) -> None:
     """For an output folder, the counts per draft too: what generate and the preview show."""
-    from mkbcopy.findings import Counts, first_format_per_draft
-    from mkbcopy.output import read_manifest
+    from mkbcopy.checks.findings import Counts, first_format_per_draft
+    from mkbcopy.writers.folder import read_manifest
 
     by_path = {r.path: r for r in reports if r.path is not None}
     for folder in paths:
@@ -864,8 +864,8 @@ MSG_PER_DRAFT = N_(
 
 def _print_lint(reports: list[LintReport], *, summary: bool = True) -> None:
     """Every finding per file (lint, generate --verbose), then the totals unless `summary` off."""
-    from mkbcopy.lint import SEVERITY_LABELS
-    from mkbcopy.spelling import unavailable_reason
+    from mkbcopy.checks.lint import SEVERITY_LABELS
+    from mkbcopy.checks.spelling import unavailable_reason
 
     for report in reports:
         stats = report.readability
@@ -929,10 +929,10 @@ def segment(
 
     Excel: mkbcopy segment leden.xlsx --sheet Leden --out leden-persona.csv
     """
-    from mkbcopy.contacts import parse_mapping
-    from mkbcopy.rowcount import estimate_rows
-    from mkbcopy.segments import segment_contacts
-    from mkbcopy.study import load_personas
+    from mkbcopy.contacts.reading import parse_mapping
+    from mkbcopy.contacts.rowcount import estimate_rows
+    from mkbcopy.contacts.segments import segment_contacts
+    from mkbcopy.research.study import load_personas
 
     research = load_personas(personas_file)
     with _progress("segmenting", estimate_rows(contacts), unit="contacts") as step:
@@ -1098,10 +1098,10 @@ def batch(
 
     Example: mkbcopy batch contacten.csv campaign.yaml --out mailing --merge-tags brevo
     """
-    from mkbcopy.batch import MERGE_TAGS, run_batch
-    from mkbcopy.brief import check_mail_fields, example_brief_path, load_brief
-    from mkbcopy.contacts import parse_mapping
-    from mkbcopy.study import load_personas, study_path
+    from mkbcopy.contacts.batch import MERGE_TAGS, run_batch
+    from mkbcopy.contacts.reading import parse_mapping
+    from mkbcopy.research.brief import check_mail_fields, example_brief_path, load_brief
+    from mkbcopy.research.study import load_personas, study_path
 
     if merge_tags not in MERGE_TAGS:
         raise UsageError(
@@ -1135,7 +1135,7 @@ def batch(
     loaded = load_brief(brief)
     research = load_personas(study_path(personas_file, loaded.personas))
     check_mail_fields(loaded, brief or example_brief_path())
-    from mkbcopy.rowcount import estimate_rows
+    from mkbcopy.contacts.rowcount import estimate_rows
 
     with _progress("batch", estimate_rows(contacts), unit="contacts") as step:
         report = run_batch(contacts, loaded, research, out, progress=step, **kwargs)
@@ -1172,7 +1172,7 @@ def batch(
     if quiet:
         return
     if report.placeholders:
-        from mkbcopy.brief import FACT_QUESTIONS
+        from mkbcopy.research.brief import FACT_QUESTIONS
 
         print()
         where = brief or _("the brief")
@@ -1243,9 +1243,9 @@ def brief_check(
 
     Example: mkbcopy brief check campaign.yaml
     """
-    from mkbcopy.brief import FACT_QUESTIONS, MAIL_FIELDS, load_brief, mail_gaps
-    from mkbcopy.gaps import brief_gaps
-    from mkbcopy.study import load_personas, study_path
+    from mkbcopy.research.brief import FACT_QUESTIONS, MAIL_FIELDS, load_brief, mail_gaps
+    from mkbcopy.research.gaps import brief_gaps
+    from mkbcopy.research.study import load_personas, study_path
 
     loaded = load_brief(brief)
     research = load_personas(study_path(personas_file, loaded.personas))
@@ -1320,9 +1320,9 @@ def coverage(
 
     Writes OUT/coverage.csv too. Example: mkbcopy coverage mkbcopy-output
     """
-    from mkbcopy.coverage import compute_coverage, load_manifest, render_coverage_csv
-    from mkbcopy.output import write_extra
-    from mkbcopy.study import load_personas, study_path
+    from mkbcopy.checks.coverage import compute_coverage, load_manifest, render_coverage_csv
+    from mkbcopy.research.study import load_personas, study_path
+    from mkbcopy.writers.folder import write_extra
 
     manifest = load_manifest(out)
     named = manifest.get("personas")
@@ -1397,9 +1397,9 @@ def preview(
 
     Example: mkbcopy preview mkbcopy-output
     """
-    from mkbcopy.coverage import load_manifest
-    from mkbcopy.preview import summary_line, write_preview
-    from mkbcopy.study import load_personas, study_path
+    from mkbcopy.checks.coverage import load_manifest
+    from mkbcopy.research.study import load_personas, study_path
+    from mkbcopy.review.gallery import summary_line, write_preview
 
     named = load_manifest(out).get("personas")
     research = load_personas(study_path(personas_file, named if isinstance(named, str) else None))
@@ -1434,7 +1434,7 @@ def templates_list(templates: TemplatesOpt = None, as_json: JsonOpt = False) -> 
     """
     from rich.text import Text
 
-    from mkbcopy.templatecheck import describe_channels
+    from mkbcopy.compose.templatecheck import describe_channels
 
     if as_json:
         _print_json(
@@ -1501,8 +1501,8 @@ def templates_show(
     The source goes to stdout, where it comes from to stderr, so you can redirect it.
     Example: mkbcopy templates show email --templates mijn-templates
     """
-    from mkbcopy.templatecheck import find_template
-    from mkbcopy.yamlfile import read_text
+    from mkbcopy.compose.templatecheck import find_template
+    from mkbcopy.research.yamlfile import read_text
 
     found = find_template(name, templates)
     if found.builtin:
@@ -1524,7 +1524,7 @@ def templates_init(
 
     Example: mkbcopy templates init mijn-templates
     """
-    from mkbcopy.templatecheck import init_templates
+    from mkbcopy.compose.templatecheck import init_templates
 
     written = init_templates(folder, force=force)
     print(
@@ -1558,10 +1558,10 @@ def templates_check(
     """
     import time
 
-    from mkbcopy.brief import load_brief
-    from mkbcopy.channels import template_files
-    from mkbcopy.study import load_personas, study_path
-    from mkbcopy.templatecheck import check_templates, renders_per_check
+    from mkbcopy.compose.channels import template_files
+    from mkbcopy.compose.templatecheck import check_templates, renders_per_check
+    from mkbcopy.research.brief import load_brief
+    from mkbcopy.research.study import load_personas, study_path
 
     loaded = load_brief(brief)
     user_dir = folder or (Path(loaded.templates) if loaded.templates else None)

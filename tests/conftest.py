@@ -10,10 +10,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from mkbcopy.brief import Brief, example_brief_path, load_brief
 from mkbcopy.i18n import set_language
-from mkbcopy.personas import Research
-from mkbcopy.study import load_personas
+from mkbcopy.research.brief import Brief, example_brief_path, load_brief
+from mkbcopy.research.personas import Research
+from mkbcopy.research.study import load_personas
 
 REPO = Path(__file__).resolve().parent.parent
 REPORT = REPO.parent / "shared" / "research" / "persona-rapport-mkb-route.txt"

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mkbcopy.batch import MERGE_TAGS, run_batch, safe_filename
-from mkbcopy.brief import Brief
 from mkbcopy.cli import app
+from mkbcopy.contacts.batch import MERGE_TAGS, run_batch, safe_filename
 from mkbcopy.errors import TemplateError
-from mkbcopy.personas import Research
+from mkbcopy.research.brief import Brief
+from mkbcopy.research.personas import Research
 
 HEADER = "Voornaam;Achternaam;E-mailadres;Leeftijd;Opleidingsniveau;Werksituatie\r\n"
 ROWS = [

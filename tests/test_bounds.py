@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from mkbcopy.checks.lint import lint_paths
 from mkbcopy.cli import app
-from mkbcopy.contacts import open_contacts
-from mkbcopy.lint import lint_paths
-from mkbcopy.sandbox import MAX_SECONDS
+from mkbcopy.compose.sandbox import MAX_SECONDS
+from mkbcopy.contacts.reading import open_contacts
 from tests.test_reliability import CONTACTS, one_error_line
 
 MB = 1_000_000
@@ -130,7 +130,7 @@ def test_a_symlink_in_a_templates_folder_is_one_clear_line(
 
 
 def _brief_with(tmp_path: Path, **brand: str) -> Path:
-    from mkbcopy.brief import example_brief_path
+    from mkbcopy.research.brief import example_brief_path
 
     text = example_brief_path().read_text(encoding="utf-8")
     lines = "".join(f"  {key}: {value}\n" for key, value in brand.items())
@@ -215,7 +215,7 @@ def test_the_brief_limit_holds_for_a_pipe() -> None:
 
 
 def test_a_multi_line_sender_name_is_refused_when_the_brief_loads(tmp_path: Path) -> None:
-    from mkbcopy.brief import example_brief_path
+    from mkbcopy.research.brief import example_brief_path
 
     text = example_brief_path().read_text(encoding="utf-8")
     assert "contact:\n  name: " in text

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from mkbcopy.brief import FACT_KEYS, load_brief, mail_gaps
 from mkbcopy.errors import InputError, ValidationError
+from mkbcopy.research.brief import FACT_KEYS, load_brief, mail_gaps
 
 
 def test_example_brief_is_complete(example_brief) -> None:  # type: ignore[no-untyped-def]

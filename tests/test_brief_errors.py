@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mkbcopy.brief import example_brief_path
 from mkbcopy.cli import app
+from mkbcopy.research.brief import example_brief_path
 
 EXAMPLE = example_brief_path().read_text(encoding="utf-8")
 
@@ -59,7 +59,7 @@ def test_one_problem_stays_one_line(tmp_path: Path) -> None:
 
 
 def _top_keys() -> str:
-    from mkbcopy.brief import Brief
+    from mkbcopy.research.brief import Brief
 
     return ", ".join(Brief.model_fields)
 

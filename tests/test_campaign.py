@@ -12,16 +12,16 @@ from pathlib import Path
 import docx
 import pytest
 
-from mkbcopy.brief import Brief, load_brief
-from mkbcopy.campaign import plan_campaign, write_campaign
-from mkbcopy.compose import placeholder
+from mkbcopy.compose.campaign import plan_campaign, write_campaign
+from mkbcopy.compose.plan import placeholder
 from mkbcopy.errors import MissingFactsError, OutputError, UsageError
-from mkbcopy.personas import Research
+from mkbcopy.research.brief import Brief, load_brief
+from mkbcopy.research.personas import Research
 
 
 @pytest.fixture(scope="module")
 def full_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:  # type: ignore[type-arg]
-    from mkbcopy.study import load_personas
+    from mkbcopy.research.study import load_personas
 
     out = tmp_path_factory.mktemp("run") / "out"
     brief = load_brief()
@@ -104,7 +104,7 @@ def test_email_drafts_parse_and_carry_subject_and_preheader(
 
 
 def test_social_posts_keep_platform_limits(full_run: tuple[Path, dict]) -> None:  # type: ignore[type-arg]
-    from mkbcopy.measure import HASHTAG, x_length
+    from mkbcopy.compose.measure import HASHTAG, x_length
 
     out, manifest = full_run
     assert all(not e["warnings"] for e in manifest["files"])

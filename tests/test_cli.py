@@ -141,7 +141,7 @@ def test_python_dash_m_and_lazy_docx_import(tmp_path: Path) -> None:
         [sys.executable, "-m", "mkbcopy", "--version"], capture_output=True, text=True, check=True
     )
     assert run.stdout.startswith("mkbcopy ")
-    probe = "import sys, mkbcopy.cli, mkbcopy.campaign; print('docx' in sys.modules)"
+    probe = "import sys, mkbcopy.cli, mkbcopy.compose.campaign; print('docx' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from mkbcopy.channels import builtin_templates_dir
 from mkbcopy.cli import app
+from mkbcopy.compose.channels import builtin_templates_dir
 
 from .conftest import REPO
 

@@ -10,15 +10,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mkbcopy.brief import FACT_KEYS, Brief, load_brief
-from mkbcopy.campaign import plan_campaign
-from mkbcopy.compose import compose, sentences
-from mkbcopy.copydeck import load_copydeck
-from mkbcopy.lint import BriefTerms, lint_draft
-from mkbcopy.measure import body_text, channel_length, word_count
-from mkbcopy.personas import Research
-from mkbcopy.rendering import Draft
-from mkbcopy.study import load_personas
+from mkbcopy.checks.lint import BriefTerms, lint_draft
+from mkbcopy.compose.campaign import plan_campaign
+from mkbcopy.compose.copydeck import load_copydeck
+from mkbcopy.compose.measure import body_text, channel_length, word_count
+from mkbcopy.compose.plan import compose, sentences
+from mkbcopy.compose.rendering import Draft
+from mkbcopy.research.brief import FACT_KEYS, Brief, load_brief
+from mkbcopy.research.personas import Research
+from mkbcopy.research.study import load_personas
 from mkbcopy.writers.text import render_text
 
 GOLDEN = Path(__file__).parent / "golden"

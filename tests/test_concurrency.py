@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mkbcopy.cli import app
-from mkbcopy.output import LOCK, finish_swap, out_lock, signals_held
+from mkbcopy.writers.folder import LOCK, finish_swap, out_lock, signals_held
 from tests.test_reliability import CONTACTS, check_out, mkbcopy, one_error_line
 
 

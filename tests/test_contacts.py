@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mkbcopy.contacts import (
+from mkbcopy.contacts.reading import (
     FIELDS,
     MAX_FIELD_CHARS,
     Row,

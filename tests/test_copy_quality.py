@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from mkbcopy.brief import Brief
-from mkbcopy.campaign import plan_campaign
-from mkbcopy.lint import lint_document
-from mkbcopy.personas import Research
-from mkbcopy.spelling import find_dictionary, misspelled
+from mkbcopy.checks.lint import lint_document
+from mkbcopy.checks.spelling import find_dictionary, misspelled
+from mkbcopy.compose.campaign import plan_campaign
+from mkbcopy.research.brief import Brief
+from mkbcopy.research.personas import Research
 
 
 def _drafts(research: Research, brief: Brief):  # type: ignore[no-untyped-def]

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from mkbcopy.brief import load_brief
+from mkbcopy.checks.coverage import compute_coverage
 from mkbcopy.cli import app
-from mkbcopy.coverage import compute_coverage
-from mkbcopy.gaps import brief_gaps
-from mkbcopy.personas import Research
+from mkbcopy.research.brief import load_brief
+from mkbcopy.research.gaps import brief_gaps
+from mkbcopy.research.personas import Research
 
 
 def test_coverage_matches_what_was_rendered(runner: CliRunner, tmp_path: Path) -> None:

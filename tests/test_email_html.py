@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from mkbcopy.batch import run_batch
-from mkbcopy.brief import Brand, Brief, load_brief
-from mkbcopy.colours import MIN_CONTRAST, contrast
+from mkbcopy.contacts.batch import run_batch
 from mkbcopy.document import parse_document
-from mkbcopy.personas import Research
+from mkbcopy.research.brief import Brand, Brief, load_brief
+from mkbcopy.research.personas import Research
+from mkbcopy.writers.colours import MIN_CONTRAST, contrast
 from mkbcopy.writers.html import DARK, LIGHT, render_html
 
 SOURCE = (

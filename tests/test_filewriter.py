@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mkbcopy.filewriter import FolderWriter
+from mkbcopy.writers.filewriter import FolderWriter
 
 
 def test_files_and_stream_arrive_whole_and_in_order(tmp_path: Path) -> None:

@@ -20,17 +20,17 @@ import pytest
 from docx.shared import Cm, RGBColor
 from typer.testing import CliRunner
 
-from mkbcopy.brief import Brief, load_brief
-from mkbcopy.campaign import plan_campaign, render_file
 from mkbcopy.cli import app
+from mkbcopy.compose.campaign import plan_campaign, render_file
+from mkbcopy.compose.measure import word_count
+from mkbcopy.compose.rendering import Draft
 from mkbcopy.document import escape_md, parse_document
 from mkbcopy.links import display_url
-from mkbcopy.measure import word_count
-from mkbcopy.pdf import find_soffice
-from mkbcopy.personas import Research
-from mkbcopy.rendering import Draft
+from mkbcopy.research.brief import Brief, load_brief
+from mkbcopy.research.personas import Research
 from mkbcopy.writers.docx import qr_png
 from mkbcopy.writers.html import render_html
+from mkbcopy.writers.pdf import find_soffice
 from mkbcopy.writers.text import render_markdown, render_text
 
 FLYER_TEMPLATE = Path(__file__).resolve().parent.parent / "campaign_templates" / "flyer"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pyphen  # type: ignore[import-untyped, unused-ignore]
 import pytest
 
-from mkbcopy import hyphenation
+from mkbcopy.checks import hyphenation
 
 WORDS = ["lettergrepen", "creatief", "realiseren", "geïnteresseerd", "mkb-bedrijf", "opleiding"]
 

@@ -17,10 +17,10 @@ from babel.messages.pofile import read_po
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
+from mkbcopy.checks.lint import lint_document
 from mkbcopy.cli import app
 from mkbcopy.document import parse_document
 from mkbcopy.i18n import Text, _, language_from_env, set_language
-from mkbcopy.lint import lint_document
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE = REPO / "mkbcopy"

@@ -11,7 +11,7 @@ from typing import Any
 from typer.testing import CliRunner
 
 from mkbcopy.cli import app
-from mkbcopy.personas import Research
+from mkbcopy.research.personas import Research
 
 
 def _json(args: list[str], exit_code: int = 0) -> Any:

@@ -4,10 +4,10 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from mkbcopy.brief import load_brief
-from mkbcopy.campaign import plan_campaign
+from mkbcopy.compose.campaign import plan_campaign
 from mkbcopy.links import slugify, tag_url
-from mkbcopy.personas import Research
+from mkbcopy.research.brief import load_brief
+from mkbcopy.research.personas import Research
 
 
 def test_tag_url_keeps_the_existing_query() -> None:

@@ -8,10 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mkbcopy.channels import load_channel
-from mkbcopy.document import parse_document
-from mkbcopy.errors import InputError
-from mkbcopy.lint import (
+from mkbcopy.checks.lint import (
     BriefTerms,
     Finding,
     LintReport,
@@ -23,7 +20,10 @@ from mkbcopy.lint import (
     lint_paths,
     read_draft,
 )
-from mkbcopy.spelling import unavailable_reason
+from mkbcopy.checks.spelling import unavailable_reason
+from mkbcopy.compose.channels import load_channel
+from mkbcopy.document import parse_document
+from mkbcopy.errors import InputError
 from mkbcopy.writers.docx import render_docx
 from mkbcopy.writers.eml import build_message
 from mkbcopy.writers.html import render_html

@@ -8,12 +8,12 @@ from email.policy import SMTP, default
 
 import pytest
 
-from mkbcopy.brief import Brief
-from mkbcopy.channels import load_channel
-from mkbcopy.copydeck import load_copydeck
-from mkbcopy.mailmerge import NAME_MARKER, MergeTemplate, clean_name
-from mkbcopy.personas import Research
-from mkbcopy.rendering import Draft, Footer, render_draft
+from mkbcopy.compose.channels import load_channel
+from mkbcopy.compose.copydeck import load_copydeck
+from mkbcopy.compose.rendering import Draft, Footer, render_draft
+from mkbcopy.contacts.mailmerge import NAME_MARKER, MergeTemplate, clean_name
+from mkbcopy.research.brief import Brief
+from mkbcopy.research.personas import Research
 from mkbcopy.writers.html import render_html
 from mkbcopy.writers.text import render_text
 

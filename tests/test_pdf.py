@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mkbcopy.brief import Brief
-from mkbcopy.campaign import plan_campaign, render_file
 from mkbcopy.cli import app
+from mkbcopy.compose.campaign import plan_campaign, render_file
 from mkbcopy.document import inline_text
 from mkbcopy.errors import ToolError
-from mkbcopy.pdf import docx_to_pdf, find_soffice
-from mkbcopy.personas import Research
+from mkbcopy.research.brief import Brief
+from mkbcopy.research.personas import Research
+from mkbcopy.writers.pdf import docx_to_pdf, find_soffice
 
 needs_soffice = pytest.mark.skipif(
     find_soffice() is None,

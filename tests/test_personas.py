@@ -9,8 +9,8 @@ import pytest
 
 from mkbcopy.bundle import bundled_path
 from mkbcopy.errors import ValidationError
-from mkbcopy.personas import Research, expand_lines
-from mkbcopy.study import load_personas
+from mkbcopy.research.personas import Research, expand_lines
+from mkbcopy.research.study import load_personas
 
 from .conftest import REPORT
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mkbcopy.batch import run_batch
-from mkbcopy.brief import Brief
 from mkbcopy.cli import app
-from mkbcopy.names import greeting_name, suspicious_name
-from mkbcopy.personas import Research
-from mkbcopy.platforms import segment_label
+from mkbcopy.contacts.batch import run_batch
+from mkbcopy.contacts.names import greeting_name, suspicious_name
+from mkbcopy.contacts.platforms import segment_label
+from mkbcopy.research.brief import Brief
+from mkbcopy.research.personas import Research
 
 HEADER = "Voornaam;Achternaam;E-mailadres;Leeftijd;Opleidingsniveau;Werksituatie\r\n"
 ROWS = [

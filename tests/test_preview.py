@@ -18,14 +18,14 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from mkbcopy.brief import Brief, load_brief
-from mkbcopy.campaign import plan_campaign, write_campaign
 from mkbcopy.cli import app
-from mkbcopy.copydeck import load_copydeck
+from mkbcopy.compose.campaign import plan_campaign, write_campaign
+from mkbcopy.compose.copydeck import load_copydeck
 from mkbcopy.errors import InputError
-from mkbcopy.personas import Research
-from mkbcopy.preview import build_preview, write_preview
-from mkbcopy.study import load_personas
+from mkbcopy.research.brief import Brief, load_brief
+from mkbcopy.research.personas import Research
+from mkbcopy.research.study import load_personas
+from mkbcopy.review.gallery import build_preview, write_preview
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(

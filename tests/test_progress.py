@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mkbcopy.rowcount import estimate_rows
+from mkbcopy.contacts.rowcount import estimate_rows
 
 ROW = "Noor;Test{n};contact{n}@example.org;27;mbo 4;werkend\n"
 

@@ -32,20 +32,20 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from mkbcopy.brief import Brief, example_brief_path, load_brief
 from mkbcopy.bundle import bundled_path
-from mkbcopy.campaign import render_file
-from mkbcopy.channels import load_channel
 from mkbcopy.cli import app
-from mkbcopy.contacts import open_contacts
-from mkbcopy.copydeck import load_copydeck
+from mkbcopy.compose.campaign import render_file
+from mkbcopy.compose.channels import load_channel
+from mkbcopy.compose.copydeck import load_copydeck
+from mkbcopy.compose.rendering import render_draft
+from mkbcopy.contacts.reading import open_contacts
+from mkbcopy.contacts.segments import segment_contacts
 from mkbcopy.document import Block, Document, Span
 from mkbcopy.errors import MkbcopyError, ValidationError
-from mkbcopy.personas import Research
-from mkbcopy.rendering import render_draft
-from mkbcopy.segments import segment_contacts
-from mkbcopy.study import load_personas
-from mkbcopy.text import BAD_CHARS, MAX_TEXT
+from mkbcopy.research.brief import Brief, example_brief_path, load_brief
+from mkbcopy.research.personas import Research
+from mkbcopy.research.study import load_personas
+from mkbcopy.research.text import BAD_CHARS, MAX_TEXT
 from mkbcopy.writers.docx import render_docx
 from mkbcopy.writers.eml import build_message
 from mkbcopy.writers.html import render_html

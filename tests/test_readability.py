@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mkbcopy.readability import (
+from mkbcopy.checks.readability import (
     analyse,
     douma,
     flesch_douma,

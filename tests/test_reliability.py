@@ -24,9 +24,9 @@ import docx
 import pytest
 from typer.testing import CliRunner
 
-from mkbcopy.brief import example_brief_path
 from mkbcopy.cli import app
-from mkbcopy.yamlfile import MAX_NODES
+from mkbcopy.research.brief import example_brief_path
+from mkbcopy.research.yamlfile import MAX_NODES
 
 # ---------------------------------------------------------------- helpers
 
@@ -177,12 +177,12 @@ def test_keyboard_interrupt_is_one_line_and_exit_130(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Typer's standalone mode turns Ctrl-C into a silent exit 130; we say what happened."""
-    import mkbcopy.campaign
+    import mkbcopy.compose.campaign
 
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(mkbcopy.campaign, "write_campaign", interrupted)
+    monkeypatch.setattr(mkbcopy.compose.campaign, "write_campaign", interrupted)
     result = CliRunner().invoke(app, ["generate", "-o", str(tmp_path / "out")])
     assert result.exit_code == 130
     assert result.stderr.startswith("mkbcopy: interrupted") and result.stderr.count("\n") == 1

@@ -15,14 +15,14 @@ import docx
 import pytest
 from typer.testing import CliRunner
 
-from mkbcopy.channels import channel_names
+from mkbcopy.checks.lint import lint_paths
 from mkbcopy.cli import app
+from mkbcopy.compose.channels import channel_names
+from mkbcopy.contacts.segments import Placer, segment_contacts
 from mkbcopy.errors import ValidationError
-from mkbcopy.lint import lint_paths
-from mkbcopy.personas import Research
-from mkbcopy.segments import Placer, segment_contacts
-from mkbcopy.study import load_personas
-from mkbcopy.studycheck import check_study
+from mkbcopy.research.personas import Research
+from mkbcopy.research.study import load_personas
+from mkbcopy.research.studycheck import check_study
 
 from .conftest import REPO
 

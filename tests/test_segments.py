@@ -11,10 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mkbcopy.contacts import open_contacts
-from mkbcopy.errors import InputError, OutputError
-from mkbcopy.personas import Research
-from mkbcopy.segments import (
+from mkbcopy.contacts.reading import open_contacts
+from mkbcopy.contacts.segments import (
     PLAIN_EMAIL,
     Age,
     Placement,
@@ -29,7 +27,9 @@ from mkbcopy.segments import (
     segment_rows,
     validate_email,
 )
-from mkbcopy.vocabulary import normalise_education, normalise_status
+from mkbcopy.errors import InputError, OutputError
+from mkbcopy.research.personas import Research
+from mkbcopy.research.vocabulary import normalise_education, normalise_status
 
 TODAY = date(2025, 6, 1)
 STUDENT = "nieuwsgierige-student"
@@ -567,7 +567,7 @@ def test_a_remembered_placement_is_the_one_computed_afresh(research: Research) -
 
 
 def _special(text: str) -> bool:
-    from mkbcopy.addresses import SPECIAL_USE
+    from mkbcopy.contacts.addresses import SPECIAL_USE
 
     return text.rpartition(".")[2].lower() in SPECIAL_USE
 
@@ -599,7 +599,7 @@ def test_addresses_the_platforms_refuse_are_rejected_with_the_reason(
 
 
 def test_an_internationalised_domain_is_kept_and_normalised() -> None:
-    from mkbcopy.addresses import normalise_email
+    from mkbcopy.contacts.addresses import normalise_email
 
     assert validate_email("jan@bäcker.nl") is None
     assert normalise_email("jan@Bäcker.NL") == "jan@xn--bcker-gra.nl"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mkbcopy.spelling import (
+from mkbcopy.checks.spelling import (
     INSTALL_HINT,
     SpellChecker,
     candidate_words,

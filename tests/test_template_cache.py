@@ -9,7 +9,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from mkbcopy.sandbox import TemplateSandbox, compiled_templates
+from mkbcopy.compose.sandbox import TemplateSandbox, compiled_templates
 
 
 def _env(folder: Path) -> TemplateSandbox:

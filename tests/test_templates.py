@@ -22,26 +22,18 @@ import docx
 import pytest
 from docx.shared import RGBColor
 
-from mkbcopy.brief import Brief, load_brief
-from mkbcopy.campaign import plan_campaign, write_campaign
-from mkbcopy.channels import builtin_templates_dir, channel_names, load_channel
-from mkbcopy.copydeck import load_copydeck
-from mkbcopy.errors import (
-    InputError,
-    MkbcopyError,
-    OutputError,
-    TemplateError,
-)
-from mkbcopy.personas import Research
-from mkbcopy.rendering import (
+from mkbcopy.compose.campaign import plan_campaign, write_campaign
+from mkbcopy.compose.channels import builtin_templates_dir, channel_names, load_channel
+from mkbcopy.compose.copydeck import load_copydeck
+from mkbcopy.compose.rendering import (
     CONTEXT_NAMES,
     Recorder,
     build_context,
     make_environment,
     render_draft,
 )
-from mkbcopy.sandbox import KEPT_GLOBALS
-from mkbcopy.templatecheck import (
+from mkbcopy.compose.sandbox import KEPT_GLOBALS
+from mkbcopy.compose.templatecheck import (
     Problem,
     blocks_used,
     check_templates,
@@ -49,6 +41,14 @@ from mkbcopy.templatecheck import (
     find_template,
     init_templates,
 )
+from mkbcopy.errors import (
+    InputError,
+    MkbcopyError,
+    OutputError,
+    TemplateError,
+)
+from mkbcopy.research.brief import Brief, load_brief
+from mkbcopy.research.personas import Research
 
 from .conftest import REPO
 
@@ -629,7 +629,7 @@ def test_docs_cover_every_variable_filter_macro_and_header_key() -> None:
     macros = (builtin_templates_dir() / "_shared" / "macros.j2").read_text(encoding="utf-8")
     for name in re.findall(r"{% macro (\w+)\(", macros):
         assert f"`m.{name}(" in text, name
-    from mkbcopy.channels import FORMATS, ChannelMeta
+    from mkbcopy.compose.channels import FORMATS, ChannelMeta
 
     formats_row = next(line for line in text.splitlines() if line.startswith("| `formats` |"))
     for fmt in FORMATS:

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mkbcopy.brief import Brief
-from mkbcopy.campaign import plan_campaign
 from mkbcopy.cli import app
+from mkbcopy.compose.campaign import plan_campaign
+from mkbcopy.compose.rendering import Draft
 from mkbcopy.document import inline_text
 from mkbcopy.errors import UsageError
-from mkbcopy.personas import Research
-from mkbcopy.rendering import Draft
+from mkbcopy.research.brief import Brief
+from mkbcopy.research.personas import Research
 from mkbcopy.writers.text import render_text
 
 

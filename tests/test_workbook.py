@@ -15,10 +15,10 @@ from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from mkbcopy.cli import app
-from mkbcopy.contacts import Row, open_contacts
+from mkbcopy.contacts.reading import Row, open_contacts
+from mkbcopy.contacts.segments import segment_contacts
 from mkbcopy.errors import InputError, UsageError
-from mkbcopy.personas import Research
-from mkbcopy.segments import segment_contacts
+from mkbcopy.research.personas import Research
 
 HEADER = ["E-mailadres", "Voornaam", "Leeftijd", "Geboortedatum", "Telefoon", "Opleiding"]
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from mkbcopy.errors import InputError, ValidationError
-from mkbcopy.yamlfile import format_key, load_yaml
+from mkbcopy.research.yamlfile import format_key, load_yaml
 
 
 def _load(tmp_path: Path, text: str) -> object:

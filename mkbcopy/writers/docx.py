@@ -18,11 +18,11 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-from mkbcopy.brandfiles import check_logo, check_reference_docx
 from mkbcopy.document import Document, Inline, Span, inline_text
 from mkbcopy.errors import InputError
 from mkbcopy.links import display_url
-from mkbcopy.text import BAD_CHARS
+from mkbcopy.research.text import BAD_CHARS
+from mkbcopy.writers.brandfiles import check_logo, check_reference_docx
 
 PLACEHOLDER_PREFIX = "[AANVULLEN:"
 MAX_TITLE = 255  # Word's limit for a document property

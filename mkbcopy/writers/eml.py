@@ -9,7 +9,7 @@ from email.policy import SMTP
 from email.utils import formatdate, make_msgid
 
 from mkbcopy.errors import ValidationError
-from mkbcopy.text import BAD_CHARS
+from mkbcopy.research.text import BAD_CHARS
 
 MAX_NAME = 200  # characters of a display name in From: and To:
 # Characters of a subject or preheader: lint already warns far below this, and folding

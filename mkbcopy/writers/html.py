@@ -16,9 +16,9 @@ from typing import Any
 
 import jinja2
 
-from mkbcopy.colours import readable, text_on
 from mkbcopy.document import Block, Document, Inline, plain_blocks
-from mkbcopy.text import BAD_CHARS
+from mkbcopy.research.text import BAD_CHARS
+from mkbcopy.writers.colours import readable, text_on
 
 DEFAULT_COLOUR = "#1F3A5F"
 LIGHT = {"page": "#F4F4F4", "card": "#FFFFFF", "text": "#222222"}

@@ -12,9 +12,9 @@ import json
 from dataclasses import dataclass
 from typing import Any, Final
 
-from mkbcopy.addresses import normalise_email
-from mkbcopy.brief import Brief
-from mkbcopy.rendering import Draft, Variant
+from mkbcopy.compose.rendering import Draft, Variant
+from mkbcopy.contacts.addresses import normalise_email
+from mkbcopy.research.brief import Brief
 
 FILL_IN: Final = "<FILL IN: the id of the Brevo list you imported this folder's contacts.csv into>"
 

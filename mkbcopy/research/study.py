@@ -11,9 +11,9 @@ from pathlib import Path
 
 from mkbcopy.bundle import bundled_path
 from mkbcopy.errors import InputError
-from mkbcopy.personas import Research
-from mkbcopy.studycheck import study_problems
-from mkbcopy.yamlfile import load_yaml
+from mkbcopy.research.personas import Research
+from mkbcopy.research.studycheck import study_problems
+from mkbcopy.research.yamlfile import load_yaml
 
 
 def study_path(option: Path | None, named: str | None = None) -> Path | None:

@@ -7,9 +7,9 @@ from typing import Annotated, Any, Final
 
 from pydantic import AfterValidator, Field, model_validator
 
-from mkbcopy.brief import FACT_KEYS
 from mkbcopy.errors import ValidationError, one_line
-from mkbcopy.text import Slug, Strict, Text
+from mkbcopy.research.brief import FACT_KEYS
+from mkbcopy.research.text import Slug, Strict, Text
 
 _RANGE = re.compile(r"^(\d+)-(\d+)$")
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from mkbcopy.errors import InputError
-from mkbcopy.output import MANIFEST, read_manifest
-from mkbcopy.personas import Research
+from mkbcopy.research.personas import Research
+from mkbcopy.writers.folder import MANIFEST, read_manifest
 
 
 @dataclass(frozen=True)

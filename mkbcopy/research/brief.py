@@ -10,8 +10,8 @@ from typing import Annotated
 from pydantic import AfterValidator
 
 from mkbcopy.errors import InputError, ValidationError
-from mkbcopy.text import Strict, Text
-from mkbcopy.yamlfile import load_yaml, validate
+from mkbcopy.research.text import Strict, Text
+from mkbcopy.research.yamlfile import load_yaml, validate
 
 # Every fact the copy may state, with the question a placeholder asks the user.
 FACT_QUESTIONS: dict[str, str] = {

@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import quote
 
-from mkbcopy.channels import ChannelMeta
+from mkbcopy.checks.lint import read_draft
+from mkbcopy.checks.readability import PLACEHOLDER
+from mkbcopy.compose.channels import ChannelMeta
+from mkbcopy.compose.measure import HASHTAG, URL, channel_length
 from mkbcopy.document import Block, Document, Inline, plain_blocks
-from mkbcopy.lint import read_draft
-from mkbcopy.measure import HASHTAG, URL, channel_length
-from mkbcopy.readability import PLACEHOLDER
 from mkbcopy.writers.html import DEFAULT_COLOUR
 from mkbcopy.writers.text import render_text
 

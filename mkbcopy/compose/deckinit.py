@@ -12,10 +12,10 @@ import re
 import textwrap
 from pathlib import Path
 
-from mkbcopy.copydeck import COPY_FILE
+from mkbcopy.compose.copydeck import COPY_FILE
 from mkbcopy.errors import OutputError
-from mkbcopy.output import atomic_write
-from mkbcopy.personas import Motivator, Research
+from mkbcopy.research.personas import Motivator, Research
+from mkbcopy.writers.folder import atomic_write
 
 _HEADER = """\
 # Copy deck for {study}: the Dutch lines (B1, je-vorm) that frame each persona's

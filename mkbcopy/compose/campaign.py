@@ -14,12 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from mkbcopy import __version__
-from mkbcopy.brief import FACT_QUESTIONS, Brief
-from mkbcopy.channels import ChannelMeta, load_channel, load_channels
-from mkbcopy.compose import sentences
-from mkbcopy.copydeck import load_copydeck
+from mkbcopy.compose.channels import ChannelMeta, load_channel, load_channels
+from mkbcopy.compose.copydeck import load_copydeck
+from mkbcopy.compose.plan import sentences
+from mkbcopy.compose.rendering import Draft, plan_variants, render_draft
 from mkbcopy.errors import MissingFactsError, OutputError, UsageError
-from mkbcopy.output import (
+from mkbcopy.research.brief import FACT_QUESTIONS, Brief
+from mkbcopy.research.personas import Persona, Research, Subgroup
+from mkbcopy.writers.eml import build_message
+from mkbcopy.writers.folder import (
     MANIFEST,
     atomic_write,
     check_out,
@@ -32,9 +35,6 @@ from mkbcopy.output import (
     read_manifest,
     write_manifest,
 )
-from mkbcopy.personas import Persona, Research, Subgroup
-from mkbcopy.rendering import Draft, plan_variants, render_draft
-from mkbcopy.writers.eml import build_message
 from mkbcopy.writers.html import render_html
 from mkbcopy.writers.text import render_markdown, render_text
 
@@ -133,7 +133,7 @@ def plan_campaign(
 
         check_brand_files(_path(brief.brand.reference_docx), _path(brief.brand.logo_file()))
     if any(fmt == "pdf" for _, fmt, _ in plan.files):
-        from mkbcopy.pdf import require_soffice
+        from mkbcopy.writers.pdf import require_soffice
 
         require_soffice()  # before anything is written, not at the first flyer
     return plan
@@ -190,7 +190,7 @@ def render_file(draft: Draft, fmt: str, brief: Brief) -> bytes:
         )
         if fmt == "docx":
             return word
-        from mkbcopy.pdf import docx_to_pdf
+        from mkbcopy.writers.pdf import docx_to_pdf
 
         # The PDF is LibreOffice's print of the same Word file, so the two never differ.
         return docx_to_pdf(word, name=f"{draft.slug}/{draft.channel.name}.pdf")

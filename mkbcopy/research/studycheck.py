@@ -14,7 +14,7 @@ from typing import Any
 import pydantic
 
 from mkbcopy.errors import ValidationError, one_line
-from mkbcopy.personas import (
+from mkbcopy.research.personas import (
     AGE,
     BUILTIN_COLUMNS,
     Condition,
@@ -24,14 +24,14 @@ from mkbcopy.personas import (
     Subgroup,
     parse_range,
 )
-from mkbcopy.vocabulary import (
+from mkbcopy.research.vocabulary import (
     EDUCATION_LEVELS,
     WORK_STATUSES,
     normalise_education,
     normalise_status,
     plain_words,
 )
-from mkbcopy.yamlfile import YamlDoc, error_message, format_key, load_yaml
+from mkbcopy.research.yamlfile import YamlDoc, error_message, format_key, load_yaml
 
 Key = tuple[str | int, ...]
 

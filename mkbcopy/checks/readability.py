@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-from mkbcopy import hyphenation
+from mkbcopy.checks import hyphenation
 
 # Said letter by letter: hbo = ha-bee-o. Lowercase forms that are also ordinary
 # Dutch words (bol, duo) stay out; their capitals are caught by _is_letter_word.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from mkbcopy.channels import ChannelMeta
+from mkbcopy.compose.channels import ChannelMeta
 from mkbcopy.document import Document, inline_text, plain_blocks
 from mkbcopy.writers.text import render_text
 

@@ -17,8 +17,7 @@ from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
-from mkbcopy.errors import MkbcopyError
-from mkbcopy.readability import (
+from mkbcopy.checks.readability import (
     DOMAIN,
     EMAIL,
     PLACEHOLDER,
@@ -29,6 +28,7 @@ from mkbcopy.readability import (
     mask_links,
     split_sentences,
 )
+from mkbcopy.errors import MkbcopyError
 
 INSTALL_HINT = "apt-get install hunspell hunspell-nl"
 DICTIONARY_DIRS = (

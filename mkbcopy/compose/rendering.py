@@ -14,18 +14,24 @@ from typing import Any
 import jinja2
 from jinja2.exceptions import SecurityError
 
-from mkbcopy.brief import FACT_LABELS, FACT_QUESTIONS, Brief
-from mkbcopy.channels import ChannelMeta, template_dirs
-from mkbcopy.compose import Composition, Fact, Item, Point, compose, emphasis_order
-from mkbcopy.copydeck import PersonaCopy
+from mkbcopy.compose.channels import ChannelMeta, template_dirs
+from mkbcopy.compose.copydeck import PersonaCopy
+from mkbcopy.compose.measure import body_text, channel_length, length_problems, word_count
+from mkbcopy.compose.plan import Composition, Fact, Item, Point, compose, emphasis_order
+from mkbcopy.compose.sandbox import (
+    KEPT_GLOBALS,
+    TemplateSandbox,
+    Undefined,
+    render_limits,
+    template_loader,
+)
+from mkbcopy.compose.templatewords import syntax_problem
 from mkbcopy.document import Document, escape_md, parse_document, plain_inline
 from mkbcopy.errors import TemplateError, UsageError
 from mkbcopy.links import slugify, tag_url
-from mkbcopy.measure import body_text, channel_length, length_problems, word_count
-from mkbcopy.personas import Persona, Subgroup
-from mkbcopy.sandbox import KEPT_GLOBALS, TemplateSandbox, Undefined, render_limits, template_loader
-from mkbcopy.templatewords import syntax_problem
-from mkbcopy.text import BAD_CHARS
+from mkbcopy.research.brief import FACT_LABELS, FACT_QUESTIONS, Brief
+from mkbcopy.research.personas import Persona, Subgroup
+from mkbcopy.research.text import BAD_CHARS
 from mkbcopy.writers.text import render_text
 
 

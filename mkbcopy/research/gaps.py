@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mkbcopy.brief import FACT_KEYS, Brief
-from mkbcopy.personas import Research
+from mkbcopy.research.brief import FACT_KEYS, Brief
+from mkbcopy.research.personas import Research
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from mkbcopy.channels import ChannelMeta
-from mkbcopy.copydeck import load_copydeck
+from mkbcopy.checks.lint import B1_SCORE, DRAFT_SUFFIXES, SCORED_MEDIA, LintReport, lint_path
+from mkbcopy.compose.channels import ChannelMeta
+from mkbcopy.compose.copydeck import load_copydeck
 from mkbcopy.errors import MkbcopyError
-from mkbcopy.lint import B1_SCORE, DRAFT_SUFFIXES, SCORED_MEDIA, LintReport, lint_path
-from mkbcopy.personas import Research
-from mkbcopy.previewviews import (
+from mkbcopy.research.personas import Research
+from mkbcopy.review.views import (
     Problem,
     Stats,
     View,

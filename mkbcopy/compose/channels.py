@@ -24,8 +24,8 @@ from pydantic import Field
 
 from mkbcopy.bundle import bundled_path
 from mkbcopy.errors import InputError, TemplateError
-from mkbcopy.text import Slug, Strict
-from mkbcopy.yamlfile import BoundedLoader
+from mkbcopy.research.text import Slug, Strict
+from mkbcopy.research.yamlfile import BoundedLoader
 
 TEMPLATE_FILE = "template.md.j2"
 FORMATS = ("docx", "txt", "md", "html", "eml", "pdf")

@@ -17,8 +17,7 @@ import jinja2
 import pydantic
 from jinja2 import meta, nodes
 
-from mkbcopy.brief import Brief, Facts, load_brief
-from mkbcopy.channels import (
+from mkbcopy.compose.channels import (
     TEMPLATE_FILE,
     ChannelMeta,
     builtin_templates_dir,
@@ -28,11 +27,8 @@ from mkbcopy.channels import (
     template_dirs,
     template_files,
 )
-from mkbcopy.copydeck import PersonaCopy, check_copydeck
-from mkbcopy.errors import MkbcopyError, OutputError, UsageError
-from mkbcopy.output import atomic_write
-from mkbcopy.personas import Persona, Research, Subgroup
-from mkbcopy.rendering import (
+from mkbcopy.compose.copydeck import PersonaCopy, check_copydeck
+from mkbcopy.compose.rendering import (
     CONTEXT_NAMES,
     Recorder,
     build_context,
@@ -40,8 +36,12 @@ from mkbcopy.rendering import (
     render_draft,
     unknown_name_message,
 )
-from mkbcopy.sandbox import KEPT_GLOBALS, TOO_LONG, names_of
-from mkbcopy.templatewords import syntax_problem
+from mkbcopy.compose.sandbox import KEPT_GLOBALS, TOO_LONG, names_of
+from mkbcopy.compose.templatewords import syntax_problem
+from mkbcopy.errors import MkbcopyError, OutputError, UsageError
+from mkbcopy.research.brief import Brief, Facts, load_brief
+from mkbcopy.research.personas import Persona, Research, Subgroup
+from mkbcopy.writers.folder import atomic_write
 
 # The macros in _shared/macros.j2 that put persona research into the copy.
 # The copy a template draws on: composed names first, then the shared macros.

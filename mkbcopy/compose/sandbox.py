@@ -30,7 +30,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import missing
 from jinja2.visitor import NodeTransformer
 
-from mkbcopy.templatewords import field_message
+from mkbcopy.compose.templatewords import field_message
 from mkbcopy.usercache import private_folder
 
 MAX_STEPS = 250_000  # loop iterations plus calls, per render

@@ -23,12 +23,11 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Final, Literal, NamedTuple, TextIO
 
-from mkbcopy.addresses import SPECIAL_USE, library_problem
-from mkbcopy.contacts import Row, norm_header, open_contacts
+from mkbcopy.contacts.addresses import SPECIAL_USE, library_problem
+from mkbcopy.contacts.reading import Row, norm_header, open_contacts
 from mkbcopy.errors import OutputError
 from mkbcopy.i18n import N_
-from mkbcopy.output import remove_stale_temps
-from mkbcopy.personas import (
+from mkbcopy.research.personas import (
     AGE,
     BUILTIN_COLUMNS,
     Condition,
@@ -36,11 +35,12 @@ from mkbcopy.personas import (
     Research,
     parse_range,
 )
-from mkbcopy.vocabulary import (
+from mkbcopy.research.vocabulary import (
     normalise_education,
     normalise_status,
     plain_words,
 )
+from mkbcopy.writers.folder import remove_stale_temps
 
 DEFAULT_MIN_AGE: Final = 16
 """Used only when no subgroup in the research names a minimum age."""

@@ -17,10 +17,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from mkbcopy.brief import FACT_QUESTIONS, Brief
-from mkbcopy.copydeck import PersonaCopy
+from mkbcopy.compose.copydeck import PersonaCopy
 from mkbcopy.document import escape_md
-from mkbcopy.personas import Persona, Subgroup
+from mkbcopy.research.brief import FACT_QUESTIONS, Brief
+from mkbcopy.research.personas import Persona, Subgroup
 
 PLACEHOLDER = "[AANVULLEN: {question}]"
 PREHEADER_RANGE = (40, 100)

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any
 from mkbcopy.i18n import N_, _
 
 if TYPE_CHECKING:
-    from mkbcopy.brief import Brief
-    from mkbcopy.campaign import Plan
+    from mkbcopy.checks.lint import Finding, LintReport
+    from mkbcopy.compose.campaign import Plan
+    from mkbcopy.compose.rendering import Draft
     from mkbcopy.document import Document
-    from mkbcopy.lint import Finding, LintReport
-    from mkbcopy.rendering import Draft
+    from mkbcopy.research.brief import Brief
 
 # Where a sentence comes from, in the words the summary prints.
 FROM_FACT = N_("the brief's facts: {key}")
@@ -162,7 +162,7 @@ def draft_documents(plan: Plan, out: Path) -> Iterator[tuple[Draft, Document, Pa
     read back from its Word file, because fitting it on the page may shorten or drop
     parts of the draft. Other formats carry the rendered draft as it is.
     """
-    from mkbcopy.lint import DRAFT_SUFFIXES, read_draft
+    from mkbcopy.checks.lint import DRAFT_SUFFIXES, read_draft
 
     first: dict[int, str] = {}
     for draft, _channel, path in plan.files:

@@ -24,15 +24,14 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from mkbcopy.brief import Brief, load_brief
-from mkbcopy.channels import ChannelMeta, load_channel
-from mkbcopy.coverage import Coverage, compute_coverage, load_manifest
+from mkbcopy.checks.coverage import Coverage, compute_coverage, load_manifest
+from mkbcopy.checks.findings import Counts, first_format_per_draft
+from mkbcopy.checks.lint import LintReport
+from mkbcopy.compose.channels import ChannelMeta, load_channel
 from mkbcopy.errors import MkbcopyError
-from mkbcopy.findings import Counts, first_format_per_draft
-from mkbcopy.lint import LintReport
-from mkbcopy.output import write_extra
-from mkbcopy.personas import Research
-from mkbcopy.previewcards import (
+from mkbcopy.research.brief import Brief, load_brief
+from mkbcopy.research.personas import Research
+from mkbcopy.review.cards import (
     Card,
     CardView,
     Context,
@@ -42,7 +41,8 @@ from mkbcopy.previewcards import (
     lead_titles,
     slug,
 )
-from mkbcopy.previewviews import Stats
+from mkbcopy.review.views import Stats
+from mkbcopy.writers.folder import write_extra
 from mkbcopy.writers.html import DEFAULT_COLOUR
 
 INDEX = "index.html"

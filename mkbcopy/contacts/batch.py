@@ -21,17 +21,29 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from mkbcopy.brief import FACT_QUESTIONS, Brief, check_mail_fields
-from mkbcopy.campaign import render_file
-from mkbcopy.channels import ChannelMeta, load_channel
-from mkbcopy.contacts import open_contacts
-from mkbcopy.copydeck import PersonaCopy, load_copydeck
+from mkbcopy.compose.campaign import render_file
+from mkbcopy.compose.channels import ChannelMeta, load_channel
+from mkbcopy.compose.copydeck import PersonaCopy, load_copydeck
+from mkbcopy.compose.rendering import Draft, Footer, Variant, plan_variants, render_draft
+from mkbcopy.contacts.mailmerge import NAME_MARKER, MergeTemplate
+from mkbcopy.contacts.names import suspicious_name
+from mkbcopy.contacts.platforms import (
+    Contact,
+    brevo_campaign,
+    campaign_json,
+    contact_cells,
+    contacts_delimiter,
+    contacts_header,
+    segment_label,
+)
+from mkbcopy.contacts.reading import open_contacts
+from mkbcopy.contacts.segments import BOM, SafeCsvWriter, Segmented, segment_rows
 from mkbcopy.document import Document, Inline
 from mkbcopy.errors import MissingFactsError, OutputError, TemplateError
-from mkbcopy.filewriter import FolderWriter
-from mkbcopy.mailmerge import NAME_MARKER, MergeTemplate
-from mkbcopy.names import suspicious_name
-from mkbcopy.output import (
+from mkbcopy.research.brief import FACT_QUESTIONS, Brief, check_mail_fields
+from mkbcopy.research.personas import Research
+from mkbcopy.writers.filewriter import FolderWriter
+from mkbcopy.writers.folder import (
     MANIFEST,
     check_out,
     keep_manifest,
@@ -41,18 +53,6 @@ from mkbcopy.output import (
     swap_in,
     write_manifest,
 )
-from mkbcopy.personas import Research
-from mkbcopy.platforms import (
-    Contact,
-    brevo_campaign,
-    campaign_json,
-    contact_cells,
-    contacts_delimiter,
-    contacts_header,
-    segment_label,
-)
-from mkbcopy.rendering import Draft, Footer, Variant, plan_variants, render_draft
-from mkbcopy.segments import BOM, SafeCsvWriter, Segmented, segment_rows
 
 
 @dataclass(frozen=True)

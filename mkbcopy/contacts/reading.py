@@ -19,9 +19,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Final
 
+from mkbcopy.contacts.workbook import SheetRows, is_workbook
 from mkbcopy.errors import InputError, UsageError
 from mkbcopy.i18n import _
-from mkbcopy.workbook import SheetRows, is_workbook
 
 FIELDS: Final = (
     "first_name",

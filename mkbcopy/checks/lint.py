@@ -19,13 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from mkbcopy.channels import ChannelMeta, channel_names, load_channel
-from mkbcopy.document import Block, Document, Inline, Span, parse_document
-from mkbcopy.errors import InputError
-from mkbcopy.i18n import N_, Text, _
-from mkbcopy.measure import HASHTAG, body_text, channel_length, word_count
-from mkbcopy.output import MANIFEST, read_manifest
-from mkbcopy.readability import (
+from mkbcopy.checks.readability import (
     PLACEHOLDER,
     WORD,
     Readability,
@@ -36,13 +30,19 @@ from mkbcopy.readability import (
     split_unit,
     text_units,
 )
-from mkbcopy.spelling import (
+from mkbcopy.checks.spelling import (
     SpellChecker,
     candidate_words,
     checking,
     misspelled,
     suggestions,
 )
+from mkbcopy.compose.channels import ChannelMeta, channel_names, load_channel
+from mkbcopy.compose.measure import HASHTAG, body_text, channel_length, word_count
+from mkbcopy.document import Block, Document, Inline, Span, parse_document
+from mkbcopy.errors import InputError
+from mkbcopy.i18n import N_, Text, _
+from mkbcopy.writers.folder import MANIFEST, read_manifest
 from mkbcopy.writers.text import render_text
 
 Severity = Literal["error", "warning", "info"]

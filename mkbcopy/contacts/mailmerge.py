@@ -21,7 +21,7 @@ from email.utils import formatdate
 
 from markupsafe import escape
 
-from mkbcopy.rendering import Draft
+from mkbcopy.compose.rendering import Draft
 from mkbcopy.writers.eml import MAX_HEADER, ascii_domain
 from mkbcopy.writers.html import render_html
 from mkbcopy.writers.text import render_text

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pydantic
 
-from mkbcopy.channels import template_dirs
+from mkbcopy.compose.channels import template_dirs
 from mkbcopy.errors import InputError, MkbcopyError, ValidationError
-from mkbcopy.personas import Research
-from mkbcopy.text import Strict, Text
-from mkbcopy.yamlfile import YamlDoc, error_message, format_key, load_yaml
+from mkbcopy.research.personas import Research
+from mkbcopy.research.text import Strict, Text
+from mkbcopy.research.yamlfile import YamlDoc, error_message, format_key, load_yaml
 
 COPY_FILE = "_shared/copy.yaml"
 

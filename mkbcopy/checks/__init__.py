@@ -1,0 +1,1 @@
+"""What a reviewer would flag: lint rules, spelling, readability, coverage."""

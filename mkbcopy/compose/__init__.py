@@ -1,0 +1,1 @@
+"""From study and brief to Documents: channels, copy deck, templates, rendering."""

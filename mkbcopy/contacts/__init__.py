@@ -1,0 +1,1 @@
+"""Contact lists -> segments -> one batch of personalised mails."""

@@ -1,0 +1,1 @@
+"""The persona study and the brief: loading, validating, and what the brief lacks."""

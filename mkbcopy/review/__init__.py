@@ -1,0 +1,1 @@
+"""The offline preview gallery a reviewer opens in a browser."""
