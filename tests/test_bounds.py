@@ -70,6 +70,7 @@ LINT_INPUTS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text", LINT_INPUTS.values(), ids=list(LINT_INPUTS))
 def test_lint_is_linear_on_1_mb_hostile_drafts(tmp_path: Path, text: str) -> None:
     draft = tmp_path / "email.txt"

@@ -81,6 +81,7 @@ def _check_rules(draft: Draft, brief: Brief) -> None:
     assert not rules & {"repeat", "budget", "ask", "capitals"}, (draft.slug, channel.name, rules)
 
 
+@pytest.mark.slow
 @settings(max_examples=12 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(facts=facts_strategy)
 def test_any_brief_keeps_the_copy_rules(

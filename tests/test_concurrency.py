@@ -28,6 +28,7 @@ def big_list(path: Path, rows: int) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_a_second_batch_into_the_same_folder_is_refused_and_the_first_completes(
     tmp_path: Path,
 ) -> None:

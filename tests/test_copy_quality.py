@@ -29,6 +29,7 @@ def reports(research: Research, example_brief: Brief):  # type: ignore[no-untype
     ]
 
 
+@pytest.mark.slow
 def test_b1_readability_for_email_and_flyer(reports) -> None:  # type: ignore[no-untyped-def]
     checked = 0
     for draft, report in reports:
@@ -44,6 +45,7 @@ def test_b1_readability_for_email_and_flyer(reports) -> None:  # type: ignore[no
     assert checked >= 2 * (3 + 6 + 15)
 
 
+@pytest.mark.slow
 def test_no_errors_or_warnings_in_any_builtin_draft(reports) -> None:  # type: ignore[no-untyped-def]
     for draft, report in reports:
         bad = [f for f in report.findings if f.severity in ("error", "warning")]
@@ -51,6 +53,7 @@ def test_no_errors_or_warnings_in_any_builtin_draft(reports) -> None:  # type: i
         assert draft.warnings == []
 
 
+@pytest.mark.slow
 def test_no_spelling_errors(reports) -> None:  # type: ignore[no-untyped-def]
     if find_dictionary() is None or misspelled(["huis"]) is None:
         pytest.skip(

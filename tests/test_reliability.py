@@ -470,6 +470,7 @@ def peak_kb(*args: str) -> tuple[int, int, str]:
     return int(peak), int(code), "\n".join(rest)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
 def test_a_100_mb_contact_list_is_read_in_flat_memory(tmp_path: Path) -> None:
     """1.4 million distinct contacts; only the duplicate check grows, by ~20 bytes each."""
