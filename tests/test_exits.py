@@ -107,7 +107,7 @@ def test_a_closed_or_short_lived_stdout_gives_no_traceback() -> None:
 
 
 # Imported after mkbcopy/__main__.py has set its handler: never in a traceback.
-_AFTER_MAIN = (b"/typer/", b"/click/", b"/rich/", b"/pydantic/", b"/jinja2/", b"mkbcopy/cli.py")
+_AFTER_MAIN = (b"/typer/", b"/click/", b"/rich/", b"/pydantic/", b"/jinja2/", b"mkbcopy/cli/")
 
 
 @pytest.mark.parametrize("delay", [0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5])

@@ -1,0 +1,95 @@
+"""mkbcopy brief check.
+
+The group is added to the app, with its error handling, in `mkbcopy/cli/__init__.py`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mkbcopy.cli.common import (
+    JsonOpt,
+    PersonasOpt,
+    _print_json,
+    _warn,
+)
+from mkbcopy.i18n import _, ngettext
+
+brief_app = typer.Typer(
+    help="Check a campaign brief.\n\nExample: mkbcopy brief check campaign.yaml",
+    no_args_is_help=True,
+)
+
+
+@brief_app.command("check")
+def brief_check(
+    brief: Annotated[Path, typer.Argument(metavar="BRIEF", help="The campaign brief (YAML).")],
+    personas_file: PersonasOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List the facts each persona's copy needs and the brief lacks; exit 1 if any.
+
+    Example: mkbcopy brief check campaign.yaml
+    """
+    from mkbcopy.research.brief import FACT_QUESTIONS, MAIL_FIELDS, load_brief, mail_gaps
+    from mkbcopy.research.gaps import brief_gaps
+    from mkbcopy.research.study import load_personas, study_path
+
+    loaded = load_brief(brief)
+    research = load_personas(study_path(personas_file, loaded.personas))
+    gaps = brief_gaps(loaded, research)
+    mail_missing = mail_gaps(loaded)
+    if as_json:
+        missing = [
+            {
+                "persona": g.persona,
+                "fact": g.fact,
+                "question": FACT_QUESTIONS[g.fact],
+                "needed_by": g.needed_by,
+            }
+            for g in gaps
+        ]
+        _print_json(
+            {
+                "brief": str(brief),
+                "complete": not gaps,
+                "missing": missing,
+                "batch_missing": [
+                    {"key": f"contact.{key}", "why": MAIL_FIELDS[key]} for key in mail_missing
+                ],
+            }
+        )
+        raise typer.Exit(1 if gaps else 0)
+    for key in mail_missing:
+        _warn(
+            _("%(brief)s: contact: %(key)s is missing (%(about)s); batch needs it")
+            % {"brief": brief, "key": key, "about": MAIL_FIELDS[key]}
+        )
+    if not gaps:
+        print(
+            _("%(brief)s: complete; every fact the research asks for is there.") % {"brief": brief}
+        )
+        return
+    for persona in research.personas:
+        mine = [g for g in gaps if g.persona == persona.id]
+        if not mine:
+            continue
+        print(f"{persona.name} ({persona.id}):")
+        for gap in mine:
+            print(f"  - {gap.fact}: {FACT_QUESTIONS[gap.fact]}")
+            print("      " + _("needed by %(drafts)s") % {"drafts": ", ".join(gap.needed_by)})
+    facts = len({g.fact for g in gaps})
+    print(
+        ngettext(
+            "%(count)s fact missing. Add it under facts: in %(brief)s.",
+            "%(count)s facts missing. Add them under facts: in %(brief)s.",
+            facts,
+        )
+        % {"count": facts, "brief": brief},
+        file=sys.stderr,
+    )
+    raise typer.Exit(1)

@@ -1,0 +1,182 @@
+"""What the commands share: consoles, options, warnings, progress, JSON and counting."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from mkbcopy.i18n import _, ngettext
+
+# Wide enough for the summary table when output is piped or captured.
+out_console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+JsonOpt = Annotated[
+    bool,
+    typer.Option("--json", help="Print the result as JSON, and nothing else, on stdout."),
+]
+
+
+def _print_json(data: object) -> None:
+    """The --json output; its shape per command is documented in README (JSON output)."""
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _warn(message: str) -> None:
+    err_console.print("[yellow]" + _("warning:") + "[/yellow] ", end="", markup=True)
+    err_console.print(message, markup=False)
+
+
+@contextmanager
+def _progress(
+    what: str, total: int | None, *, unit: str, sized: bool | None = None
+) -> Iterator[Callable[..., None]]:
+    """A progress bar on stderr, only when stderr is a terminal; stdout keeps the results.
+
+    With a known total (or `sized`: the library tells it) it shows count, percentage and
+    time left; without, a spinner and a count. The callable takes a count done so far
+    (int) and optionally the total, or advances by one.
+    """
+    if not sys.stderr.isatty():
+        yield lambda *_: None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns: list[Any] = [SpinnerColumn(), TextColumn(what)]
+    if total or sized:
+        columns += [
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn(unit),
+            TaskProgressColumn(),
+            TimeRemainingColumn(),
+            TextColumn("left"),
+        ]
+    else:
+        columns += [TextColumn(f"{{task.completed}} {unit}"), TimeElapsedColumn()]
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task(what, total=total or None)
+
+        def step(done: object = None, of: int | None = None) -> None:
+            if of is not None:
+                bar.update(task, total=of)
+            if isinstance(done, int):
+                if total and done > total:  # the estimate was low: never show over 100 %
+                    bar.update(task, total=done)
+                bar.update(task, completed=done)
+            else:
+                bar.advance(task)
+
+        yield step
+
+
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Write into a folder that holds other files.")
+]
+StrictOpt = Annotated[
+    bool, typer.Option("--strict", help="Fail, writing nothing, if the brief lacks a fact.")
+]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        metavar="ENC",
+        help="Encoding of a CSV file, e.g. cp1252. Default: UTF-8, else Windows-1252.",
+    ),
+]
+MapOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map",
+        metavar="COLUMN=FIELD",
+        help="Read COLUMN as FIELD (email, first_name, last_name, age, birth_year, "
+        "birth_date, education, status, persona; or ignore). Repeat for more.",
+    ),
+]
+PersonasOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--personas",
+        metavar="FILE",
+        help="The persona study (YAML). Default: the brief's personas:, else the bundled "
+        "Mkb-route study.",
+    ),
+]
+SheetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet",
+        metavar="NAME",
+        help="The sheet to read when CONTACTS is an Excel workbook. Default: the first.",
+    ),
+]
+QuietOpt = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="Print only the summary; details and notes are left out."),
+]
+BriefArg = Annotated[
+    Path | None,
+    typer.Argument(
+        metavar="BRIEF",
+        help="The campaign brief (YAML). Default: the bundled example brief.",
+        show_default=False,
+    ),
+]
+
+
+def _complete_personas(incomplete: str) -> list[str]:
+    """Persona ids for the shell's Tab; imported only when completing."""
+    from mkbcopy.research.study import load_personas
+
+    return [p.id for p in load_personas().personas if p.id.startswith(incomplete)]
+
+
+def _complete_channels(incomplete: str) -> list[str]:
+    """Built-in channel names for the shell's Tab."""
+    from mkbcopy.compose.channels import channel_names
+
+    return [name for name in channel_names() if name.startswith(incomplete)]
+
+
+# What the summaries count, in the user's language ("1 draft", "3 concepten").
+_COUNTED: dict[str, Callable[[int], str]] = {
+    "draft": lambda n: ngettext("%(count)s draft", "%(count)s drafts", n),
+    "file": lambda n: ngettext("%(count)s file", "%(count)s files", n),
+    "fact": lambda n: ngettext("%(count)s fact", "%(count)s facts", n),
+    "error": lambda n: ngettext("%(count)s error", "%(count)s errors", n),
+    "warning": lambda n: ngettext("%(count)s warning", "%(count)s warnings", n),
+    "hint": lambda n: ngettext("%(count)s hint", "%(count)s hints", n),
+    "finding": lambda n: ngettext("%(count)s finding", "%(count)s findings", n),
+    "segment draft": lambda n: ngettext("%(count)s segment draft", "%(count)s segment drafts", n),
+    "row": lambda n: ngettext("%(count)s row", "%(count)s rows", n),
+    "segment": lambda n: ngettext("%(count)s segment", "%(count)s segments", n),
+}
+
+
+def _plural(count: int, word: str) -> str:
+    """`count` of `word` ("1 draft", "2 drafts"), in the user's language."""
+    return _COUNTED[word](count) % {"count": count}
+
+
+def _listed(labels: list[str], limit: int = 4) -> str:
+    shown = ", ".join(labels[:limit])
+    if len(labels) <= limit:
+        return shown
+    return _("%(shown)s and %(more)s more") % {"shown": shown, "more": len(labels) - limit}

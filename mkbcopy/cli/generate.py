@@ -1,0 +1,394 @@
+"""mkbcopy generate and init, and the summary generate prints after writing.
+
+The commands are registered on the app in `mkbcopy/cli/__init__.py`, in --help order.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, cast
+
+import typer
+from rich.table import Table
+
+from mkbcopy.cli.common import (
+    BriefArg,
+    ForceOpt,
+    PersonasOpt,
+    QuietOpt,
+    StrictOpt,
+    _complete_channels,
+    _complete_personas,
+    _listed,
+    _plural,
+    _progress,
+    _warn,
+    out_console,
+)
+from mkbcopy.cli.review import _print_lint
+from mkbcopy.errors import UsageError
+from mkbcopy.i18n import N_, _
+
+if TYPE_CHECKING:
+    from mkbcopy.checks.lint import LintReport, Severity
+    from mkbcopy.compose.campaign import Plan
+    from mkbcopy.compose.rendering import Draft
+    from mkbcopy.research.brief import Brief
+
+
+DEFAULT_OUT = Path("mkbcopy-output")
+
+
+def generate(
+    brief: BriefArg = None,
+    persona: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--persona",
+            "-p",
+            metavar="ID",
+            help="Persona id; repeat for more. Default: all.",
+            autocompletion=_complete_personas,
+        ),
+    ] = None,
+    channel: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--channel",
+            "-c",
+            metavar="NAME",
+            help="Channel (flyer, email, linkedin, ...). Default: all.",
+            autocompletion=_complete_channels,
+        ),
+    ] = None,
+    fmt: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FMT",
+            help="docx, txt, md, html, eml or pdf (print channels, needs LibreOffice); "
+            "repeat for more. Default: per channel.",
+        ),
+    ] = None,
+    subgroup: Annotated[
+        str | None,
+        typer.Option("--subgroup", "-s", metavar="ID", help="Subgroup id, e.g. 35+ or hbo."),
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="DIR", help="Output folder.")
+    ] = DEFAULT_OUT,
+    templates: Annotated[
+        Path | None,
+        typer.Option("--templates", "-t", metavar="DIR", help="Folder with your own templates."),
+    ] = None,
+    force: ForceOpt = False,
+    strict: StrictOpt = False,
+    variants: Annotated[
+        int,
+        typer.Option(
+            "--variants",
+            metavar="N",
+            help="Write N A/B variants (2-5) per persona and channel, each leading with "
+            "another motivator or drempel.",
+        ),
+    ] = 0,
+    no_lint: Annotated[
+        bool, typer.Option("--no-lint", help="Skip the lint summary after writing.")
+    ] = False,
+    preview: Annotated[
+        bool,
+        typer.Option("--preview", help="Also write OUT/index.html to review drafts in a browser."),
+    ] = False,
+    paper: Annotated[
+        str | None,
+        typer.Option(
+            "--paper",
+            metavar="SIZE",
+            help="a4 or a5: page size of one-page flyers (Word, PDF). Default: per template.",
+        ),
+    ] = None,
+    personas_file: PersonasOpt = None,
+    quiet: QuietOpt = False,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="Also list every draft, and every finding per draft."),
+    ] = False,
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on",
+            metavar="LEVEL",
+            help="Exit 1 (after writing) when lint finds this or worse: error or warning.",
+        ),
+    ] = None,
+) -> None:
+    """Write drafts for every persona x channel into OUT.
+
+    Prints a summary (what was written, the lint counts per draft), then what needs
+    attention grouped by cause: each fact the brief lacks with the drafts it affects,
+    each finding once with the drafts it turns up in and where its sentence comes from.
+
+    Exit codes: 0 drafts written (findings are listed, not failed on, unless
+    --fail-on); 1 nothing written (an error, or --strict and the brief lacks a fact),
+    or --fail-on and lint found that level; 2 wrong usage; 130 interrupted.
+
+    Example: mkbcopy generate campaign.yaml -p doelgerichte-doorstromer -c email -s 35+
+    """
+    if quiet and verbose:
+        raise UsageError("give --quiet or --verbose, not both")
+    if fail_on is not None and fail_on not in ("warning", "error"):
+        raise UsageError(f"unknown --fail-on '{fail_on}' (use warning or error)")
+    if fail_on is not None and no_lint:
+        raise UsageError("--fail-on needs lint; leave out --no-lint")
+    level = 0 if quiet else 2 if verbose else 1
+    from mkbcopy.checks.spelling import SpellChecker
+
+    with ExitStack() as stack:
+        # Started first, hunspell loads its Dutch dictionary while the drafts render.
+        checker = None if no_lint else stack.enter_context(SpellChecker())
+        from mkbcopy.compose.campaign import lint_terms, plan_campaign, write_campaign
+        from mkbcopy.compose.channels import FORMATS, PAPER_SIZES
+        from mkbcopy.research.brief import load_brief
+        from mkbcopy.research.study import load_personas, study_path
+
+        for value in fmt or []:
+            if value not in FORMATS:
+                raise UsageError(
+                    _("unknown format '%(value)s' (use %(choices)s)")
+                    % {"value": value, "choices": ", ".join(FORMATS)}
+                )
+        if paper is not None and paper not in PAPER_SIZES:
+            raise UsageError(
+                _("unknown paper size '%(value)s' (use %(choices)s)")
+                % {"value": paper, "choices": ", ".join(PAPER_SIZES)}
+            )
+        loaded = load_brief(brief)
+        study = study_path(personas_file, loaded.personas)
+        research = load_personas(study)
+        plan = plan_campaign(
+            loaded,
+            research,
+            personas=persona or (),
+            channels=channel or (),
+            formats=fmt or (),
+            subgroup=subgroup,
+            templates=templates,
+            variants=variants,
+            paper=paper,
+        )
+        with _progress("writing drafts", len(plan.files), unit="files") as step:
+            manifest = write_campaign(
+                plan,
+                loaded,
+                out,
+                force=force,
+                strict=strict,
+                brief_path=brief,
+                personas_path=study,
+                progress=step,
+            )
+        reports: list[LintReport] = []
+        if not no_lint:
+            from mkbcopy.checks.findings import draft_documents
+            from mkbcopy.checks.lint import BriefTerms, lint_documents
+
+            terms = BriefTerms.from_dict(lint_terms(loaded))
+            reports = lint_documents(
+                ((doc, d.channel, path, terms) for d, doc, path in draft_documents(plan, out)),
+                checker,
+            )
+        _report_generate(
+            plan,
+            loaded,
+            out,
+            brief,
+            reports,
+            len(manifest["files"]),
+            level=level,
+            linted=not no_lint,
+        )
+        if preview:
+            from mkbcopy.review.gallery import summary_line, write_preview
+
+            with _progress("checking drafts", None, unit="files", sized=True) as step:
+                written = write_preview(out, research, loaded, templates, progress=step)
+            print(summary_line(*written))
+        if fail_on is not None and any(r.fails(cast("Severity", fail_on)) for r in reports):
+            raise typer.Exit(1)
+
+
+# What generate prints; one place, so the message catalogue can wrap them.
+# Layout only (no words to translate): MSG_LINT, MSG_MISSING_LINE, MSG_FINDING, MSG_QUOTE.
+MSG_WROTE = N_("Wrote {drafts} to {out}/ ({files}).")
+MSG_LACKS = N_("The brief lacks {facts}: the drafts say [AANVULLEN: ...] there.")
+MSG_LINT = "lint: {drafts}, {errors}, {warnings}, {hints}"
+MSG_ALL_CLEAR = N_("Nothing needs attention.")
+MSG_MISSING_HEAD = N_("Missing facts: add them under facts: in {brief}")
+MSG_MISSING_LINE = "  {key:<{width}}  {question}  ({count}: {drafts})"
+MSG_FINDINGS_HEAD = N_("{count} to look at, grouped by cause:")
+MSG_FINDING = "  {severity} {rule}: {message}  ({count}: {drafts})"
+MSG_QUOTE = "      > {excerpt}"
+MSG_ORIGIN = N_("      from {origin}")
+MSG_MORE = N_("--verbose lists every draft and finding; mkbcopy lint {out} checks them again.")
+
+
+def _label(draft: Draft) -> str:
+    """A draft as the summary names it, as its files are named: persona[--sub]/channel[--A]."""
+    variant = f"--{draft.variant.label}" if draft.variant is not None else ""
+    return f"{draft.slug}/{draft.channel.name}{variant}"
+
+
+def _showing(plan: Plan, reports: list[LintReport], key: str, question: str) -> list[str]:
+    """The drafts whose text says [AANVULLEN: question] (a flyer may have dropped it)."""
+    if not reports:
+        return [_label(d) for d in plan.drafts if key in d.missing_facts]
+    return [
+        _label(d)
+        for d, r in zip(plan.drafts, reports, strict=True)
+        if any(f.rule == "placeholder" and question in (f.excerpt or "") for f in r.findings)
+    ]
+
+
+def _report_generate(
+    plan: Plan,
+    brief: Brief,
+    out: Path,
+    brief_path: Path | None,
+    reports: list[LintReport],
+    files: int,
+    *,
+    level: int,
+    linted: bool,
+) -> None:
+    """Summary first, then findings grouped by cause; --verbose adds every draft and file.
+
+    level: 0 quiet (the summary line only), 1 normal, 2 verbose.
+    """
+    from mkbcopy.checks.findings import Counts, group_findings
+    from mkbcopy.checks.lint import SEVERITY_LABELS
+    from mkbcopy.research.brief import FACT_QUESTIONS
+
+    counts = Counts.of(reports)
+    missing = plan.missing_facts()
+    wrote = _(MSG_WROTE).format(
+        drafts=_plural(len(plan.drafts), "draft"), out=out, files=_plural(files, "file")
+    )
+    if missing:
+        wrote += " " + _(MSG_LACKS).format(facts=_plural(len(missing), "fact"))
+    print(wrote)
+    if linted:
+        print(
+            MSG_LINT.format(
+                drafts=_plural(counts.drafts, "draft"),
+                errors=_plural(counts.errors, "error"),
+                warnings=_plural(counts.warnings, "warning"),
+                hints=_plural(counts.hints, "hint"),
+            )
+        )
+    if level == 0:
+        return
+    if level == 2:
+        _print_table(plan, out, files)
+        _print_lint(reports, summary=False)
+    for note in plan.notes:
+        _warn(note)
+    for draft in plan.drafts:
+        for warning in draft.warnings:
+            if not warning.startswith("missing fact"):
+                _warn(f"{draft.slug}/{draft.channel.name}: {warning}")
+    if missing:
+        print()
+        where = brief_path or _("your brief (mkbcopy init writes one)")
+        print(_(MSG_MISSING_HEAD).format(brief=where))
+        width = max(len(key) for key in missing)
+        for key in missing:
+            labels = _showing(plan, reports, key, FACT_QUESTIONS[key])
+            print(
+                MSG_MISSING_LINE.format(
+                    key=key,
+                    width=width,
+                    question=FACT_QUESTIONS[key],
+                    count=_plural(len(labels), "draft"),
+                    drafts=_listed(labels),
+                )
+            )
+    labels = [_label(d) for d in plan.drafts]
+    groups = group_findings(zip(labels, reports, strict=False), brief=brief, skip_placeholders=True)
+    if groups:
+        print()
+        print(_(MSG_FINDINGS_HEAD).format(count=_plural(len(groups), "finding")))
+        for group in groups:
+            f = group.finding
+            print(
+                MSG_FINDING.format(
+                    severity=_(SEVERITY_LABELS.get(f.severity, f.severity)),
+                    rule=f.rule,
+                    message=f.text(),
+                    count=_plural(len(group.drafts), "draft"),
+                    drafts=_listed(group.drafts),
+                )
+            )
+            if f.excerpt:
+                print(MSG_QUOTE.format(excerpt=f.excerpt))
+            if group.origin:
+                print(_(MSG_ORIGIN).format(origin=group.origin))
+    if not missing and not groups:
+        print(_(MSG_ALL_CLEAR))
+    elif level == 1:
+        print()
+        print(_(MSG_MORE).format(out=out))
+    if linted and not all(r.spelling_checked for r in reports):
+        from mkbcopy.checks.spelling import unavailable_reason
+
+        _warn(_("spelling not checked: %(reason)s") % {"reason": unavailable_reason()})
+
+
+def _print_table(plan: Plan, out: Path, files: int) -> None:
+    """Every draft with its formats and what it addresses (generate --verbose)."""
+    variants = any(d.variant is not None for d in plan.drafts)
+    table = Table(title=f"{files} files in {out}/")
+    columns = ["draft", "channel", "formats", "motivators", "drempels", "warnings"]
+    if variants:
+        columns[2:2] = ["variant", "leads with"]
+    for column in columns:
+        table.add_column(column)
+    for draft in sorted(plan.drafts, key=lambda d: d.slug):
+        formats = [fmt for d, fmt, _ in plan.files if d is draft]
+        cells = [
+            draft.slug,
+            draft.channel.name,
+            ", ".join(formats),
+            str(len(draft.motivators)),
+            str(len(draft.drempels)),
+            str(len(draft.warnings)) if draft.warnings else "",
+        ]
+        if draft.variant is not None:
+            cells[2:2] = [draft.variant.label, draft.variant.leads_with]
+        table.add_row(*cells)
+    out_console.print(table)
+
+
+def init(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder to create the brief in.")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing brief.")] = False,
+) -> None:
+    """Write a commented example brief (campaign.yaml) to edit.
+
+    Example: mkbcopy init mijn-campagne
+    """
+    from mkbcopy.errors import OutputError
+    from mkbcopy.research.brief import example_brief_path
+    from mkbcopy.writers.folder import atomic_write
+
+    target = folder / "campaign.yaml"
+    if (target.exists() or target.is_symlink()) and not force:
+        raise OutputError(_("already exists; use --force to overwrite it"), path=target)
+    if target.is_dir():
+        raise OutputError(_("is a folder"), path=target)
+    # atomic_write replaces a symbolic link, never the file it points to.
+    atomic_write(target, example_brief_path().read_bytes())
+    print(
+        _("Wrote %(file)s. Edit the facts, then run: mkbcopy generate %(file)s") % {"file": target}
+    )

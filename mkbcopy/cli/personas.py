@@ -1,0 +1,164 @@
+"""mkbcopy personas: list, show, check and init-deck.
+
+The group is added to the app, with its error handling, in `mkbcopy/cli/__init__.py`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from mkbcopy.cli.common import (
+    JsonOpt,
+    PersonasOpt,
+    _complete_personas,
+    _print_json,
+    out_console,
+)
+from mkbcopy.i18n import _
+
+personas_app = typer.Typer(
+    help="Show, check and start a copy deck for a persona study.\n\n"
+    "Example: mkbcopy personas list --personas mijn-studie.yaml",
+    no_args_is_help=True,
+)
+
+
+@personas_app.command("list")
+def personas_list(personas_file: PersonasOpt = None, as_json: JsonOpt = False) -> None:
+    """List the personas with their share of the target group.
+
+    Example: mkbcopy personas list --personas mijn-studie.yaml --json
+    """
+    from mkbcopy.research.study import load_personas
+
+    if as_json:
+        _print_json(
+            [
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "share": p.share,
+                    "motivators": [m.id for m in p.motivators],
+                    "drempels": [d.id for d in p.drempels],
+                    "subgroups": [s.id for s in p.subgroups],
+                }
+                for p in load_personas(personas_file).personas
+            ]
+        )
+        return
+    table = Table()
+    for column in ("id", _("name"), _("share"), "motivators", "drempels", _("subgroups")):
+        table.add_column(column)
+    for p in load_personas(personas_file).personas:
+        table.add_row(
+            p.id,
+            p.name,
+            f"{p.share}%",
+            str(len(p.motivators)),
+            str(len(p.drempels)),
+            ", ".join(s.id for s in p.subgroups),
+        )
+    out_console.print(table)
+
+
+@personas_app.command("show")
+def personas_show(
+    persona_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Persona id.", autocompletion=_complete_personas)
+    ],
+    as_json: JsonOpt = False,
+    personas_file: PersonasOpt = None,
+) -> None:
+    """Show everything the research says about one persona.
+
+    Example: mkbcopy personas show onafhankelijke-zij-instromer
+    """
+    from mkbcopy.research.study import load_personas
+
+    p = load_personas(personas_file).persona(persona_id)
+    if as_json:
+        _print_json(p.model_dump(mode="json"))
+        return
+    bar = p.profile_bar
+    labels = {
+        "employment": _("Employment:"),
+        "age": _("Age:"),
+        "education": _("Education:"),
+        "sectors": _("Sectors:"),
+        "profile": _("Profile:"),
+        "learning": _("Learning style:"),
+        "life": _("Life phase:"),
+    }
+    width = max(len(label) for label in labels.values()) + 1
+    label = {key: text.ljust(width) for key, text in labels.items()}
+    needs = _("needs")
+    lines = [
+        _("%(name)s (%(id)s), %(share)s%% of the target group")
+        % {"name": p.name, "id": p.id, "share": p.share},
+        "",
+        f"{label['employment']}{(bar and bar.employment) or '-'}",
+        f"{label['age']}{(bar and bar.age) or '-'}",
+        f"{label['education']}{(bar and bar.education) or '-'}",
+        f"{label['sectors']}{(bar and bar.sectors) or '-'}",
+        "",
+        f"{label['profile']}{p.profile or '-'}",
+        f"{label['learning']}{p.learning_style or '-'}",
+        f"{label['life']}{p.life_phase or '-'}",
+        "",
+        "Motivators (Hoe motiveer je mij?):",
+    ]
+    for m in p.motivators:
+        lines.append(f"  {m.id}: {m.title}: {m.guidance}  [{needs}: {', '.join(m.needs)}]")
+    lines += ["", "Drempels:"]
+    for d in p.drempels:
+        lines.append(f"  {d.id}: {d.description}  [{needs}: {', '.join(d.needs)}]")
+    lines += ["", _("Subgroups:")]
+    for s in p.subgroups:
+        lines.append(f"  {s.id} ({s.name}): {_('stress')} {', '.join(s.stress) or '-'}")
+        lines += [f"    - {n}" for n in s.nuances]
+    print("\n".join(lines))
+
+
+@personas_app.command("check")
+def personas_check(
+    study: Annotated[Path, typer.Argument(metavar="FILE", help="A persona study (YAML).")],
+) -> None:
+    """Validate a persona study; list every problem with file, line and key, exit 1 if any.
+
+    Example: mkbcopy personas check mijn-studie.yaml
+    """
+    from mkbcopy.research.study import describe_study
+    from mkbcopy.research.studycheck import check_study
+
+    problems = check_study(study)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in {study}.", file=sys.stderr)
+        raise typer.Exit(1)
+    print(f"OK: {study}: {describe_study(study)}")
+
+
+@personas_app.command("init-deck")
+def personas_init_deck(
+    study: Annotated[Path, typer.Argument(metavar="FILE", help="A persona study (YAML).")],
+    folder: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Templates folder to write _shared/copy.yaml in.")
+    ],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing deck.")] = False,
+) -> None:
+    """Write a copy deck skeleton for a study: every line to fill in, the research beside it.
+
+    Example: mkbcopy personas init-deck mijn-studie.yaml mijn-templates
+    """
+    from mkbcopy.compose.deckinit import write_deck_skeleton
+    from mkbcopy.research.study import load_personas
+
+    target = write_deck_skeleton(load_personas(study), study, folder, force=force)
+    print(f"Wrote {target}. Fill in every empty line, then run:")
+    print(f"  mkbcopy templates check {folder} --personas {study}")

@@ -1,0 +1,229 @@
+"""mkbcopy lint, coverage and preview: checking and reviewing written drafts.
+
+The commands are registered on the app in `mkbcopy/cli/__init__.py`, in --help order.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, cast
+
+import typer
+from rich.table import Table
+
+from mkbcopy.cli.common import (
+    JsonOpt,
+    _plural,
+    _print_json,
+    _progress,
+    _warn,
+    out_console,
+)
+from mkbcopy.errors import UsageError
+from mkbcopy.i18n import N_, _
+
+if TYPE_CHECKING:
+    from mkbcopy.checks.lint import LintReport, Severity
+
+
+def lint(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(metavar="PATH...", help="Draft files, or folders such as an output folder."),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the reports as JSON.")] = False,
+    fail_on: Annotated[
+        str,
+        typer.Option(
+            "--fail-on",
+            metavar="LEVEL",
+            help="Exit 1 on a finding at this level or worse: warning or error.",
+        ),
+    ] = "error",
+) -> None:
+    """Check drafts: B1 readability, spelling, channel limits, placeholders and spam words.
+
+    Example: mkbcopy lint mkbcopy-output --fail-on warning
+    """
+    from mkbcopy.checks.lint import lint_paths
+
+    if fail_on not in ("warning", "error"):
+        raise UsageError(
+            _("unknown --fail-on '%(value)s' (use warning or error)") % {"value": fail_on}
+        )
+    reports = lint_paths(paths)
+    if as_json:
+        _print_json([r.to_dict() for r in reports])
+    else:
+        _print_lint(reports)
+        _print_per_draft(paths, reports)
+    if any(r.fails(cast("Severity", fail_on)) for r in reports):
+        raise typer.Exit(1)
+
+
+def _print_per_draft(paths: list[Path], reports: list[LintReport]) -> None:
+    """For an output folder, the counts per draft too: what generate and the preview show."""
+    from mkbcopy.checks.findings import Counts, first_format_per_draft
+    from mkbcopy.writers.folder import read_manifest
+
+    by_path = {r.path: r for r in reports if r.path is not None}
+    for folder in paths:
+        manifest = read_manifest(folder) if folder.is_dir() else None
+        if manifest is None:
+            continue
+        entries = [e for e in manifest.get("files", []) if isinstance(e, dict)]
+        lintable = {
+            str(e["path"])
+            for e in entries
+            if isinstance(e.get("path"), str) and folder / e["path"] in by_path
+        }
+        counts = Counts.of([by_path[folder / p] for p in first_format_per_draft(entries, lintable)])
+        print(
+            _(MSG_PER_DRAFT).format(
+                out=folder,
+                drafts=_plural(counts.drafts, "draft"),
+                errors=_plural(counts.errors, "error"),
+                warnings=_plural(counts.warnings, "warning"),
+                hints=_plural(counts.hints, "hint"),
+            )
+        )
+
+
+MSG_PER_DRAFT = N_(
+    "per draft in {out}/ (as generate and the preview count): {drafts}, {errors}, {warnings}, "
+    "{hints}"
+)
+
+
+def _print_lint(reports: list[LintReport], *, summary: bool = True) -> None:
+    """Every finding per file (lint, generate --verbose), then the totals unless `summary` off."""
+    from mkbcopy.checks.lint import SEVERITY_LABELS
+    from mkbcopy.checks.spelling import unavailable_reason
+
+    for report in reports:
+        stats = report.readability
+        about = [report.channel or _("no channel")]
+        if stats is not None and stats.word_count:
+            about.append(
+                _("Flesch-Douma %(score).0f, %(words).1f words/sentence")
+                % {"score": stats.score, "words": stats.average_words}
+            )
+        out_console.print(f"{report.path} ({'; '.join(about)})", markup=False)
+        for f in report.findings:
+            severity = _(SEVERITY_LABELS[f.severity])
+            out_console.print(f"  {severity:<7} {f.rule:<22} {f.text()}", markup=False)
+            if f.excerpt:
+                out_console.print(f"  {'':<30} > {f.excerpt}", markup=False)
+    if not summary:
+        return
+    totals = {s: sum(r.count(s) for r in reports) for s in ("error", "warning", "info")}
+    out_console.print(
+        _("lint: %(files)s files, %(error)s errors, %(warning)s warnings, %(info)s hints")
+        % {"files": len(reports), **totals},
+        markup=False,
+    )
+    if not all(r.spelling_checked for r in reports):
+        _warn(_("spelling not checked: %(reason)s") % {"reason": unavailable_reason()})
+
+
+def coverage(
+    out: Annotated[Path, typer.Argument(metavar="OUT", help="A folder written by generate.")],
+    personas_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--personas",
+            metavar="FILE",
+            help="The persona study (YAML). Default: the one generate used.",
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show which motivators and drempels each persona's drafts address, per channel.
+
+    Writes OUT/coverage.csv too. Example: mkbcopy coverage mkbcopy-output
+    """
+    from mkbcopy.checks.coverage import compute_coverage, load_manifest, render_coverage_csv
+    from mkbcopy.research.study import load_personas, study_path
+    from mkbcopy.writers.folder import write_extra
+
+    manifest = load_manifest(out)
+    named = manifest.get("personas")
+    study = study_path(personas_file, named if isinstance(named, str) else None)
+    result = compute_coverage(manifest, load_personas(study))
+    write_extra(out, "coverage.csv", render_coverage_csv(result).encode("utf-8"))
+    if as_json:
+        items = [
+            {
+                "persona": row.persona,
+                "kind": row.kind,
+                "id": row.id,
+                "title": row.title,
+                "addressed": row.addressed,
+                "channels": row.channels,
+            }
+            for row in result.rows
+        ]
+        _print_json(
+            {
+                "out": str(out),
+                "csv": str(out / "coverage.csv"),
+                "channels": result.channels,
+                "items": items,
+                "unaddressed": len(result.gaps()),
+            }
+        )
+        return
+    table = Table(title=_("Coverage of %(out)s/") % {"out": out})
+    for column in ("persona", _("item"), *result.channels):
+        table.add_column(column)
+    for row in result.rows:
+        marks = ["x" if row.channels[c] else "" for c in result.channels]
+        label = f"{row.kind[0].upper()} {row.id}"
+        if not row.addressed:
+            label = "[red]" + _("%(item)s (unaddressed)") % {"item": label} + "[/red]"
+        table.add_row(row.persona, label, *marks)
+    out_console.print(table)
+    gaps = result.gaps()
+    for row in gaps:
+        _warn(
+            _("%(persona)s: %(kind)s '%(id)s' is not addressed by any draft")
+            % {"persona": row.persona, "kind": row.kind, "id": row.id}
+        )
+    print(
+        _("Wrote %(file)s; %(count)s unaddressed item(s).")
+        % {"file": out / "coverage.csv", "count": len(gaps)}
+    )
+
+
+def preview(
+    out: Annotated[Path, typer.Argument(metavar="OUT", help="A folder written by generate.")],
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates", "-t", metavar="DIR", help="Your templates, for your channels' limits."
+        ),
+    ] = None,
+    personas_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--personas",
+            metavar="FILE",
+            help="The persona study (YAML). Default: the one generate used.",
+        ),
+    ] = None,
+) -> None:
+    """Write OUT/index.html: every draft as its reader sees it, lint results and coverage.
+
+    One file that works offline; open it in any browser.
+
+    Example: mkbcopy preview mkbcopy-output
+    """
+    from mkbcopy.checks.coverage import load_manifest
+    from mkbcopy.research.study import load_personas, study_path
+    from mkbcopy.review.gallery import summary_line, write_preview
+
+    named = load_manifest(out).get("personas")
+    research = load_personas(study_path(personas_file, named if isinstance(named, str) else None))
+    with _progress("checking drafts", None, unit="files", sized=True) as step:
+        written = write_preview(out, research, templates=templates, progress=step)
+    print(summary_line(*written))

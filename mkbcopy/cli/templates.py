@@ -1,0 +1,230 @@
+"""mkbcopy templates: list, show, init and check.
+
+The group is added to the app, with its error handling, in `mkbcopy/cli/__init__.py`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from mkbcopy.cli.common import (
+    JsonOpt,
+    PersonasOpt,
+    _print_json,
+    out_console,
+)
+from mkbcopy.i18n import _
+
+templates_app = typer.Typer(
+    help=(
+        "See, copy and check the templates; your own folder overrides the built-ins file by "
+        "file.\n\nExample: mkbcopy templates check mijn-templates"
+    ),
+    no_args_is_help=True,
+)
+
+
+TemplatesOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--templates", "-t", metavar="DIR", help="Folder with your own templates (over built-ins)."
+    ),
+]
+
+
+@templates_app.command("list")
+def templates_list(templates: TemplatesOpt = None, as_json: JsonOpt = False) -> None:
+    """List every channel: label, formats, limits, persona blocks it uses, and where it is from.
+
+    Example: mkbcopy templates list --templates mijn-templates
+    """
+    from rich.text import Text
+
+    from mkbcopy.compose.templatecheck import describe_channels
+
+    if as_json:
+        _print_json(
+            [
+                {
+                    "channel": info.name,
+                    "label": info.meta.label if info.meta else None,
+                    "formats": list(info.meta.formats) if info.meta else [],
+                    "limit": info.meta.limit if info.meta else None,
+                    "counting": info.meta.counting if info.meta else None,
+                    "hashtags": info.meta.hashtags if info.meta else None,
+                    "subject_limit": info.meta.subject_limit if info.meta else None,
+                    "blocks": info.blocks,
+                    "builtin": info.builtin,
+                    "path": str(info.path),
+                    "problem": info.problem,
+                }
+                for info in describe_channels(templates)
+            ]
+        )
+        return
+    table = Table()
+    for column in (
+        _("channel"),
+        _("label"),
+        _("formats"),
+        _("limit"),
+        _("persona blocks"),
+        _("from"),
+    ):
+        table.add_column(column)
+    for info in describe_channels(templates):
+        meta = info.meta
+        limits = []
+        if meta and meta.limit:
+            limits.append(f"{meta.limit}{' (X-weighted)' if meta.counting == 'x' else ''}")
+        if meta and meta.hashtags is not None:
+            limits.append(_("%(count)s hashtags") % {"count": meta.hashtags})
+        if meta and meta.subject_limit:
+            limits.append(_("subject %(limit)s") % {"limit": meta.subject_limit})
+        problem = _("error: %(problem)s") % {"problem": info.problem}
+        label = Text(meta.label) if meta else Text(problem, style="red")
+        table.add_row(
+            info.name,
+            label,
+            ", ".join(meta.formats) if meta else "",
+            ", ".join(limits) or "-",
+            ", ".join(info.blocks) or "-",
+            _("built-in") if info.builtin else _("your folder"),
+        )
+    out_console.print(table)
+
+
+@templates_app.command("show")
+def templates_show(
+    name: Annotated[
+        str,
+        typer.Argument(metavar="NAME", help="A channel (email) or a file (_shared/macros.j2)."),
+    ],
+    templates: TemplatesOpt = None,
+) -> None:
+    """Print the template a run would use, and say whether it is yours or built-in.
+
+    The source goes to stdout, where it comes from to stderr, so you can redirect it.
+    Example: mkbcopy templates show email --templates mijn-templates
+    """
+    from mkbcopy.compose.templatecheck import find_template
+    from mkbcopy.research.yamlfile import read_text
+
+    found = find_template(name, templates)
+    if found.builtin:
+        origin = _("built-in")
+    elif found.overrides_builtin:
+        origin = _("your folder, overriding the built-in")
+    else:
+        origin = _("your folder")
+    print(f"# {found.name}: {origin} ({found.path})", file=sys.stderr)
+    sys.stdout.write(read_text(found.path, what="template"))
+
+
+@templates_app.command("init")
+def templates_init(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder to copy the templates to.")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite files already there.")] = False,
+) -> None:
+    """Copy the built-in templates, with a README on editing them, into DIR.
+
+    Example: mkbcopy templates init mijn-templates
+    """
+    from mkbcopy.compose.templatecheck import init_templates
+
+    written = init_templates(folder, force=force)
+    print(
+        _("Wrote %(count)s files to %(folder)s/. Read %(readme)s, then run:")
+        % {"count": len(written), "folder": folder, "readme": folder / "README.md"}
+    )
+    print(f"  mkbcopy templates check {folder}")
+
+
+@templates_app.command("check")
+def templates_check(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="DIR",
+            help="Your templates folder. Default: the brief's templates:, else the built-ins.",
+            show_default=False,
+        ),
+    ] = None,
+    brief: Annotated[
+        Path | None,
+        typer.Option("--brief", "-b", metavar="BRIEF", help="Render with this brief's facts."),
+    ] = None,
+    personas_file: PersonasOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Render every template for every persona and subgroup; report every problem, exit 1 if any.
+
+    Finds syntax errors, unknown names, copy over a channel's limits, bad metadata
+    headers and gaps in copy.yaml. Example: mkbcopy templates check mijn-templates
+    """
+    import time
+
+    from mkbcopy.compose.channels import template_files
+    from mkbcopy.compose.templatecheck import check_templates, renders_per_check
+    from mkbcopy.research.brief import load_brief
+    from mkbcopy.research.study import load_personas, study_path
+
+    loaded = load_brief(brief)
+    user_dir = folder or (Path(loaded.templates) if loaded.templates else None)
+    research = load_personas(study_path(personas_file, loaded.personas))
+    start = time.perf_counter()
+    problems = check_templates(user_dir, research=research, brief=loaded)
+    seconds = time.perf_counter() - start
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if as_json:
+        _print_json(
+            {
+                "templates": str(user_dir) if user_dir else None,
+                "ok": not errors,
+                "errors": errors,
+                "warnings": warnings,
+                "problems": [
+                    {
+                        "path": p.path,
+                        "line": p.line,
+                        "severity": p.severity,
+                        "message": p.message,
+                        "source": p.source,
+                    }
+                    for p in problems
+                ],
+            }
+        )
+        raise typer.Exit(1 if errors else 0)
+    for problem in problems:
+        print(problem)
+    if user_dir:
+        where = _("%(folder)s (over the built-ins)") % {"folder": user_dir}
+    else:
+        where = _("the built-in templates")
+    if errors:
+        print(
+            _("%(errors)s error(s), %(warnings)s warning(s) in %(where)s.")
+            % {"errors": errors, "warnings": warnings, "where": where},
+            file=sys.stderr,
+        )
+        raise typer.Exit(1)
+    print(
+        _(
+            "OK: %(where)s: %(files)s files, %(renders)s renders in %(seconds).2f s, "
+            "%(warnings)s warning(s)."
+        )
+        % {
+            "where": where,
+            "files": len(template_files(user_dir)),
+            "renders": renders_per_check(user_dir, research),
+            "seconds": seconds,
+            "warnings": warnings,
+        }
+    )
