@@ -29,8 +29,9 @@ test: lint
 	$(BIN)/python -m pytest
 	$(BIN)/python -m bench --smoke
 
+# Both cores (pytest-xdist): the fast tier is the loop a developer runs often.
 test-fast: lint
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow" -n 2
 
 format: $(VENV)/.installed
 	$(BIN)/ruff format mkbcopy tests bench

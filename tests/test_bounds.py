@@ -40,6 +40,7 @@ formats: [txt]
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("source", [RUNAWAY, SLOW_FILTERS], ids=["grow", "sort"])
 def test_a_runaway_template_stops_within_its_budget_naming_the_template(
     tmp_path: Path, source: str

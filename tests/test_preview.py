@@ -402,6 +402,7 @@ def _panes(page: str) -> list[tuple[dict[str, str], str, list[str]]]:
     return panes
 
 
+@pytest.mark.slow
 def test_variants_sit_side_by_side_under_what_they_lead_with(
     variants_out: Path, research: Research
 ) -> None:

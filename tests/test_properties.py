@@ -356,6 +356,7 @@ def personas_bytes(draw: st.DrawFn) -> bytes:
     return serialise(draw, draw(mutated(RESEARCH)))
 
 
+@pytest.mark.slow
 @FAST
 @given(data=personas_bytes())
 def test_personas_loader_answers_with_research_or_one_line(data: bytes) -> None:
@@ -470,6 +471,7 @@ def test_segment_writes_a_list_that_reads_back_or_refuses(data: bytes) -> None:
 # ---------------------------------------------------------------- templates and writers
 
 
+@pytest.mark.slow
 @SLOW
 @given(brief=valid_briefs, persona=st.integers(0, 2), subgroup=st.booleans())
 def test_every_channel_and_format_renders_any_valid_brief(
@@ -618,6 +620,7 @@ def _words(text: str) -> str:
     return " ".join(BAD_CHARS.sub("", text).split())
 
 
+@pytest.mark.slow
 @FAST
 @given(document=documents, colour=st.sampled_from([None, "#0B5FA5"]))
 def test_docx_writer_never_writes_a_corrupt_file(document: Document, colour: str | None) -> None:
@@ -695,6 +698,7 @@ def assert_cli_answer(result: Any, path: Path) -> None:
         assert_one_line(line)
 
 
+@pytest.mark.slow
 @SLOW
 @given(data=brief_bytes(), lint=st.sampled_from([False, False, False, True]))
 def test_cli_generate_writes_files_or_one_line_naming_the_brief(data: bytes, lint: bool) -> None:

@@ -217,6 +217,7 @@ def test_ctrl_c_mid_run_leaves_whole_files_and_an_unfinished_manifest(
     assert len(manifest["files"]) == 120  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_never_leaves_a_half_file(tmp_path: Path) -> None:
     """A crash cannot clean up; the next run removes its temporary files and finishes."""
     args = ("generate", "--variants", "5", "--no-lint")

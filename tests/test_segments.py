@@ -572,6 +572,7 @@ def _special(text: str) -> bool:
     return text.rpartition(".")[2].lower() in SPECIAL_USE
 
 
+@pytest.mark.slow
 @settings(max_examples=2000)
 @given(
     st.text(alphabet="aZ09.-_+@'\"() é\t", max_size=30) | st.from_regex(PLAIN_EMAIL, fullmatch=True)

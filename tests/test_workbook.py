@@ -226,6 +226,7 @@ def test_segment_and_batch_read_a_workbook(
     assert missing.exit_code == 2 and "Leden" in missing.stderr
 
 
+@pytest.mark.slow
 def test_a_large_workbook_is_read_in_flat_memory(tmp_path: Path) -> None:
     """Peak memory grows with the shared strings, not with a tree of every cell."""
     path = tmp_path / "groot.xlsx"
