@@ -314,7 +314,7 @@ def _check_readability(result: _Result, body: str, channel: ChannelMeta | None) 
             "readability.score",
             "warning",
             N_(
-                "Flesch-Douma score %(score).0f is below the B1 target of %(target).0f: "
+                "Flesch-Douma score %(score).1f is below the B1 target of %(target).0f: "
                 "use shorter sentences and shorter words"
             ),
             score=stats.score,
