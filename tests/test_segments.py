@@ -605,3 +605,10 @@ def test_an_internationalised_domain_is_kept_and_normalised() -> None:
     assert validate_email("jan@bäcker.nl") is None
     assert normalise_email("jan@Bäcker.NL") == "jan@xn--bcker-gra.nl"
     assert normalise_email("Jan@Example.NL") == "Jan@example.nl"
+
+
+@pytest.mark.parametrize("address", ["=cmd@example.org", "+31@example.org", "-info@example.org"])
+def test_an_address_a_spreadsheet_would_run_as_a_formula_is_refused(address: str) -> None:
+    """A platform's import file could only keep it by changing it; the row says why instead."""
+    assert "formula" in (validate_email(address) or "")
+    assert validate_email(address.replace(address[0], "a", 1)) is None

@@ -155,7 +155,9 @@ def validate_email(text: str) -> str | None:
 
 # Passes every check below, so most addresses need no more: tests hold it to that.
 PLAIN_EMAIL: Final = re.compile(
-    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    # Not starting with = + -: those are refused (a spreadsheet would run them).
+    r"[A-Za-z0-9!#$%&'*/?^_`{|}~][A-Za-z0-9!#$%&'*+/=?^_`{|}~-]*"
+    r"(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     # No label with "--" in places 3-4: email-validator keeps those for Punycode ("xn--").
     r"@(?:(?![A-Za-z0-9]{2}--)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
     r"(?![A-Za-z0-9]{2}--)[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z])?"
@@ -181,6 +183,9 @@ def _email_problem(text: str) -> str | None:
     local, domain = text.split("@")
     if not local:
         return "nothing before the @"
+    if local[0] in "=+-":
+        # A platform's import file would have to change it to keep spreadsheets safe.
+        return f"starts with '{local[0]}', which a spreadsheet reads as a formula"
     if local.startswith(".") or local.endswith(".") or ".." in local:
         return "a dot at the start or end, or two dots, before the @"
     if "." not in domain:
