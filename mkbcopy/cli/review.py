@@ -25,6 +25,15 @@ from mkbcopy.i18n import N_, _
 if TYPE_CHECKING:
     from mkbcopy.checks.lint import LintReport, Severity
 
+UsedStudyOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--personas",
+        metavar="FILE",
+        help="The persona study (YAML). Default: the one generate used.",
+    ),
+]
+
 
 def lint(
     paths: Annotated[
@@ -128,14 +137,7 @@ def _print_lint(reports: list[LintReport], *, summary: bool = True) -> None:
 
 def coverage(
     out: Annotated[Path, typer.Argument(metavar="OUT", help="A folder written by generate.")],
-    personas_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--personas",
-            metavar="FILE",
-            help="The persona study (YAML). Default: the one generate used.",
-        ),
-    ] = None,
+    personas_file: UsedStudyOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Show which motivators and drempels each persona's drafts address, per channel.
@@ -147,8 +149,7 @@ def coverage(
     from mkbcopy.writers.folder import write_extra
 
     manifest = load_manifest(out)
-    named = manifest.get("personas")
-    study = study_path(personas_file, named if isinstance(named, str) else None)
+    study = study_path(personas_file, manifest.get("personas"))
     result = compute_coverage(manifest, load_personas(study))
     write_extra(out, "coverage.csv", render_coverage_csv(result).encode("utf-8"))
     if as_json:
@@ -203,14 +204,7 @@ def preview(
             "--templates", "-t", metavar="DIR", help="Your templates, for your channels' limits."
         ),
     ] = None,
-    personas_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--personas",
-            metavar="FILE",
-            help="The persona study (YAML). Default: the one generate used.",
-        ),
-    ] = None,
+    personas_file: UsedStudyOpt = None,
 ) -> None:
     """Write OUT/index.html: every draft as its reader sees it, lint results and coverage.
 
@@ -222,8 +216,7 @@ def preview(
     from mkbcopy.research.study import load_personas, study_path
     from mkbcopy.review.gallery import summary_line, write_preview
 
-    named = load_manifest(out).get("personas")
-    research = load_personas(study_path(personas_file, named if isinstance(named, str) else None))
+    research = load_personas(study_path(personas_file, load_manifest(out).get("personas")))
     with _progress("checking drafts", None, unit="files", sized=True) as step:
         written = write_preview(out, research, templates=templates, progress=step)
     print(summary_line(*written))

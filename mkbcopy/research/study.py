@@ -16,12 +16,13 @@ from mkbcopy.research.studycheck import study_problems
 from mkbcopy.research.yamlfile import load_yaml
 
 
-def study_path(option: Path | None, named: str | None = None) -> Path | None:
+def study_path(option: Path | None, named: object = None) -> Path | None:
     """`--personas FILE` wins, then the study a brief or an output folder names;
-    None means the bundled Mkb-route study."""
+    None means the bundled Mkb-route study. `named` may come from a manifest's JSON,
+    so anything but a non-empty string names nothing."""
     if option is not None:
         return option
-    return Path(named) if named else None
+    return Path(named) if isinstance(named, str) and named else None
 
 
 def load_personas(path: Path | None = None) -> Research:
