@@ -57,12 +57,13 @@ def naive(contacts: Path, out: Path) -> int:
     out.mkdir(parents=True)
     count = 0
     with open_contacts(contacts) as reader:
-        for outcome in segment_rows(reader, research):
-            if outcome.kind != "placed" or outcome.persona is None:
+        at = reader.field_index
+        for _line, cells, placed in segment_rows(reader, research):
+            if placed.persona is None:
                 continue
-            persona = research.persona(outcome.persona)
-            sub = persona.subgroup(outcome.subgroup) if outcome.subgroup else None
-            name = outcome.row.fields["first_name"]
+            persona = research.persona(placed.persona)
+            sub = persona.subgroup(placed.subgroup) if placed.subgroup else None
+            name = cells[at["first_name"]].strip()
             draft = render_draft(
                 brief, persona, channel, deck[persona.id], subgroup=sub, first_name=name
             )
@@ -73,7 +74,7 @@ def naive(contacts: Path, out: Path) -> int:
                 html=render_html(draft.document),
                 sender_name=brief.contact.name,
                 sender_email=brief.contact.email,
-                to=outcome.row.fields["email"],
+                to=cells[at["email"]].strip(),
                 to_name=name,
             )
             count += 1

@@ -432,11 +432,32 @@ def test_simple_blocks_read_as_the_careful_path_does(tmp_path: Path) -> None:
     ]
     text = "email;voornaam;leeftijd;opleiding;status\r\n" + "".join(simple + line for line in odd)
     path = write(tmp_path, text)
-    assert read_all(path) == read_all(path, encoding="utf-8")  # utf-8 given: line by line
+    assert read_all(path) == read_all(path, encoding="utf-8-sig")  # line by line
     rows = read_all(path)
     lines = {r.fields["email"][0]: r.line for r in rows if r.fields["email"][0] != "p"}
     assert lines == {"q": 3002, "r": 9005, "s": 12006, "t": 15007}
     assert rows[3000].raw["voornaam"] == "Anna\r\nMaria"
+
+
+@pytest.mark.parametrize("encoding", [None, "utf-8", "cp1252"])
+def test_quoted_blocks_read_as_the_careful_path_does(tmp_path: Path, encoding: str | None) -> None:
+    """Quotes (Google Sheets and Mailchimp quote every value) cost a block no speed;
+    a value that runs on to the next line sends its block the careful way."""
+    notes = ['zegt "hoi"', "a, b; c", "", "kort", "regel een\nregel twee"]
+    rows = [[f"p{i}@example.nl", f"Zoë {i}", notes[i % 4 if i % 3000 else 4]] for i in range(8000)]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerows([["email", "voornaam", "notitie"], *rows])
+    path = write(tmp_path, buffer.getvalue().encode(encoding or "utf-8"))
+    got = read_all(path, encoding=encoding)
+    assert [list(r.raw.values()) for r in got] == rows
+    starts = [2 + i + (i + 2999) // 3000 for i in range(8000)]  # each run-on value adds a line
+    assert [r.line for r in got] == starts
+    if encoding != "cp1252":
+        assert got == read_all(path, encoding="utf-8-sig")  # line by line
+    with open_contacts(path, encoding=encoding) as reader:
+        in_blocks = sum(len(rows) for _lines, rows in reader.blocks() if len(rows) > 1)
+    assert in_blocks > 4000
 
 
 def test_a_windows_1252_line_among_simple_blocks(tmp_path: Path) -> None:

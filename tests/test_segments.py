@@ -18,11 +18,13 @@ from mkbcopy.contacts.segments import (
     Placement,
     Placer,
     SafeCsvWriter,
+    SeenEmails,
     _email_problem,
     age_of,
     neutralise,
     place,
     rejects_path_for,
+    segment_blocks,
     segment_contacts,
     segment_rows,
     validate_email,
@@ -334,6 +336,25 @@ def test_csv_writer_neutralises_every_cell(cells: list[str]) -> None:
     assert written.getvalue() == expected.getvalue()
 
 
+@given(
+    st.lists(
+        st.lists(st.text(alphabet='ab=+-@;,"\t\r\n\x00 ', max_size=4), min_size=1, max_size=4),
+        max_size=6,
+    )
+)
+def test_writing_many_rows_at_once_is_writing_each(rows: list[list[str]]) -> None:
+    """Rows written in one go come out as csv.writer writes them, each neutralised."""
+    written, expected = io.StringIO(), io.StringIO()
+    SafeCsvWriter(written, ";").writerows(rows)
+    csv.writer(expected, delimiter=";", lineterminator="\r\n").writerows(
+        [[neutralise(c) for c in cells] for cells in rows]
+    )
+    assert written.getvalue() == expected.getvalue()
+    plain = [["Zoë", "zoe@example.nl", "16-34", ""], ["Jan-Willem", "", "a b", "x"]]
+    SafeCsvWriter(written := io.StringIO(), ";").writerows(plain)
+    assert written.getvalue() == "Zoë;zoe@example.nl;16-34;\r\nJan-Willem;;a b;x\r\n"
+
+
 # ---------------------------------------------------------------- whole files
 
 MIXED = (
@@ -516,18 +537,25 @@ def test_segment_rows_streams(research: Research, tmp_path: Path) -> None:
     source.write_text(MIXED, encoding="utf-8")
     with open_contacts(source) as reader:
         outcomes = segment_rows(reader, research, TODAY)
-        first = next(outcomes)
-        assert reader.rows_read == 1  # nothing read ahead
-        assert (first.kind, first.persona, first.subgroup, first.row.line) == (
-            "placed",
-            DOORSTROMER,
-            "16-34",
-            2,
-        )
+        line, cells, first = next(outcomes)
+        assert (first.persona, first.subgroup, line, cells[0]) == (DOORSTROMER, "16-34", 2, "Zoë")
         rest = list(outcomes)
-    kinds = [o.kind for o in rest]
-    assert kinds.count("duplicate") == 1 and kinds.count("rejected") == 4
-    assert all(o.category for o in rest if o.kind != "placed")
+    categories = [p.category for _line, _cells, p in rest if p.persona is None]
+    assert categories.count("duplicate email") == 1 and len(categories) == 5
+    assert all(categories) and [line for line, _cells, _p in rest] == [*range(3, 13), 14]
+
+
+def test_segment_blocks_read_no_more_than_a_block_ahead(research: Research, tmp_path: Path) -> None:
+    """A block is a few hundred rows of a plain list: memory stays flat however long it is."""
+    source = tmp_path / "c.csv"
+    rows = "".join(f"p{i}@example.nl;Zoë;{20 + i % 40};mbo;werkend\n" for i in range(20_000))
+    source.write_text("email;voornaam;leeftijd;opleiding;status\n" + rows, encoding="utf-8")
+    with open_contacts(source) as reader:
+        blocks = segment_blocks(reader, research, TODAY)
+        first = next(blocks)
+        assert 100 < len(first) < 2000 and first[0][0] == 2
+        lines = [line for block in [first, *blocks] for line, _cells, _p in block]
+    assert lines == list(range(2, 20_002))
 
 
 def test_a_malformed_row_is_rejected_with_its_line(research: Research, tmp_path: Path) -> None:
@@ -536,8 +564,8 @@ def test_a_malformed_row_is_rejected_with_its_line(research: Research, tmp_path:
         "voornaam;email;status;opleiding\nJansen; Piet;p@example.nl;student;hbo\n", encoding="utf-8"
     )
     with open_contacts(source) as reader:
-        (outcome,) = list(segment_rows(reader, research, TODAY))
-    assert outcome.kind == "rejected" and outcome.category == "malformed row"
+        ((line, cells, placement),) = list(segment_rows(reader, research, TODAY))
+    assert (line, placement.category, cells[-1]) == (2, "malformed row", "hbo")
     out = tmp_path / "o.csv"
     segment_contacts(source, research, out, today=TODAY)
     _, rejected = read_csv(rejects_path_for(out))
@@ -563,7 +591,22 @@ def test_a_remembered_placement_is_the_one_computed_afresh(research: Research) -
     again = [placer.place(fields) for fields in people]
     fresh = [Placer(research, TODAY).place(fields) for fields in people]
     assert first == again == fresh
+    keys = ["Opleiding", "Werksituatie", "Leeftijd", "Persona", "E-mail"]
+    index = {"education": 0, "status": 1, "age": 2, "persona": 3, "email": 4}
+    place_cells = placer.for_cells(keys, index)
+    rows = [[f" {p['education']}", p["status"], p["age"], p["persona"], "x"] for p in people]
+    assert [place_cells(cells) for cells in rows * 2] == first * 2
     assert len({p.persona for p in first}) > 2 and any(p.reason for p in first)
+
+
+@pytest.mark.parametrize("expected", [0, 20_000])
+def test_seen_emails_keep_the_first_line_as_they_grow(expected: int) -> None:
+    seen = SeenEmails(expected)
+    assert [seen.first_line(f"p{i}@example.nl", i + 2) for i in range(20_000)] == [None] * 20_000
+    assert [seen.first_line(f"P{i}@Example.NL", 0) for i in range(0, 20_000, 997)] == [
+        i + 2 for i in range(0, 20_000, 997)
+    ]
+    assert len(seen) == 20_000
 
 
 def _special(text: str) -> bool:

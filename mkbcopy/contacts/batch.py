@@ -37,7 +37,7 @@ from mkbcopy.contacts.platforms import (
     segment_label,
 )
 from mkbcopy.contacts.reading import open_contacts
-from mkbcopy.contacts.segments import BOM, SafeCsvWriter, Segmented, segment_rows
+from mkbcopy.contacts.segments import BOM, DUPLICATE, Placement, SafeCsvWriter, segment_rows
 from mkbcopy.document import Document, Inline
 from mkbcopy.errors import MissingFactsError, OutputError, TemplateError
 from mkbcopy.research.brief import FACT_QUESTIONS, Brief, check_mail_fields
@@ -249,13 +249,13 @@ def run_batch(
                         FolderWriter(work / "recipients", work / "drafts.mbox")
                     )
 
-                def segment_for(outcome: Segmented) -> _Segment:
-                    key = _segment_id(outcome)
+                def segment_for(placement: Placement) -> _Segment:
+                    key = _segment_id(placement)
                     if key in segments:
                         return segments[key]
-                    assert outcome.persona is not None
-                    persona = research.persona(outcome.persona)
-                    sub = persona.subgroup(outcome.subgroup) if outcome.subgroup else None
+                    assert placement.persona is not None
+                    persona = research.persona(placement.persona)
+                    sub = persona.subgroup(placement.subgroup) if placement.subgroup else None
                     arms: list[_Arm] = []
                     chosen = (
                         plan_variants(persona, sub, variants, deck[persona.id])
@@ -310,25 +310,27 @@ def run_batch(
                     segments[key] = _Segment(arms, random.Random(f"{seed}:{key}"))
                     return segments[key]
 
-                for outcome in segment_rows(reader, research, today):
-                    row = outcome.row
-                    cells = list(row.raw.values())
-                    if outcome.kind == "placed":
-                        key = _segment_id(outcome)
-                        arm = segment_for(outcome).next_arm()
+                def field(cells: list[str], name: str) -> str:
+                    at = reader.field_index.get(name)
+                    return "" if at is None else cells[at].strip()
+
+                for line, cells, placement in segment_rows(reader, research, today):
+                    if placement.persona is not None:
+                        key = _segment_id(placement)
+                        arm = segment_for(placement).next_arm()
                         report.segments[key] += 1
-                        first = row.fields.get("first_name", "")
+                        first = field(cells, "first_name")
                         why = suspicious_name(first)
                         if why:
-                            report.suspicious_names.append({"line": row.line, "reason": why})
+                            report.suspicious_names.append({"line": line, "reason": why})
                             first = ""
                         tested = arm.variant.label if arm.variant else None
                         contact = Contact(
-                            row.fields.get("email", "").strip(),
+                            field(cells, "email"),
                             first,
-                            row.fields.get("last_name", ""),
-                            outcome.persona or "",
-                            segment_label(outcome.persona or "", outcome.subgroup),
+                            field(cells, "last_name"),
+                            placement.persona,
+                            segment_label(placement.persona, placement.subgroup),
                             tested,
                         )
                         leads = arm.variant.leads_with if arm.variant else None
@@ -339,11 +341,11 @@ def run_batch(
                             report.recipients += 1
                             _write_recipient(files, report.recipients, contact, arm.merge)
                     else:
-                        if outcome.kind == "duplicate":
+                        if placement.category == DUPLICATE:
                             report.duplicates += 1
                         else:
                             report.rejected += 1
-                        rejects.writerow([str(row.line), outcome.reason or "", *cells, *row.extra])
+                        rejects.writerow([str(line), placement.reason or "", *cells])
                     report.rows_read += 1
                     if progress and report.rows_read % 500 == 0:
                         progress(report.rows_read)
@@ -456,8 +458,12 @@ def _write_campaign(
         )
 
 
-def _segment_id(outcome: Segmented) -> str:
-    return f"{outcome.persona}--{outcome.subgroup}" if outcome.subgroup else str(outcome.persona)
+def _segment_id(placement: Placement) -> str:
+    return (
+        f"{placement.persona}--{placement.subgroup}"
+        if placement.subgroup
+        else str(placement.persona)
+    )
 
 
 _MBOX_FROM = b"From MAILER-DAEMON Thu Jan  1 00:00:00 1970\n"

@@ -11,9 +11,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -42,8 +43,10 @@ MAX_LINE_BYTES: Final = 1024 * 1024
 MAX_FIELD_CHARS: Final = 128 * 1024
 """csv.field_size_limit: a quote that is never closed stops here instead of eating the file."""
 MAX_RECORD_LINES: Final = 50
-_BLOCK_BYTES: Final = 64 * 1024
 """A quoted value with more line breaks than this is a quote that was never closed."""
+_BLOCK_BYTES: Final = 32 * 1024
+_BLOCK_CODECS: Final = frozenset({"utf-8", "cp1252", "iso8859-1", "iso8859-15", "ascii"})
+"""Codecs that decode a block of lines as they decode each line: no state, one byte for LF."""
 DELIMITERS: Final = (";", ",", "\t", "|")
 IGNORE: Final = "ignore"
 """`--map COLUMN=ignore` keeps a column from being recognised as a field."""
@@ -150,6 +153,11 @@ class Row:
 _NO_FIELDS: Final = dict.fromkeys(FIELDS, "")
 
 
+def is_blank(cells: list[str]) -> bool:
+    """A row of empty cells (or of spaces) is no contact: it is skipped, not counted."""
+    return not "".join(cells).strip()
+
+
 def parse_mapping(items: Iterable[str]) -> dict[str, str]:
     """`["Mail adres=email"]` -> `{"Mail adres": "email"}`; the CLI's repeated `--map`."""
     mapping: dict[str, str] = {}
@@ -226,7 +234,7 @@ class _Lines:
         self._binary = binary
         self._chunks = self._cr_lines(binary) if cr_only else None
         self._pending: list[bytes] = []  # lines of a block handed back to this path, reversed
-        self._blocks = codec is None and not cr_only
+        self._blocks = (codec is None or codec in _BLOCK_CODECS) and not cr_only
         self._next: Callable[[], str]
         if codec is None:
             self._next = self._next_auto
@@ -267,14 +275,14 @@ class _Lines:
             line=self.count + 1,
         )
 
-    def simple_lines(self) -> list[str]:
-        """The next block of whole lines, reversed and without line ends, when nothing
-        in it needs the careful path above: no quote, NUL or lone CR, valid UTF-8, no
-        long value.
+    def plain_rows(self, delimiter: str) -> list[list[str]]:
+        """The rows of the next block of whole lines, one row per line, when nothing in it
+        needs the careful path: no NUL or lone CR, no decoding error, no long value, and
+        no value that runs on to the next line or is left unclosed.
 
-        Such a line is one row whose cells lie between delimiters, as csv.reader would
-        split it, for a fraction of the cost per line. Any other block goes back, as
-        lines, to the careful path. Only for automatic decoding.
+        A line without a quote splits on the delimiter as csv.reader would split it, for a
+        fraction of the cost; a block with quotes goes through csv.reader as a whole. Any
+        other block goes back, as lines, to the careful path. [] at the end of the file.
         """
         if not self._blocks or self._pending:
             return []
@@ -283,28 +291,43 @@ class _Lines:
             data += self._binary.readline(MAX_LINE_BYTES + 1)
         if not data:
             return []
+        rows = None
         if (
             len(data) <= MAX_FIELD_CHARS
-            and b'"' not in data
             and b"\x00" not in data
             and data.count(b"\r") == data.count(b"\r\n")
         ):
+            rows = self._split(data, delimiter)
+        if rows is None:
+            *whole, last = data.split(b"\n")
+            self._pending = [last] if last else []
+            self._pending += [line + b"\n" for line in reversed(whole)]
+            return []
+        self.count += len(rows)
+        return rows
+
+    def _split(self, data: bytes, delimiter: str) -> list[list[str]] | None:
+        try:
+            text = data.decode(self._codec or "utf-8")
+        except UnicodeDecodeError:
+            return None
+        lines = text.replace("\r\n", "\n").split("\n")
+        if not lines[-1]:
+            lines.pop()  # the block ends with a line end
+        if '"' not in text:
+            rows = [line.split(delimiter) for line in lines]
+        elif any(line.count('"') % 2 for line in lines):
+            return None  # a value that runs on, or a quote to check: line by line
+        else:
             try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError:
-                pass
-            else:
-                lines = text.replace("\r\n", "\n").split("\n")
-                if not lines[-1]:
-                    lines.pop()  # the block ends with a line end
-                if not text.isascii():
-                    self.utf8_lines += sum(1 for line in lines if not line.isascii())
-                lines.reverse()
-                return lines
-        *whole, last = data.split(b"\n")
-        self._pending = [last] if last else []
-        self._pending += [line + b"\n" for line in reversed(whole)]
-        return []
+                rows = list(csv.reader(lines, delimiter=delimiter, quotechar='"'))
+            except csv.Error:
+                return None
+            if len(rows) != len(lines):
+                return None  # a value ran on to the next line after all
+        if self._codec is None and not text.isascii():
+            self.utf8_lines += len(lines) - sum(map(str.isascii, lines))
+        return rows
 
     def discard(self) -> None:
         """Forget lines read ahead: after closing, reading fails as on any closed file."""
@@ -395,8 +418,10 @@ class ContactReader:
     """The rows of one contact list; a context manager and an iterator of Row.
 
     After opening: `delimiter`, `header` (as written), `keys` (unique names used in
-    Row.raw), `columns` (field -> key) and `notices` (things the user should know,
-    such as an encoding fallback; may grow while reading).
+    Row.raw), `columns` (field -> key), `field_index` (field -> the cell it is in),
+    `expected_rows` (about how many rows, judged from the file's size and start) and
+    `notices` (things the user should know, such as an encoding fallback; may grow
+    while reading). Rows come one by one as Row, or many at a time as cells (blocks).
     """
 
     def __init__(
@@ -408,12 +433,15 @@ class ContactReader:
     ) -> None:
         self.path = path
         self.notices: list[str] = []
-        self.rows_read = 0
         self._multiline_notices = 0
+        self._rows: Iterator[tuple[int, list[str]]] = iter(())
+        self._blocks: Iterator[tuple[Sequence[int], list[list[str]]]] | None = None
         self._binary = _open_binary(path)
         try:
             sample = self._binary.read(SAMPLE_BYTES)
             self._binary.seek(0)
+            size = os.fstat(self._binary.fileno()).st_size
+            self.expected_rows = size * sample.count(b"\n") // max(len(sample), 1)
             self._codec = _choose_encoding(path, sample, encoding)
             self.delimiter, sep_line = _sniff(sample, self._codec)
             cr_only = b"\n" not in sample and b"\r" in sample
@@ -422,14 +450,13 @@ class ContactReader:
             csv.field_size_limit(MAX_FIELD_CHARS)
             if sep_line:
                 next(self._lines)
-            self._block: list[str] | None = None  # lines of a simple block, reversed
+            self._plain = False
             header = self._read_header()
-            self._block = []  # from here on, blocks where they are simple
+            self._plain = True  # from here on, blocks of plain lines where there are some
             self.header: list[str] = header
             self.keys = _unique_keys(header)
             self.columns = _resolve_columns(path, header, self.keys, mapping or {}, self.notices)
-            self._field_names = list(self.columns)
-            self._field_at = [self.keys.index(key) for key in self.columns.values()]
+            self.field_index = {name: self.keys.index(key) for name, key in self.columns.items()}
         except BaseException:
             self._binary.close()
             raise
@@ -457,7 +484,7 @@ class ContactReader:
 
     def close(self) -> None:
         self._binary.close()
-        self._block = None  # what was read ahead goes too
+        self._rows = iter(())  # what was read ahead goes too
         self._lines.discard()
 
     def __iter__(self) -> Iterator[Row]:
@@ -465,11 +492,16 @@ class ContactReader:
 
     def __next__(self) -> Row:
         while True:
-            start, cells = self._next_record()
-            if cells is None:
-                raise StopIteration
-            if "".join(cells).strip():  # a row of empty cells is skipped
-                break
+            for line, cells in self._rows:
+                if not is_blank(cells):
+                    return self.row(line, cells)
+            if self._blocks is None:
+                self._blocks = self.blocks()
+            lines, rows = next(self._blocks)  # StopIteration at the end ends the rows too
+            self._rows = zip(lines, rows, strict=True)
+
+    def row(self, line: int, cells: list[str]) -> Row:
+        """A row's cells as a Row: as many as the header, the rest (if not empty) as extra."""
         width = len(self.keys)
         extra: tuple[str, ...] = ()
         if len(cells) > width:
@@ -477,20 +509,32 @@ class ContactReader:
         elif len(cells) < width:
             cells = cells + [""] * (width - len(cells))
         fields = _NO_FIELDS.copy()
-        fields.update(
-            zip(self._field_names, [cells[i].strip() for i in self._field_at], strict=True)
-        )
-        self.rows_read += 1
-        return Row(start, dict(zip(self.keys, cells, strict=False)), fields, extra)
+        fields.update((name, cells[i].strip()) for name, i in self.field_index.items())
+        return Row(line, dict(zip(self.keys, cells, strict=False)), fields, extra)
+
+    def blocks(self) -> Iterator[tuple[Sequence[int], list[list[str]]]]:
+        """The rows after the header as cells, many at a time: (lines, rows) in file order.
+
+        Each row's cells are as read: fewer or more than the header, or all empty
+        (is_blank: not a contact); its line is where it starts. A block of plain lines
+        costs little per row; any other record comes as a block of one.
+        """
+        while True:
+            rows = self._plain_rows()
+            if rows:
+                end = self._lines.count + 1
+                yield range(end - len(rows), end), rows
+                del rows  # not kept while the next block is read
+                continue
+            start, cells = self._next_record()
+            if cells is None:
+                return
+            yield (start,), [cells]
+
+    def _plain_rows(self) -> list[list[str]]:
+        return self._lines.plain_rows(self.delimiter) if self._plain else []
 
     def _next_record(self) -> tuple[int, list[str] | None]:
-        block = self._block
-        if block is not None:
-            if not block:
-                block = self._block = self._lines.simple_lines()
-            if block:
-                self._lines.count += 1
-                return self._lines.count, block.pop().split(self.delimiter)
         start = self._lines.count + 1
         self._lines.record.clear()
         try:
@@ -592,7 +636,9 @@ class WorkbookReader(ContactReader):
     ) -> None:
         self.path = path
         self.notices = []
-        self.rows_read = 0
+        self._rows = iter(())
+        self._blocks = None
+        self.expected_rows = 0
         self._sheet = SheetRows(path, sheet)
         try:
             self._records = iter(self._sheet)
@@ -606,8 +652,7 @@ class WorkbookReader(ContactReader):
             self.columns = _resolve_columns(
                 path, self.header, self.keys, mapping or {}, self.notices
             )
-            self._field_names = list(self.columns)
-            self._field_at = [self.keys.index(key) for key in self.columns.values()]
+            self.field_index = {name: self.keys.index(key) for name, key in self.columns.items()}
         except BaseException:
             self._sheet.close()
             raise
@@ -622,6 +667,10 @@ class WorkbookReader(ContactReader):
 
     def close(self) -> None:
         self._sheet.close()
+        self._rows = iter(())
+
+    def _plain_rows(self) -> list[list[str]]:
+        return []
 
     def _next_record(self) -> tuple[int, list[str] | None]:
         found = next(self._records, None)

@@ -8,6 +8,7 @@ in personas.yaml); this module knows how people write the built-in vocabularies
 from __future__ import annotations
 
 import csv
+import functools
 import os
 import re
 import tempfile
@@ -18,13 +19,12 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from hashlib import blake2b
 from operator import itemgetter
 from pathlib import Path
-from typing import Final, Literal, NamedTuple, TextIO
+from typing import Any, Final, Literal, NamedTuple, TextIO
 
 from mkbcopy.contacts.addresses import SPECIAL_USE, library_problem
-from mkbcopy.contacts.reading import Row, norm_header, open_contacts
+from mkbcopy.contacts.reading import ContactReader, is_blank, norm_header, open_contacts
 from mkbcopy.errors import OutputError
 from mkbcopy.i18n import N_
 from mkbcopy.research.personas import (
@@ -144,24 +144,36 @@ def validate_email(text: str) -> str | None:
     Catches what lists really hold: typos, two addresses in one cell, names around the
     address. Deliverability is the mail platform's job.
     """
-    if (
-        len(text) <= MAX_EMAIL
-        and PLAIN_EMAIL.fullmatch(text)
-        and text.rpartition(".")[2].lower() not in SPECIAL_USE
-    ):
-        return None  # the common case, in one regular expression
+    local, _at, domain = text.rpartition("@")
+    if len(text) <= MAX_EMAIL and _plain_domain(domain) and _PLAIN_LOCAL.fullmatch(local):
+        return None  # the common case: PLAIN_EMAIL, with the domain's half remembered
     return _email_problem(text)
 
 
-# Passes every check below, so most addresses need no more: tests hold it to that.
-PLAIN_EMAIL: Final = re.compile(
-    # Not starting with = + -: those are refused (a spreadsheet would run them).
+# Not starting with = + -: those are refused (a spreadsheet would run them).
+_LOCAL = (
     r"[A-Za-z0-9!#$%&'*/?^_`{|}~][A-Za-z0-9!#$%&'*+/=?^_`{|}~-]*"
     r"(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    # No label with "--" in places 3-4: email-validator keeps those for Punycode ("xn--").
-    r"@(?:(?![A-Za-z0-9]{2}--)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+)
+# No label with "--" in places 3-4: email-validator keeps those for Punycode ("xn--").
+_DOMAIN = (
+    r"(?:(?![A-Za-z0-9]{2}--)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
     r"(?![A-Za-z0-9]{2}--)[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z])?"
 )
+# Passes every check below, so most addresses need no more: tests hold it to that.
+# Neither half can hold an "@", so it is the two halves either side of the last one.
+PLAIN_EMAIL: Final = re.compile(f"{_LOCAL}@{_DOMAIN}")
+_PLAIN_LOCAL: Final = re.compile(_LOCAL)
+_PLAIN_DOMAIN: Final = re.compile(_DOMAIN)
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_domain(domain: str) -> bool:
+    """The domain half of PLAIN_EMAIL, and no special-use name: a list has few domains."""
+    return (
+        _PLAIN_DOMAIN.fullmatch(domain) is not None
+        and domain.rpartition(".")[2].lower() not in SPECIAL_USE
+    )
 
 
 def _email_problem(text: str) -> str | None:
@@ -217,11 +229,19 @@ def _refused_by_servers(local: str, domain: str) -> str | None:
 
 
 class Placement(NamedTuple):
-    """A persona (and subgroup, None for the persona's general draft), or why not."""
+    """A persona (and subgroup, None for the persona's general draft), or why not.
+
+    `reason` is 'category: detail' when the contact is not placed.
+    """
 
     persona: str | None
     subgroup: str | None
     reason: str | None
+
+    @property
+    def category(self) -> str | None:
+        """What comes before the colon of the reason (one of REASON_CATEGORIES)."""
+        return self.reason.split(":", 1)[0] if self.reason else None
 
 
 _LABELS: Final = {"werkzaamheid": "werksituatie"}
@@ -398,10 +418,31 @@ class Placer:
             key = tuple(fields.get(name, "") for name in self._keys)
         found = self._placed.get(key)
         if found is None:
-            if len(self._placed) > 65536:  # free text in those columns must not grow it
-                self._placed.clear()
-            found = self._placed[key] = self._place(fields)
+            found = _remember(self._placed, key, self._place(fields))
         return found
+
+    def for_cells(self, keys: list[str], index: dict[str, int]) -> Callable[[list[str]], Placement]:
+        """place() for rows as cells: `keys` names each cell (Row.raw's keys), `index` is
+        where each field is. Remembered per distinct combination of the cells it reads,
+        as written, so that most rows cost one tuple and one dictionary lookup."""
+        read: list[tuple[str, int]] = [(n, index[n]) for n in _PLACE_FIELDS if n in index]
+        read += [(s, keys.index(key)) for s, key in self.find_columns(keys).items()]
+        names = [name for name, _at in read]
+        if not read:
+            nothing = self._place({})
+            return lambda cells: nothing
+        key_of = itemgetter(*(at for _name, at in read))
+        placed: dict[object, Placement] = {}
+
+        def place_cells(cells: list[str]) -> Placement:
+            key = key_of(cells)
+            found = placed.get(key)
+            if found is None:
+                values = key if len(names) > 1 else (key,)
+                found = _remember(placed, key, self._place(dict(zip(names, values, strict=True))))
+            return found
+
+        return place_cells
 
     def _place(self, fields: dict[str, str]) -> Placement:
         values = {name: col.read(fields, self.today) for name, col in self.columns.items()}
@@ -502,6 +543,13 @@ def _holds(condition: frozenset[str] | tuple[int, int] | None, value: str | Age)
     return condition[0] <= value.low and value.high <= condition[1]
 
 
+def _remember(cache: dict[Any, Placement], key: object, placement: Placement) -> Placement:
+    if len(cache) > 65536:  # free text in the columns it reads must not grow it
+        cache.clear()
+    cache[key] = placement
+    return placement
+
+
 def _persona_keys(persona: Persona) -> frozenset[str]:
     return frozenset({norm_header(persona.id), norm_header(persona.name)})
 
@@ -534,47 +582,42 @@ def place(fields: dict[str, str], research: Research, today: date) -> Placement:
 
 # ---------------------------------------------------------------- many contacts
 
-Kind = Literal["placed", "rejected", "duplicate"]
-
-
-@dataclass(frozen=True, slots=True)
-class Segmented:
-    """One contact's outcome; `reason` is 'category: detail' when it is not placed."""
-
-    row: Row
-    kind: Kind
-    persona: str | None = None
-    subgroup: str | None = None
-    reason: str | None = None
-
-    @property
-    def category(self) -> str | None:
-        return self.reason.split(":", 1)[0] if self.reason else None
+DUPLICATE: Final = "duplicate email"
+Outcome = tuple[int, list[str], Placement]
+"""A row's line, its cells (as many as the header; a malformed row's extra cells
+after them) and where it goes: placed (a persona) or not (a reason)."""
 
 
 class SeenEmails:
-    """The emails read so far, in about 20 bytes each where a dict of strings takes 130.
+    """The emails read so far, in about 20 bytes each where a set of strings takes 130.
 
     A list of 1.3 million contacts (100 MB) would otherwise hold 170 MB of addresses.
-    We keep an 8-byte BLAKE2b digest of the case-folded address, with the line it
-    was first seen on, in an open-addressing table of two flat arrays. Two addresses
-    share a digest with odds of about n**2 / 2**65: one in 20 million for 1.3 million
-    contacts, and the cost would be one contact wrongly called a duplicate.
+    We keep the 64-bit hash of the case-folded address, with the line it was first seen
+    on, in an open-addressing table of two flat arrays, made big enough up front for the
+    rows the list is expected to hold (so it seldom grows). Two addresses share a hash
+    with odds of about n**2 / 2**65: one in 20 million for 1.3 million contacts, and the
+    cost would be one contact wrongly called a duplicate. Python's string hash is keyed
+    anew in every process, so no list can be made to collide on purpose.
     """
 
     _MAX_LOAD = 2 / 3
+    _MAX_START = 1 << 22
+    """At most 50 MB up front, however many rows a list claims to hold."""
 
-    def __init__(self) -> None:
+    def __init__(self, expected: int = 0) -> None:
         self._count = 0
-        self._keys, self._lines = _table(1 << 12)
+        size = 1 << 12
+        while size * self._MAX_LOAD < expected and size < self._MAX_START:
+            size *= 2
+        self._keys, self._lines = _table(size)
+        self._limit = int(size * self._MAX_LOAD)
 
     def __len__(self) -> int:
         return self._count
 
     def first_line(self, email: str, line: int) -> int | None:
         """The line `email` was first seen on; None, remembering `line`, when it is new."""
-        digest = blake2b(email.casefold().encode("utf-8", "surrogatepass"), digest_size=8)
-        key = int.from_bytes(digest.digest(), "little") or 1  # 0 marks an empty slot
+        key = hash(email.casefold()) or 1  # 0 marks an empty slot
         keys = self._keys
         mask = len(keys) - 1
         slot = key & mask
@@ -582,10 +625,10 @@ class SeenEmails:
             if found == key:
                 return self._lines[slot]
             slot = (slot + 1) & mask
-        self._keys[slot] = key
-        self._lines[slot] = min(line, _MAX_LINE)
+        keys[slot] = key
+        self._lines[slot] = line if line < _MAX_LINE else _MAX_LINE
         self._count += 1
-        if self._count > len(self._keys) * self._MAX_LOAD:
+        if self._count > self._limit:
             self._grow()
         return None
 
@@ -601,6 +644,7 @@ class SeenEmails:
     def _grow(self) -> None:
         old_keys, old_lines = self._keys, self._lines
         self._keys, self._lines = _table(len(old_keys) * 2)
+        self._limit = int(len(self._keys) * self._MAX_LOAD)
         for key, line in zip(old_keys, old_lines, strict=True):
             if key:
                 slot = self._slot(key)
@@ -612,48 +656,65 @@ _MAX_LINE = 2**32 - 1
 
 
 def _table(size: int) -> tuple[array[int], array[int]]:
-    return array("Q", bytes(8 * size)), array("I", bytes(4 * size))
+    return array("q", bytes(8 * size)), array("I", bytes(4 * size))
+
+
+def segment_blocks(
+    reader: ContactReader, research: Research, today: date | None = None
+) -> Iterator[list[Outcome]]:
+    """Stream outcomes, a block of rows at a time, in file order: malformed rows, bad
+    emails, duplicates (case-insensitive, the first wins), then placement.
+
+    Rows stay lists of cells and placement is remembered per combination of the cells
+    it reads, so a row costs a few operations in C. Memory grows only with the number
+    of distinct emails, by about 20 bytes each (SeenEmails).
+    """
+    place = Placer(research, today).for_cells(reader.keys, reader.field_index)
+    width = len(reader.keys)
+    at_email = reader.field_index["email"]
+    first_line = SeenEmails(reader.expected_rows).first_line
+    for lines, rows in reader.blocks():
+        block: list[Outcome] = []
+        for line, cells in zip(lines, rows, strict=True):
+            if len(cells) != width:
+                if is_blank(cells):
+                    continue
+                if len(cells) < width:
+                    cells += [""] * (width - len(cells))
+                else:
+                    extra = [c for c in cells[width:] if c.strip()]
+                    del cells[width:]
+                    if extra:
+                        cells += extra
+                        reason = (
+                            f"malformed row: {len(extra)} cell(s) more than the header "
+                            "(a delimiter inside a value without quotes?)"
+                        )
+                        block.append((line, cells, _reject(reason)))
+                        continue
+            email = cells[at_email].strip()
+            problem = validate_email(email)
+            if problem:
+                if not email and is_blank(cells):
+                    continue
+                shown = email if len(email) <= 60 else email[:57] + "..."
+                block.append((line, cells, _reject(f"invalid email: '{shown}' {problem}")))
+                continue
+            first = first_line(email, line)
+            if first is not None:
+                block.append((line, cells, _reject(f"{DUPLICATE}: same as line {first}")))
+                continue
+            block.append((line, cells, place(cells)))
+        if block:
+            yield block
 
 
 def segment_rows(
-    rows: Iterable[Row], research: Research, today: date | None = None
-) -> Iterator[Segmented]:
-    """Stream outcomes: bad rows and emails, duplicates (case-insensitive, the first wins),
-    then placement. Memory grows only with the number of distinct emails, by about
-    20 bytes each (SeenEmails)."""
-    placer = Placer(research, today)
-    seen = SeenEmails()
-    own: dict[str, str] | None = None  # the study's own columns: read from the cells as given
-    for row in rows:
-        if row.extra:
-            cells = len(row.extra)
-            yield Segmented(
-                row,
-                "rejected",
-                reason=f"malformed row: {cells} cell(s) more than the header "
-                "(a delimiter inside a value without quotes?)",
-            )
-            continue
-        email = row.fields["email"]
-        problem = validate_email(email)
-        if problem:
-            shown = email if len(email) <= 60 else email[:57] + "..."
-            yield Segmented(row, "rejected", reason=f"invalid email: '{shown}' {problem}")
-            continue
-        first = seen.first_line(email, row.line)
-        if first is not None:
-            yield Segmented(row, "duplicate", reason=f"duplicate email: same as line {first}")
-            continue
-        fields = row.fields
-        if placer.own_columns:
-            if own is None:
-                own = placer.find_columns(row.raw)
-            fields = {**fields, **{source: row.raw[key] for source, key in own.items()}}
-        placement = placer.place(fields)
-        if placement.persona is None:
-            yield Segmented(row, "rejected", reason=placement.reason)
-        else:
-            yield Segmented(row, "placed", placement.persona, placement.subgroup)
+    reader: ContactReader, research: Research, today: date | None = None
+) -> Iterator[Outcome]:
+    """segment_blocks, one row at a time."""
+    for block in segment_blocks(reader, research, today):
+        yield from block
 
 
 @dataclass
@@ -685,17 +746,20 @@ class SegmentSummary:
         """Share of the placed contacts in one subgroup (None: the persona's general draft)."""
         return self.by_subgroup[(persona, subgroup)] / self.placed if self.placed else 0.0
 
-    def add(self, outcome: Segmented) -> None:
+    def add_placed(self, placement: Placement, count: int) -> None:
+        assert placement.persona is not None
+        self.rows_read += count
+        self.by_persona[placement.persona] += count
+        self.by_subgroup[(placement.persona, placement.subgroup)] += count
+
+    def add_rejected(self, placement: Placement) -> None:
         self.rows_read += 1
-        if outcome.kind == "placed" and outcome.persona is not None:
-            self.by_persona[outcome.persona] += 1
-            self.by_subgroup[(outcome.persona, outcome.subgroup)] += 1
-            return
-        if outcome.kind == "duplicate":
+        category = placement.category or "rejected"
+        if category == DUPLICATE:
             self.duplicates += 1
         else:
             self.rejected += 1
-        self.reasons[outcome.category or "rejected"] += 1
+        self.reasons[category] += 1
 
 
 _FORMULA_FIRST: Final = frozenset("=+-@\t\r")
@@ -704,9 +768,15 @@ _FORMULA_FIRST: Final = frozenset("=+-@\t\r")
 # Where Excel may start a cell: at the start, or after any separator it might split on
 # (Dutch Excel splits a comma-separated file on ";"), then a character that starts a formula.
 _FORMULA_AT = re.compile(r"(^|[,;\t])(?=[=+\-@\t\r])")
-# The same test over a whole row joined by NUL: no match means no cell needs a quote,
-# which saves a check per cell on nearly every row (an address always holds "@" and "-").
-_FORMULA_IN_ROW = re.compile(r"(?:^|[\x00,;\t])[=+\-@\t\r]")
+# The same test over many cells joined by NUL, rows by LF (with the first character apart:
+# a pattern that starts with a set of characters is searched for faster than one with ^).
+_FORMULA_AFTER = re.compile(r"[\x00\n,;\t][=+\-@\t\r]")
+
+
+def _may_hold_formula(cells: str) -> bool:
+    """False when no cell of `cells` (joined by NUL, rows by LF) needs a quote: nearly
+    every row, which then saves a check per cell (an address always holds "@", many a "-")."""
+    return cells[:1] in _FORMULA_FIRST or _FORMULA_AFTER.search(cells) is not None
 
 
 def neutralise(cell: str) -> str:
@@ -732,19 +802,6 @@ def absent_columns(research: Research, path: Path, header: list[str]) -> list[st
 def rejects_path_for(out: Path) -> Path:
     """`contacts.csv` -> `contacts-rejected.csv`, beside it."""
     return out.with_name(f"{out.stem}-rejected{out.suffix or '.csv'}")
-
-
-def _reporting(
-    outcomes: Iterator[Segmented], progress: Callable[[int], None]
-) -> Iterator[Segmented]:
-    """Pass the outcomes on, telling `progress` the count every 500 rows and at the end."""
-    count = 0
-    for outcome in outcomes:
-        count += 1
-        if count % 500 == 0:
-            progress(count)
-        yield outcome
-    progress(count)
 
 
 def segment_contacts(
@@ -773,44 +830,69 @@ def segment_contacts(
     with open_contacts(path, encoding=encoding, mapping=mapping, sheet=sheet) as reader:
         summary = SegmentSummary(path, out, rejects if out else None)
         summary.delimiter = reader.delimiter
-        outcomes = segment_rows(reader, research, today)
-        if progress is not None:
-            outcomes = _reporting(outcomes, progress)
+        outcomes = segment_blocks(reader, research, today)
         if out is None or rejects is None:
-            for outcome in outcomes:
-                summary.add(outcome)
+            for _rows in _count(outcomes, summary, progress):
+                pass
         else:
             header = reader.header
             # A column already called persona or subgroup is filled in, not repeated.
-            at = {name: _column(header, name) for name in ("persona", "subgroup")}
-            added = [name for name, index in at.items() if index < 0]
-            added_both = len(added) == 2
+            names = ("persona", "subgroup")
+            at = [_column(header, name) for name in names]
+            added = [name for name, index in zip(names, at, strict=True) if index < 0]
             with (
                 _atomic_csv(out, reader.delimiter) as good,
                 _atomic_csv(rejects, reader.delimiter) as bad,
             ):
                 good.writerow([*header, *added])
                 bad.writerow(["line", "reason", *header])
-                for outcome in outcomes:
-                    summary.add(outcome)
-                    cells = list(outcome.row.raw.values())
-                    if outcome.kind == "placed":
-                        values = (outcome.persona or "", outcome.subgroup or "")
-                        if added_both:
-                            cells += values
-                        else:
-                            for index, value in zip(at.values(), values, strict=True):
-                                if index >= 0:
-                                    cells[index] = value
-                                else:
-                                    cells.append(value)
-                        good.writerow(cells)
-                    else:
-                        row = [str(outcome.row.line), outcome.reason or "", *cells]
-                        bad.writerow([*row, *outcome.row.extra])
+                fill = None if len(added) == 2 else at
+                for placed, rejected in _count(outcomes, summary, progress, fill):
+                    good.writerows(placed)
+                    bad.writerows(rejected)
         summary.encoding = reader.encoding
         summary.notices = [*reader.notices, *absent_columns(research, path, reader.header)]
     return summary
+
+
+def _count(
+    outcomes: Iterator[list[Outcome]],
+    summary: SegmentSummary,
+    progress: Callable[[int], None] | None,
+    fill: list[int] | None = None,
+) -> Iterator[tuple[list[list[str]], list[list[str]]]]:
+    """Count each block's outcomes into `summary` and yield the rows to write: placed
+    rows with persona and subgroup added (or filled in at `fill`), and rejected rows
+    with their line and reason first. Tells `progress` the count after every block."""
+    placements: dict[Placement, int] = {}
+    read = 0
+    for block in outcomes:
+        placed: list[list[str]] = []
+        rejected: list[list[str]] = []
+        for line, cells, placement in block:
+            persona, subgroup, reason = placement
+            if persona is None:
+                summary.add_rejected(placement)
+                rejected.append([str(line), reason or "", *cells])
+                continue
+            placements[placement] = placements.get(placement, 0) + 1
+            if fill is None:
+                cells += (persona, subgroup or "")
+            else:
+                for index, value in zip(fill, (persona, subgroup or ""), strict=True):
+                    if index >= 0:
+                        cells[index] = value
+                    else:
+                        cells.append(value)
+            placed.append(cells)
+        read += len(block)
+        if progress is not None:
+            progress(read)
+        yield placed, rejected
+    for placement, count in placements.items():
+        summary.add_placed(placement, count)
+    if progress is not None:
+        progress(read)
 
 
 def _column(header: list[str], name: str) -> int:
@@ -856,12 +938,39 @@ class SafeCsvWriter:
     """A csv.writer that neutralises every cell, so no write can skip it."""
 
     def __init__(self, handle: TextIO, delimiter: str) -> None:
+        self._handle = handle
+        self._delimiter = delimiter
         self._writer = csv.writer(handle, delimiter=delimiter, lineterminator="\r\n")
 
     def writerow(self, cells: list[str]) -> None:
-        if _FORMULA_IN_ROW.search("\x00".join(cells)):
+        if _may_hold_formula("\x00".join(cells)):
             cells = [neutralise(c) for c in cells]
         self._writer.writerow(cells)
+
+    def writerows(self, rows: list[list[str]]) -> None:
+        """Many rows at once, with one test over all their cells, which nearly always passes.
+
+        When no cell needs quotes either (no delimiter, quote or line break in it), the
+        rows are written as csv.writer would write them, joined by the delimiter.
+        """
+        if not rows:
+            return
+        text = "\n".join(map("\x00".join, rows))
+        if _may_hold_formula(text):
+            for cells in rows:
+                self.writerow(cells)
+        elif (
+            self._delimiter in text
+            or '"' in text
+            or "\r" in text
+            or text.count("\n") != len(rows) - 1
+            or text.count("\x00") != sum(map(len, rows)) - len(rows)
+            or min(map(len, rows)) < 2  # csv.writer writes a row of one empty cell as ""
+        ):
+            self._writer.writerows(rows)
+        else:
+            self._handle.write(text.replace("\x00", self._delimiter).replace("\n", "\r\n"))
+            self._handle.write("\r\n")
 
 
 @contextmanager
