@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 from mkbcopy.checks.lint import lint_paths
 from mkbcopy.cli import app
 from mkbcopy.compose.channels import channel_names
-from mkbcopy.contacts.segments import Placer, segment_contacts
+from mkbcopy.contacts.placing import Placer
+from mkbcopy.contacts.segments import segment_contacts
 from mkbcopy.errors import ValidationError
 from mkbcopy.research.personas import Research
 from mkbcopy.research.study import load_personas

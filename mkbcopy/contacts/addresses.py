@@ -1,15 +1,20 @@
 """Email addresses checked as the mail platforms check them, with email-validator.
 
-Syntax only: no DNS look-up, so a batch gives the same answer offline. The
-common case never gets here (segments.PLAIN_EMAIL passes it in one regular
-expression, and a test holds that expression to email-validator's verdict).
+Syntax only: no DNS look-up, so a batch gives the same answer offline. The common
+case never gets to email-validator: PLAIN_EMAIL passes it in one regular expression,
+and a test holds that expression to email-validator's verdict. What is left gets a
+reason in the words of what lists hold: a typo, two addresses, a name around one.
 """
 
 from __future__ import annotations
 
+import functools
+import re
+import unicodedata
 from typing import Final
 
-from email_validator import EmailNotValidError, validate_email
+import email_validator
+from email_validator import EmailNotValidError
 
 SPECIAL_USE: Final = frozenset(("arpa", "invalid", "local", "localhost", "onion", "test"))
 """Top-level names no mail reaches (RFC 6761); email-validator refuses them too."""
@@ -19,7 +24,7 @@ def library_problem(text: str) -> str | None:
     """email-validator's reason to refuse `text`, or None: what Mailchimp and Brevo refuse
     too, such as a special-use domain or a top-level domain that ends in a digit."""
     try:
-        validate_email(text, check_deliverability=False, allow_smtputf8=False)
+        email_validator.validate_email(text, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as exc:
         return str(exc).rstrip(".")
     return None
@@ -32,7 +37,100 @@ def normalise_email(text: str) -> str:
     if domain.isascii():
         return f"{local}@{domain.lower()}"
     try:
-        found = validate_email(text, check_deliverability=False, allow_smtputf8=False)
+        found = email_validator.validate_email(
+            text, check_deliverability=False, allow_smtputf8=False
+        )
         return found.ascii_email or text
     except EmailNotValidError:
         return text  # rejected before it gets here; never fail a row on the way out
+
+
+MAX_EMAIL: Final = 254
+_EMAIL_BAD = re.compile(r'[\s\x00-\x1f\x7f"(),:;<>\[\]\\]')
+
+
+def validate_email(text: str) -> str | None:
+    """Why `text` is not a usable address, or None when it is; a practical check, not RFC 5322.
+
+    Catches what lists really hold: typos, two addresses in one cell, names around the
+    address. Deliverability is the mail platform's job.
+    """
+    local, _at, domain = text.rpartition("@")
+    if len(text) <= MAX_EMAIL and _plain_domain(domain) and _PLAIN_LOCAL.fullmatch(local):
+        return None  # the common case: PLAIN_EMAIL, with the domain's half remembered
+    return _email_problem(text)
+
+
+# Not starting with = + -: those are refused (a spreadsheet would run them).
+_LOCAL = (
+    r"[A-Za-z0-9!#$%&'*/?^_`{|}~][A-Za-z0-9!#$%&'*+/=?^_`{|}~-]*"
+    r"(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+)
+# No label with "--" in places 3-4: email-validator keeps those for Punycode ("xn--").
+_DOMAIN = (
+    r"(?:(?![A-Za-z0-9]{2}--)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+    r"(?![A-Za-z0-9]{2}--)[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z])?"
+)
+# Passes every check below, so most addresses need no more: tests hold it to that.
+# Neither half can hold an "@", so it is the two halves either side of the last one.
+PLAIN_EMAIL: Final = re.compile(f"{_LOCAL}@{_DOMAIN}")
+_PLAIN_LOCAL: Final = re.compile(_LOCAL)
+_PLAIN_DOMAIN: Final = re.compile(_DOMAIN)
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_domain(domain: str) -> bool:
+    """The domain half of PLAIN_EMAIL, and no special-use name: a list has few domains."""
+    return (
+        _PLAIN_DOMAIN.fullmatch(domain) is not None
+        and domain.rpartition(".")[2].lower() not in SPECIAL_USE
+    )
+
+
+def _email_problem(text: str) -> str | None:
+    if not text:
+        return "empty"
+    if len(text) > MAX_EMAIL:
+        return f"longer than {MAX_EMAIL} characters"
+    bad = _EMAIL_BAD.search(text)
+    if bad:
+        char = bad.group()
+        if char.isspace():
+            return "contains a space"
+        if char.isprintable():
+            return f"contains '{char}'"
+        return "contains a control character"
+    at = text.count("@")
+    if at != 1:
+        return "has no @" if at == 0 else "has more than one @"
+    local, domain = text.split("@")
+    if not local:
+        return "nothing before the @"
+    if local[0] in "=+-":
+        # A platform's import file would have to change it to keep spreadsheets safe.
+        return f"starts with '{local[0]}', which a spreadsheet reads as a formula"
+    if local.startswith(".") or local.endswith(".") or ".." in local:
+        return "a dot at the start or end, or two dots, before the @"
+    if "." not in domain:
+        return "no dot in the domain"
+    labels = domain.split(".")
+    if any(not label for label in labels):
+        return "an empty part in the domain (two dots, or a dot at the start or end)"
+    if any(label.startswith("-") or label.endswith("-") for label in labels):
+        return "a domain part starts or ends with '-'"
+    if labels[-1].isdigit():
+        return "the domain ends in a number"
+    return _refused_by_servers(local, domain)
+
+
+def _refused_by_servers(local: str, domain: str) -> str | None:
+    """What makes a defective To: header or is refused by most mail servers."""
+    if any(unicodedata.category(c) in ("Cf", "Co", "Cn", "Zl", "Zp") for c in local + domain):
+        return "contains an invisible or direction-changing character"
+    if not local.isascii():
+        return "has letters outside a-z before the @, which most mail servers refuse"
+    try:
+        domain.encode("idna")
+    except UnicodeError:
+        return "has a domain that cannot exist"
+    return library_problem(f"{local}@{domain}")

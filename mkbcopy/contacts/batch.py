@@ -27,6 +27,7 @@ from mkbcopy.compose.copydeck import PersonaCopy, load_copydeck
 from mkbcopy.compose.rendering import Draft, Footer, Variant, plan_variants, render_draft
 from mkbcopy.contacts.mailmerge import NAME_MARKER, MergeTemplate
 from mkbcopy.contacts.names import suspicious_name
+from mkbcopy.contacts.placing import Placement
 from mkbcopy.contacts.platforms import (
     Contact,
     brevo_campaign,
@@ -37,7 +38,8 @@ from mkbcopy.contacts.platforms import (
     segment_label,
 )
 from mkbcopy.contacts.reading import open_contacts
-from mkbcopy.contacts.segments import BOM, DUPLICATE, Placement, SafeCsvWriter, segment_rows
+from mkbcopy.contacts.safecsv import BOM, SafeCsvWriter
+from mkbcopy.contacts.segments import DUPLICATE, segment_rows
 from mkbcopy.document import Document, Inline
 from mkbcopy.errors import MissingFactsError, OutputError, TemplateError
 from mkbcopy.research.brief import FACT_QUESTIONS, Brief, check_mail_fields
