@@ -16,8 +16,8 @@ from pathlib import Path
 
 from bench import in_fresh_process
 from bench.bench_batch import make_contacts
+from mkbcopy.contacts.columns import field_for_header
 from mkbcopy.contacts.placing import place
-from mkbcopy.contacts.reading import field_for_header
 from mkbcopy.contacts.segments import rejects_path_for, segment_contacts
 from mkbcopy.research.study import load_personas
 

@@ -13,14 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mkbcopy.contacts.reading import (
-    FIELDS,
-    MAX_FIELD_CHARS,
-    Row,
-    field_for_header,
-    open_contacts,
-    parse_mapping,
-)
+from mkbcopy.contacts.columns import FIELDS, field_for_header
+from mkbcopy.contacts.lines import MAX_FIELD_CHARS
+from mkbcopy.contacts.reading import Row, open_contacts, parse_mapping
 from mkbcopy.errors import InputError, UsageError
 
 

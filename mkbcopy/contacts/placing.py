@@ -15,7 +15,7 @@ from operator import itemgetter
 from typing import Any, Final, Literal, NamedTuple
 
 from mkbcopy.contacts.ages import MAX_AGE, Age, age_of
-from mkbcopy.contacts.reading import norm_header
+from mkbcopy.contacts.columns import norm_header
 from mkbcopy.i18n import N_
 from mkbcopy.research.personas import (
     AGE,

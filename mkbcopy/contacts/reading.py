@@ -1,142 +1,28 @@
 """Contact lists as marketers have them: any CSV dialect, Dutch or English headers, streamed.
 
 Lists come from Excel-NL (`;`, BOM, sometimes Windows-1252), Google Sheets, Mailchimp
-and Brevo. We sniff the dialect from the first few KB and then read one line at a time,
-so a list of any size is read in flat memory, and every row keeps the line it started on
-so that a rejected contact can be found in the user's own file.
+and Brevo. We sniff the dialect from the first few KB (sniffing.py), find the fields in
+the header (columns.py), and then read plain lines a block at a time and the others one
+by one (lines.py), so a list of any size is read in flat memory, and every row keeps the
+line it started on so that a rejected contact can be found in the user's own file.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
-import io
 import os
-import re
-import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Final
+from typing import Final
 
+from mkbcopy.contacts.columns import FIELDS, field_for_header, resolve_columns, unique_keys
+from mkbcopy.contacts.lines import MAX_FIELD_CHARS, MAX_RECORD_LINES, Lines
+from mkbcopy.contacts.sniffing import SAMPLE_BYTES, choose_encoding, open_binary, sniff
 from mkbcopy.contacts.workbook import SheetRows, is_workbook
 from mkbcopy.errors import InputError, UsageError
 from mkbcopy.i18n import _
-
-FIELDS: Final = (
-    "first_name",
-    "last_name",
-    "email",
-    "age",
-    "birth_year",
-    "birth_date",
-    "education",
-    "status",
-    "persona",
-)
-
-SAMPLE_BYTES: Final = 64 * 1024
-"""How much of the file the dialect and encoding are judged on."""
-MAX_LINE_BYTES: Final = 1024 * 1024
-"""A contact row is well under 1 KB; a longer physical line is not a contact list."""
-MAX_FIELD_CHARS: Final = 128 * 1024
-"""csv.field_size_limit: a quote that is never closed stops here instead of eating the file."""
-MAX_RECORD_LINES: Final = 50
-"""A quoted value with more line breaks than this is a quote that was never closed."""
-_BLOCK_BYTES: Final = 32 * 1024
-_BLOCK_CODECS: Final = frozenset({"utf-8", "cp1252", "iso8859-1", "iso8859-15", "ascii"})
-"""Codecs that decode a block of lines as they decode each line: no state, one byte for LF."""
-DELIMITERS: Final = (";", ",", "\t", "|")
-IGNORE: Final = "ignore"
-"""`--map COLUMN=ignore` keeps a column from being recognised as a field."""
-
-_ALIASES: Final[dict[str, tuple[str, ...]]] = {
-    "first_name": (
-        "voornaam",
-        "roepnaam",
-        "firstname",
-        "fname",
-        "givenname",
-        "forename",
-        "prenom",
-        "vorname",
-    ),
-    "last_name": (
-        "achternaam",
-        "familienaam",
-        "lastname",
-        "lname",
-        "surname",
-        "familyname",
-        "nachname",
-    ),
-    "email": (
-        "emailadres",
-        "emailadressen",
-        "emailadress",
-        "mailadres",
-        "email",
-        "emails",
-        "emailaddress",
-        "mail",
-        "email1",
-        "email1value",
-        "eadres",
-    ),
-    "age": ("leeftijd", "age", "leeftijdjaren", "ageyears", "leeftijdsgroep", "agegroup"),
-    "birth_year": ("geboortejaar", "birthyear", "yearofbirth"),
-    "birth_date": (
-        "geboortedatum",
-        "gebdatum",
-        "geboortedag",
-        "birthdate",
-        "dateofbirth",
-        "birthday",
-        "dob",
-    ),
-    "education": (
-        "opleidingsniveau",
-        "opleiding",
-        "education",
-        "educationlevel",
-        "niveau",
-        "hoogsteopleiding",
-        "vooropleiding",
-        "hoogstgenotenopleiding",
-        "schoolniveau",
-    ),
-    "status": (
-        "werksituatie",
-        "status",
-        "werkzaamheid",
-        "werkzaamheden",
-        "situatie",
-        "occupation",
-        "dagbesteding",
-        "beroepssituatie",
-        "arbeidssituatie",
-        "employment",
-        "employmentstatus",
-        "workstatus",
-    ),
-    "persona": ("persona", "personaid"),
-}
-
-
-def norm_header(text: str) -> str:
-    """`E-mail adres` -> `emailadres`: headers compare without case, accents or punctuation."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return re.sub(r"[^a-z0-9]", "", decomposed)
-
-
-_BY_ALIAS: Final = {norm_header(a): f for f, aliases in _ALIASES.items() for a in aliases}
-_BY_ALIAS.update({norm_header(f): f for f in FIELDS})
-
-
-def field_for_header(header: str) -> str | None:
-    """The canonical field a column header names, or None."""
-    return _BY_ALIAS.get(norm_header(header))
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,18 +55,6 @@ def parse_mapping(items: Iterable[str]) -> dict[str, str]:
     return mapping
 
 
-def _field_name(name: str) -> str:
-    if norm_header(name) in {IGNORE, "skip", ""} or name.strip() == "-":
-        return IGNORE
-    found = field_for_header(name)
-    if found is None:
-        raise UsageError(
-            _("--map: '%(name)s' is not a field; use one of %(fields)s or %(ignore)s")
-            % {"name": name, "fields": ", ".join(FIELDS), "ignore": IGNORE}
-        )
-    return found
-
-
 def open_contacts(
     path: Path | str,
     *,
@@ -194,7 +68,7 @@ def open_contacts(
     anything is written. `sheet` names a workbook's sheet (default: the first).
     """
     path = Path(path)
-    with _open_binary(path) as binary:
+    with open_binary(path) as binary:
         head = binary.read(SAMPLE_BYTES)
     if is_workbook(path, head):
         if encoding is not None:
@@ -203,215 +77,6 @@ def open_contacts(
     if sheet is not None:
         raise UsageError(_("--sheet is for Excel workbooks, and this is not one"), path=path)
     return ContactReader(path, encoding=encoding, mapping=mapping)
-
-
-class _Lines:
-    """Physical lines as text, counted, with the guards csv.reader lacks.
-
-    Without an encoding every line is decoded on its own: UTF-8 when it is, else
-    Windows-1252, so one Excel-made line in an otherwise UTF-8 file costs a notice and
-    not the whole read. Byte lines also give exact line numbers for decoding errors;
-    only UTF-16/32, whose newline is not one byte, go through a TextIOWrapper.
-    """
-
-    def __init__(
-        self,
-        path: Path,
-        binary: IO[bytes],
-        codec: str | None,
-        cr_only: bool,
-        notices: list[str],
-    ) -> None:
-        self.path = path
-        self.count = 0
-        self.record: list[str] = []
-        self.fallback_lines = 0
-        self.utf8_lines = 0
-        self.bom = False
-        self._notices = notices
-        self._codec = codec
-        self._first = True
-        self._binary = binary
-        self._chunks = self._cr_lines(binary) if cr_only else None
-        self._pending: list[bytes] = []  # lines of a block handed back to this path, reversed
-        self._blocks = (codec is None or codec in _BLOCK_CODECS) and not cr_only
-        self._next: Callable[[], str]
-        if codec is None:
-            self._next = self._next_auto
-        elif codec.startswith(("utf-16", "utf-32")):
-            self._text = io.TextIOWrapper(binary, encoding=codec, newline="")
-            self._next = self._next_wide
-        else:
-            self._next = self._next_codec
-
-    def __iter__(self) -> _Lines:
-        return self
-
-    def __next__(self) -> str:
-        line = self._next()
-        if not line:
-            raise StopIteration
-        self.count += 1
-        if "\x00" in line:
-            raise InputError(
-                _(
-                    "contains a NUL character; this is not a text CSV file "
-                    "(save it from your spreadsheet as 'CSV UTF-8')"
-                ),
-                path=self.path,
-                line=self.count,
-            )
-        self.record.append(line)
-        return line
-
-    def _too_long(self) -> InputError:
-        return InputError(
-            _(
-                "a line is longer than %(kb)s KB; this is not a contact list "
-                'or a quote (") is never closed'
-            )
-            % {"kb": MAX_LINE_BYTES // 1024},
-            path=self.path,
-            line=self.count + 1,
-        )
-
-    def plain_rows(self, delimiter: str) -> list[list[str]]:
-        """The rows of the next block of whole lines, one row per line, when nothing in it
-        needs the careful path: no NUL or lone CR, no decoding error, no long value, and
-        no value that runs on to the next line or is left unclosed.
-
-        A line without a quote splits on the delimiter as csv.reader would split it, for a
-        fraction of the cost; a block with quotes goes through csv.reader as a whole. Any
-        other block goes back, as lines, to the careful path. [] at the end of the file.
-        """
-        if not self._blocks or self._pending:
-            return []
-        data = self._binary.read(_BLOCK_BYTES)
-        if data and not data.endswith(b"\n"):
-            data += self._binary.readline(MAX_LINE_BYTES + 1)
-        if not data:
-            return []
-        rows = None
-        if (
-            len(data) <= MAX_FIELD_CHARS
-            and b"\x00" not in data
-            and data.count(b"\r") == data.count(b"\r\n")
-        ):
-            rows = self._split(data, delimiter)
-        if rows is None:
-            *whole, last = data.split(b"\n")
-            self._pending = [last] if last else []
-            self._pending += [line + b"\n" for line in reversed(whole)]
-            return []
-        self.count += len(rows)
-        return rows
-
-    def _split(self, data: bytes, delimiter: str) -> list[list[str]] | None:
-        try:
-            text = data.decode(self._codec or "utf-8")
-        except UnicodeDecodeError:
-            return None
-        lines = text.replace("\r\n", "\n").split("\n")
-        if not lines[-1]:
-            lines.pop()  # the block ends with a line end
-        if '"' not in text:
-            rows = [line.split(delimiter) for line in lines]
-        elif any(line.count('"') % 2 for line in lines):
-            return None  # a value that runs on, or a quote to check: line by line
-        else:
-            try:
-                rows = list(csv.reader(lines, delimiter=delimiter, quotechar='"'))
-            except csv.Error:
-                return None
-            if len(rows) != len(lines):
-                return None  # a value ran on to the next line after all
-        if self._codec is None and not text.isascii():
-            self.utf8_lines += len(lines) - sum(map(str.isascii, lines))
-        return rows
-
-    def discard(self) -> None:
-        """Forget lines read ahead: after closing, reading fails as on any closed file."""
-        self._pending.clear()
-
-    def _bytes(self) -> bytes:
-        if self._pending:
-            data = self._pending.pop()
-        elif self._chunks is not None:
-            data = next(self._chunks, b"")
-        else:
-            data = self._binary.readline(MAX_LINE_BYTES + 1)
-        if len(data) > MAX_LINE_BYTES:
-            raise self._too_long()
-        if self._first:
-            self._first = False
-            self.bom = data.startswith(codecs.BOM_UTF8)
-            data = data.removeprefix(codecs.BOM_UTF8)
-        return data
-
-    def _next_auto(self) -> str:
-        data = self._bytes()
-        if data.isascii():
-            return data.decode("ascii")
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        else:
-            self.utf8_lines += 1
-            return text
-        self.fallback_lines += 1
-        if self.fallback_lines == 1:
-            self._notices.append(
-                _(
-                    "%(where)s: not UTF-8; read such lines as Windows-1252 "
-                    "(save as 'CSV UTF-8' to avoid this)"
-                )
-                % {"where": f"{self.path}:{self.count + 1}"}
-            )
-        return data.decode("cp1252", errors="replace")
-
-    def _decode_error(self, exc: UnicodeDecodeError) -> InputError:
-        return InputError(
-            _(
-                "is not valid %(codec)s (%(reason)s); try another --encoding, "
-                "or none to let mkbcopy choose"
-            )
-            % {"codec": self._codec, "reason": exc.reason},
-            path=self.path,
-            line=self.count + 1,
-        )
-
-    def _next_codec(self) -> str:
-        assert self._codec is not None
-        data = self._bytes()
-        try:
-            return data.decode(self._codec)
-        except UnicodeDecodeError as exc:
-            raise self._decode_error(exc) from None
-
-    def _next_wide(self) -> str:
-        try:
-            line = self._text.readline(MAX_LINE_BYTES + 1)
-        except UnicodeDecodeError as exc:
-            raise self._decode_error(exc) from None
-        if len(line) > MAX_LINE_BYTES:
-            raise self._too_long()
-        return line.removeprefix("\ufeff") if self.count == 0 else line
-
-    @staticmethod
-    def _cr_lines(binary: IO[bytes]) -> Iterator[bytes]:
-        """Lines of an old Mac file (CR only), which readline() cannot split."""
-        pending = b""
-        while chunk := binary.read(64 * 1024):
-            pending += chunk
-            *lines, pending = pending.split(b"\r")
-            for line in lines:
-                yield line + b"\r"
-            if len(pending) > MAX_LINE_BYTES:
-                yield pending
-                return
-        if pending:
-            yield pending
 
 
 class ContactReader:
@@ -436,16 +101,16 @@ class ContactReader:
         self._multiline_notices = 0
         self._rows: Iterator[tuple[int, list[str]]] = iter(())
         self._blocks: Iterator[tuple[Sequence[int], list[list[str]]]] | None = None
-        self._binary = _open_binary(path)
+        self._binary = open_binary(path)
         try:
             sample = self._binary.read(SAMPLE_BYTES)
             self._binary.seek(0)
             size = os.fstat(self._binary.fileno()).st_size
             self.expected_rows = size * sample.count(b"\n") // max(len(sample), 1)
-            self._codec = _choose_encoding(path, sample, encoding)
-            self.delimiter, sep_line = _sniff(sample, self._codec)
+            self._codec = choose_encoding(path, sample, encoding)
+            self.delimiter, sep_line = sniff(sample, self._codec)
             cr_only = b"\n" not in sample and b"\r" in sample
-            self._lines = _Lines(path, self._binary, self._codec, cr_only, self.notices)
+            self._lines = Lines(path, self._binary, self._codec, cr_only, self.notices)
             self._csv = csv.reader(self._lines, delimiter=self.delimiter, quotechar='"')
             csv.field_size_limit(MAX_FIELD_CHARS)
             if sep_line:
@@ -454,8 +119,8 @@ class ContactReader:
             header = self._read_header()
             self._plain = True  # from here on, blocks of plain lines where there are some
             self.header: list[str] = header
-            self.keys = _unique_keys(header)
-            self.columns = _resolve_columns(path, header, self.keys, mapping or {}, self.notices)
+            self.keys = unique_keys(header)
+            self.columns = resolve_columns(path, header, self.keys, mapping or {}, self.notices)
             self.field_index = {name: self.keys.index(key) for name, key in self.columns.items()}
         except BaseException:
             self._binary.close()
@@ -648,8 +313,8 @@ class WorkbookReader(ContactReader):
                     % {"path": path, "sheet": self._sheet.sheet}
                 )
             self.header = self._read_header()
-            self.keys = _unique_keys(self.header)
-            self.columns = _resolve_columns(
+            self.keys = unique_keys(self.header)
+            self.columns = resolve_columns(
                 path, self.header, self.keys, mapping or {}, self.notices
             )
             self.field_index = {name: self.keys.index(key) for name, key in self.columns.items()}
@@ -677,254 +342,3 @@ class WorkbookReader(ContactReader):
         if found is None:
             return 0, None
         return found
-
-
-def _open_binary(path: Path) -> IO[bytes]:
-    if path.is_dir():
-        raise InputError(_("is a folder, not a contact list"), path=path)
-    try:
-        return path.open("rb")
-    except FileNotFoundError:
-        raise InputError(_("does not exist"), path=path) from None
-    except OSError as exc:
-        raise InputError(
-            _("cannot be read: %(reason)s") % {"reason": exc.strerror or exc}, path=path
-        ) from None
-
-
-def _choose_encoding(path: Path, sample: bytes, encoding: str | None) -> str | None:
-    """Refuse what is not text; return the codec, or None for per-line automatic decoding."""
-    if not sample:
-        raise InputError(_("is empty; expected a header row and contacts"), path=path)
-    if sample.startswith(b"PK\x03\x04"):
-        raise InputError(
-            _(
-                "is a zip archive (an .ods spreadsheet?), not a CSV file or an Excel "
-                "workbook; save it as .xlsx or as 'CSV UTF-8'"
-            ),
-            path=path,
-        )
-    if sample.startswith(b"%PDF"):
-        raise InputError(_("is a PDF, not a CSV file"), path=path)
-    utf16 = sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    if encoding is not None:
-        try:
-            info = codecs.lookup(encoding)
-        except LookupError:
-            raise UsageError(
-                _("unknown encoding '%(encoding)s' (try utf-8 or cp1252)") % {"encoding": encoding}
-            ) from None
-        name = info.name
-        # base64, rot13, idna and the like turn bytes into bytes or names, not a list's text.
-        if not getattr(info, "_is_text_encoding", True) or name in _NOT_FOR_TEXT:
-            raise UsageError(
-                _("'%(encoding)s' is not a text encoding for a contact list (try utf-8 or cp1252)")
-                % {"encoding": encoding}
-            )
-        if name in ("utf-16", "utf-32") and not sample.startswith(_BOMS):
-            raise InputError(
-                _(
-                    "does not start with the byte-order mark that --encoding %(encoding)s needs; "
-                    "try --encoding %(name)s-le (or %(name)s-be)"
-                )
-                % {"encoding": encoding, "name": name},
-                path=path,
-            )
-        if not name.startswith(("utf-16", "utf-32")):
-            _refuse_binary(path, sample)
-        return name
-    if utf16:
-        return "utf-16"
-    _refuse_binary(path, sample)
-    return None
-
-
-def _refuse_binary(path: Path, sample: bytes) -> None:
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
-    if b"\x00" in sample or controls > max(8, len(sample) // 100):
-        raise InputError(
-            _("is a binary file, not a CSV file; in your spreadsheet use Save As > 'CSV UTF-8'"),
-            path=path,
-        )
-
-
-def _sample_lines(sample: bytes, codec: str | None) -> list[str]:
-    if codec is not None:
-        text = codecs.getincrementaldecoder(codec)(errors="replace").decode(sample)
-    else:
-        # Without the BOM: an error's position counts from after it.
-        data = sample.removeprefix(codecs.BOM_UTF8)
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            # The sample may end inside a character; judge only what precedes it.
-            good = data[: exc.start].decode("utf-8")
-            text = good if exc.start > len(data) - 4 else data.decode("cp1252", "replace")
-    lines = text.splitlines(keepends=True)
-    if len(sample) >= SAMPLE_BYTES and len(lines) > 1:
-        lines.pop()  # probably cut short
-    return lines[:50]
-
-
-_SEP_LINE = re.compile(r"^sep=(.)\s*$")
-
-
-def _sniff(sample: bytes, codec: str | None) -> tuple[str, bool]:
-    """The delimiter, and whether the first line is Excel's `sep=;` hint."""
-    lines = _sample_lines(sample, codec)
-    if lines:
-        hint = _SEP_LINE.match(lines[0].lstrip("\ufeff"))
-        if hint:
-            return hint.group(1), True
-    lines = [line for line in lines if line.strip()]
-    if not lines:
-        return ",", False
-    text = "".join(lines)
-    try:
-        guess: str | None = csv.Sniffer().sniff(text, delimiters="".join(DELIMITERS)).delimiter
-    except csv.Error:
-        guess = None
-    if guess in DELIMITERS and _consistency(lines, guess)[1] >= 2:
-        consistent, _width = _consistency(lines, guess)
-        if consistent >= 0.8:
-            return guess, False
-    return _count_delimiter(lines), False
-
-
-def _consistency(lines: list[str], delimiter: str) -> tuple[float, int]:
-    """Share of rows with as many cells as the header, and the header's width."""
-    rows = [r for r in csv.reader(lines, delimiter=delimiter) if r]
-    if not rows:
-        return 0.0, 0
-    width = len(rows[0])
-    if len(rows) == 1:
-        return 1.0, width
-    same = sum(1 for r in rows[1:] if len(r) == width)
-    return same / (len(rows) - 1), width
-
-
-def _count_delimiter(lines: list[str]) -> str:
-    """Fallback to the sniffer: the candidate that splits rows most consistently and widest."""
-    best, best_score = ",", (0.0, 1)
-    for delimiter in DELIMITERS:
-        try:
-            score = _consistency(lines, delimiter)
-        except csv.Error:
-            continue
-        if score[1] >= 2 and score > best_score:
-            best, best_score = delimiter, score
-    return best
-
-
-_NOT_FOR_TEXT: Final = frozenset({"idna", "punycode", "undefined", "raw-unicode-escape"})
-_BOMS: Final = (
-    codecs.BOM_UTF16_LE,
-    codecs.BOM_UTF16_BE,
-    codecs.BOM_UTF32_LE,
-    codecs.BOM_UTF32_BE,
-)
-
-
-def _unique_keys(header: list[str]) -> list[str]:
-    """Row.raw keys: the header, with blanks and repeats made unique."""
-    keys: list[str] = []
-    seen: set[str] = set()
-    tried: dict[str, int] = {}  # the next number to try per name: linear in the header
-    for index, cell in enumerate(header, start=1):
-        base = cell or f"column {index}"
-        key = base
-        n = tried.get(base, 2)
-        while key in seen:
-            key = f"{base} ({n})"
-            n += 1
-        tried[base] = n
-        seen.add(key)
-        keys.append(key)
-    return keys
-
-
-def _resolve_columns(
-    path: Path,
-    header: list[str],
-    keys: list[str],
-    mapping: dict[str, str],
-    notices: list[str],
-) -> dict[str, str]:
-    """field -> Row.raw key: `--map` first, then known headers, first column wins."""
-    columns: dict[str, str] = {}
-    claimed: set[str] = set()
-    for column, wanted in mapping.items():
-        key = _find_column(column, header, keys)
-        if key is None:
-            shown = ", ".join(f"'{h}'" for h in header[:12])
-            raise UsageError(
-                _("--map: no column '%(column)s' (columns: %(columns)s)")
-                % {"column": column, "columns": shown},
-                path=path,
-            )
-        claimed.add(key)
-        target = _field_name(wanted)
-        if target != IGNORE:
-            columns[target] = key
-    mapped = set(columns)
-    also: dict[str, list[str]] = {}  # field -> further columns that look like it
-    for cell, key in zip(header, keys, strict=True):
-        if key in claimed:
-            continue
-        name = field_for_header(cell)
-        if name is None:
-            continue
-        if name in columns:
-            if name not in mapped:
-                also.setdefault(name, []).append(cell)
-            continue
-        columns[name] = key
-    for name, others in also.items():  # one notice per field, however many columns
-        if len(others) > 1:
-            message = _(
-                "%(path)s: columns '%(first)s' and '%(other)s' and %(more)s more all look like "
-                "%(field)s; using '%(first)s' (choose with --map)"
-            )
-        else:
-            message = _(
-                "%(path)s: columns '%(first)s' and '%(other)s' both look like %(field)s; "
-                "using '%(first)s' (choose with --map)"
-            )
-        values = {"first": columns[name], "other": others[0], "more": len(others) - 1}
-        notices.append(message % {"path": path, "field": name, **values})
-    if "email" not in columns:
-        for cell, key in zip(header, keys, strict=True):
-            if key not in claimed and norm_header(cell).startswith(("email", "emailadres")):
-                columns["email"] = key
-                notices.append(
-                    _("%(path)s: using column '%(column)s' as the email address")
-                    % {"path": path, "column": cell}
-                )
-                break
-    if "email" not in columns:
-        if len(header) <= 1:
-            raise InputError(
-                _(
-                    "has a single column and none of it is an email address; is this a CSV "
-                    "file? Expected a header row such as 'email;voornaam;achternaam'"
-                ),
-                path=path,
-            )
-        shown = ", ".join(f"'{h}'" for h in header[:12])
-        raise InputError(
-            _("has no email column (columns: %(columns)s); name one with --map COLUMN=email")
-            % {"columns": shown},
-            path=path,
-        )
-    return {name: columns[name] for name in FIELDS if name in columns}
-
-
-def _find_column(column: str, header: list[str], keys: list[str]) -> str | None:
-    for cell, key in zip(header, keys, strict=True):
-        if column in (cell, key):
-            return key
-    wanted = norm_header(column)
-    for cell, key in zip(header, keys, strict=True):
-        if wanted and norm_header(cell) == wanted:
-            return key
-    return None

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Final
 
 from mkbcopy.contacts.addresses import validate_email
+from mkbcopy.contacts.columns import norm_header
 from mkbcopy.contacts.placing import Placement, Placer, reject
-from mkbcopy.contacts.reading import ContactReader, is_blank, norm_header, open_contacts
+from mkbcopy.contacts.reading import ContactReader, is_blank, open_contacts
 from mkbcopy.contacts.safecsv import atomic_csv
 from mkbcopy.errors import OutputError
 from mkbcopy.research.personas import (
