@@ -16,12 +16,11 @@ import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from mkbcopy.compose.campaign import render_file
 from mkbcopy.compose.channels import ChannelMeta, load_channel
 from mkbcopy.compose.copydeck import PersonaCopy, load_copydeck
 from mkbcopy.compose.rendering import Draft, Footer, Variant, plan_variants, render_draft
@@ -29,19 +28,22 @@ from mkbcopy.contacts.mailmerge import NAME_MARKER, MergeTemplate
 from mkbcopy.contacts.names import suspicious_name
 from mkbcopy.contacts.placing import Placement
 from mkbcopy.contacts.platforms import (
+    ADDRESS_MARKER,
+    PLATFORMS,
+    UNSUBSCRIBE_MARKER,
     Contact,
-    brevo_campaign,
-    campaign_json,
     contact_cells,
     contacts_delimiter,
     contacts_header,
+    fill_tags,
+    require_footer,
     segment_label,
+    write_campaign,
 )
 from mkbcopy.contacts.reading import open_contacts
 from mkbcopy.contacts.safecsv import BOM, SafeCsvWriter
 from mkbcopy.contacts.segments import DUPLICATE, segment_rows
-from mkbcopy.document import Document, Inline
-from mkbcopy.errors import MissingFactsError, OutputError, TemplateError
+from mkbcopy.errors import MissingFactsError, OutputError
 from mkbcopy.research.brief import FACT_QUESTIONS, Brief, check_mail_fields
 from mkbcopy.research.personas import Research
 from mkbcopy.writers.filewriter import FolderWriter
@@ -56,50 +58,8 @@ from mkbcopy.writers.folder import (
     write_manifest,
 )
 
-
-@dataclass(frozen=True)
-class Platform:
-    """A mail platform's own tags, which it fills in per contact when it sends.
-
-    `greeting` follows "Hoi" and holds its own space, so a contact without a first
-    name reads "Hoi,". None for unsubscribe or address: the brief's own value (the
-    platform has no documented tag for it).
-    """
-
-    first_name: str
-    greeting: str
-    unsubscribe: str | None
-    address: str | None
-
-
-PLATFORMS = {
-    # Mailchimp merge tags: conditional *|IF:|*...*|END:IF|*, *|UNSUB|*, *|LIST:ADDRESSLINE|*.
-    "mailchimp": Platform(
-        "*|FNAME|*", "*|IF:FNAME|* *|FNAME|**|END:IF|*", "*|UNSUB|*", "*|LIST:ADDRESSLINE|*"
-    ),
-    # Brevo Template Language: {% if %}...{% endif %} and the predefined {{ unsubscribe }}.
-    "brevo": Platform(
-        "{{ contact.FIRSTNAME }}",
-        "{% if contact.FIRSTNAME %} {{ contact.FIRSTNAME }}{% endif %}",
-        "{{ unsubscribe }}",
-        None,
-    ),
-    # listmonk: Go templates, {{ if }}...{{ end }} and {{ UnsubscribeURL }}. Its importer
-    # makes a name from the address when the name is empty, so .Subscriber.FirstName is
-    # never empty: the first name travels as an attribute instead (platforms.py).
-    "listmonk": Platform(
-        "{{ .Subscriber.Attribs.first_name }}",
-        "{{ if .Subscriber.Attribs.first_name }} {{ .Subscriber.Attribs.first_name }}{{ end }}",
-        "{{ UnsubscribeURL }}",
-        None,
-    ),
-    "plain": Platform("", "", None, None),
-}
+# The names --merge-tags takes, with each platform's first-name tag.
 MERGE_TAGS = {name: platform.first_name for name, platform in PLATFORMS.items()}
-# Stand-ins rendered where the platform's tags go: Markdown would percent-encode a tag
-# in a link, so the tags replace these in the parsed document instead.
-_UNSUBSCRIBE_MARKER = "https://mkbcopy.invalid/unsubscribe"
-_ADDRESS_MARKER = "MKBCOPYADDRESSMARKER"
 # What a batch writes into DIR; a trailing "/" marks a folder it owns whole.
 BATCH_OUTPUTS = ("segments/", "recipients/", "drafts.mbox", "rejects.csv", "report.json")
 _SAFE_NAME = re.compile(r"[^a-z0-9._-]+")
@@ -208,12 +168,12 @@ def run_batch(
     own = Footer(brief.contact.unsubscribe, brief.contact.address)
     platform = PLATFORMS[merge_tags]
     tag = platform.first_name
-    markers = Footer(_UNSUBSCRIBE_MARKER, _ADDRESS_MARKER)
+    markers = Footer(UNSUBSCRIBE_MARKER, ADDRESS_MARKER)
     tags = {
         f" {NAME_MARKER}": platform.greeting,
         NAME_MARKER: platform.first_name,
-        _UNSUBSCRIBE_MARKER: platform.unsubscribe or own.unsubscribe,
-        _ADDRESS_MARKER: platform.address or own.address,
+        UNSUBSCRIBE_MARKER: platform.unsubscribe or own.unsubscribe,
+        ADDRESS_MARKER: platform.address or own.address,
     }
     colour = brief.brand.colour if brief.brand else None
     check_out(out, force=force)
@@ -284,7 +244,7 @@ def run_batch(
                             )
 
                         draft = render(NAME_MARKER if tag else None, markers)
-                        _require_footer(draft)
+                        require_footer(draft)
                         draft.document = fill_tags(draft.document, tags)
                         if draft.missing_facts:
                             label = f"{key}/{variant.label}" if variant else key
@@ -293,7 +253,7 @@ def run_batch(
                         if variant is not None:
                             folder = folder / variant.label
                         folder.mkdir(parents=True)
-                        _write_campaign(folder, brief, draft, merge_tags, key, variant)
+                        write_campaign(folder, brief, draft, merge_tags, key, variant)
                         merge = None
                         if per_recipient:
                             merge = MergeTemplate.build(
@@ -403,61 +363,6 @@ def _possible_placeholders(
                 if draft.missing_facts:
                     label = f"{draft.slug}/{variant.label}" if variant else draft.slug
                     yield label, list(draft.missing_facts)
-
-
-def fill_tags(document: Document, tags: dict[str, str]) -> Document:
-    """The document with each stand-in replaced by its tag, in text and link targets alike."""
-
-    def text(value: str) -> str:
-        for marker, tag in tags.items():
-            value = value.replace(marker, tag)
-        return value
-
-    def spans(line: Inline) -> Inline:
-        return tuple(
-            replace(s, text=text(s.text), url=text(s.url) if s.url else s.url) for s in line
-        )
-
-    blocks = [
-        replace(
-            b,
-            spans=spans(b.spans),
-            items=tuple(spans(i) for i in b.items),
-            url=text(b.url) if b.url else b.url,
-        )
-        for b in document.blocks
-    ]
-    meta = {k: text(v) for k, v in document.meta.items()}
-    return Document(meta=meta, blocks=blocks, markdown=text(document.markdown))
-
-
-def _require_footer(draft: Draft) -> None:
-    """A template of the user's that leaves out the opt-out would send mail without one."""
-    if _UNSUBSCRIBE_MARKER not in draft.document.links():
-        raise TemplateError(
-            "the email template writes no opt-out link: add "
-            "[Meld je af](<{{ unsubscribe }}>) and {{ address }} (see the bundled email template)",
-            path=str(draft.channel.template),
-        )
-
-
-def _write_campaign(
-    folder: Path, brief: Brief, draft: Draft, platform: str, key: str, variant: Variant | None
-) -> None:
-    """One campaign folder: the HTML and text to import, and what to type beside them."""
-    html = render_file(draft, "html", brief)
-    (folder / "email.html").write_bytes(html)
-    (folder / "email.txt").write_bytes(render_file(draft, "txt", brief))
-    body = campaign_json(platform, brief, draft, key, variant)
-    (folder / "campaign.json").write_text(
-        json.dumps(body, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    if platform == "brevo":
-        name = f"{brief.campaign} - {key}" + (f" - {variant.label}" if variant else "")
-        call = brevo_campaign(brief, draft, name, html.decode("utf-8"))
-        (folder / "brevo-campaign.json").write_text(
-            json.dumps(call, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
 
 
 def _segment_id(placement: Placement) -> str:

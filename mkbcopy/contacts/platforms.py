@@ -1,19 +1,25 @@
-"""What each mail platform imports: a contact list in its own columns, and a campaign.
+"""What each mail platform needs: its own tags in the draft, a contact list in its own
+columns, and a campaign.
 
 A segment (or one A/B variant of it) becomes one campaign folder: email.html and
-email.txt to paste or upload, campaign.json with the subject and preheader, and
-contacts.csv in the columns the platform's importer maps by itself. Brevo also
-gets brevo-campaign.json, the body of its createEmailCampaign call.
+email.txt to paste or upload, with the platform's tags for the first name, the opt-out
+and the address; campaign.json with the subject and preheader, and contacts.csv in the
+columns the platform's importer maps by itself. Brevo also gets brevo-campaign.json,
+the body of its createEmailCampaign call.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, Final
 
+from mkbcopy.compose.campaign import render_file
 from mkbcopy.compose.rendering import Draft, Variant
 from mkbcopy.contacts.addresses import normalise_email
+from mkbcopy.document import Document, Inline
+from mkbcopy.errors import TemplateError
 from mkbcopy.research.brief import Brief
 
 FILL_IN: Final = "<FILL IN: the id of the Brevo list you imported this folder's contacts.csv into>"
@@ -121,3 +127,102 @@ def brevo_campaign(brief: Brief, draft: Draft, name: str, html: str) -> dict[str
         "htmlContent": html,
         "recipients": {"listIds": [FILL_IN]},
     }
+
+
+@dataclass(frozen=True)
+class Platform:
+    """A mail platform's own tags, which it fills in per contact when it sends.
+
+    `greeting` follows "Hoi" and holds its own space, so a contact without a first
+    name reads "Hoi,". None for unsubscribe or address: the brief's own value (the
+    platform has no documented tag for it).
+    """
+
+    first_name: str
+    greeting: str
+    unsubscribe: str | None
+    address: str | None
+
+
+PLATFORMS = {
+    # Mailchimp merge tags: conditional *|IF:|*...*|END:IF|*, *|UNSUB|*, *|LIST:ADDRESSLINE|*.
+    "mailchimp": Platform(
+        "*|FNAME|*", "*|IF:FNAME|* *|FNAME|**|END:IF|*", "*|UNSUB|*", "*|LIST:ADDRESSLINE|*"
+    ),
+    # Brevo Template Language: {% if %}...{% endif %} and the predefined {{ unsubscribe }}.
+    "brevo": Platform(
+        "{{ contact.FIRSTNAME }}",
+        "{% if contact.FIRSTNAME %} {{ contact.FIRSTNAME }}{% endif %}",
+        "{{ unsubscribe }}",
+        None,
+    ),
+    # listmonk: Go templates, {{ if }}...{{ end }} and {{ UnsubscribeURL }}. Its importer
+    # makes a name from the address when the name is empty, so .Subscriber.FirstName is
+    # never empty: the first name travels as an attribute instead (contact_cells).
+    "listmonk": Platform(
+        "{{ .Subscriber.Attribs.first_name }}",
+        "{{ if .Subscriber.Attribs.first_name }} {{ .Subscriber.Attribs.first_name }}{{ end }}",
+        "{{ UnsubscribeURL }}",
+        None,
+    ),
+    "plain": Platform("", "", None, None),
+}
+# Stand-ins rendered where the platform's tags go: Markdown would percent-encode a tag
+# in a link, so the tags replace these in the parsed document instead.
+UNSUBSCRIBE_MARKER = "https://mkbcopy.invalid/unsubscribe"
+ADDRESS_MARKER = "MKBCOPYADDRESSMARKER"
+
+
+def fill_tags(document: Document, tags: dict[str, str]) -> Document:
+    """The document with each stand-in replaced by its tag, in text and link targets alike."""
+
+    def text(value: str) -> str:
+        for marker, tag in tags.items():
+            value = value.replace(marker, tag)
+        return value
+
+    def spans(line: Inline) -> Inline:
+        return tuple(
+            replace(s, text=text(s.text), url=text(s.url) if s.url else s.url) for s in line
+        )
+
+    blocks = [
+        replace(
+            b,
+            spans=spans(b.spans),
+            items=tuple(spans(i) for i in b.items),
+            url=text(b.url) if b.url else b.url,
+        )
+        for b in document.blocks
+    ]
+    meta = {k: text(v) for k, v in document.meta.items()}
+    return Document(meta=meta, blocks=blocks, markdown=text(document.markdown))
+
+
+def require_footer(draft: Draft) -> None:
+    """A template of the user's that leaves out the opt-out would send mail without one."""
+    if UNSUBSCRIBE_MARKER not in draft.document.links():
+        raise TemplateError(
+            "the email template writes no opt-out link: add "
+            "[Meld je af](<{{ unsubscribe }}>) and {{ address }} (see the bundled email template)",
+            path=str(draft.channel.template),
+        )
+
+
+def write_campaign(
+    folder: Path, brief: Brief, draft: Draft, platform: str, key: str, variant: Variant | None
+) -> None:
+    """One campaign folder: the HTML and text to import, and what to type beside them."""
+    html = render_file(draft, "html", brief)
+    (folder / "email.html").write_bytes(html)
+    (folder / "email.txt").write_bytes(render_file(draft, "txt", brief))
+    body = campaign_json(platform, brief, draft, key, variant)
+    (folder / "campaign.json").write_text(
+        json.dumps(body, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    if platform == "brevo":
+        name = f"{brief.campaign} - {key}" + (f" - {variant.label}" if variant else "")
+        call = brevo_campaign(brief, draft, name, html.decode("utf-8"))
+        (folder / "brevo-campaign.json").write_text(
+            json.dumps(call, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
