@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -369,7 +369,13 @@ def render_draft(
 
 def _probe(fact: Fact) -> str:
     """The text that shows a fact was said: its first sentence, or its placeholder."""
-    return " ".join(plain_inline(fact.text(short=True)).split())
+    return _plain_words(fact.text(short=True))
+
+
+@lru_cache(maxsize=4096)
+def _plain_words(markdown: str) -> str:
+    """Remembered: every draft of a campaign probes the same facts."""
+    return " ".join(plain_inline(markdown).split())
 
 
 def _fit(

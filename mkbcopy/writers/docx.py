@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
+import tempfile
+from contextlib import suppress
 from copy import deepcopy
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import segno
 from docx import Document as new_docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.opc.constants import RELATIONSHIP_TYPE
@@ -22,6 +25,7 @@ from mkbcopy.document import Document, Inline, Span, inline_text
 from mkbcopy.errors import InputError
 from mkbcopy.links import display_url
 from mkbcopy.research.text import BAD_CHARS
+from mkbcopy.usercache import private_folder
 from mkbcopy.writers.brandfiles import check_logo, check_reference_docx
 
 PLACEHOLDER_PREFIX = "[AANVULLEN:"
@@ -548,11 +552,52 @@ def _write_cta(doc: Any, piece: _Piece, paper: Paper, width: float, brand: RGBCo
     _gap(doc, paper.body * 0.8)
 
 
+# Error correction level M; 12 pixels per module; the 4-module quiet zone the standard asks.
+QR_ERROR, QR_SCALE, QR_BORDER = "m", 12, 4
+
+
 def qr_png(url: str) -> bytes:
-    """The QR code of the full link, as a PNG with whole pixels per module (sharp in print)."""
+    """The QR code of the full link, as a PNG with whole pixels per module (sharp in print).
+
+    Kept in the user's cache under a name made of the link, the options and segno's
+    version, so a hit is the PNG segno would make now; making one takes 15 ms.
+    """
+    from importlib.metadata import version
+
+    folder = private_folder("qr")
+    made_by = (version("segno"), QR_ERROR, QR_SCALE, QR_BORDER, url)
+    key = hashlib.sha256(repr(made_by).encode()).hexdigest()
+    kept = folder / f"{key[:32]}.png" if folder is not None else None
+    if kept is not None:
+        with suppress(OSError):
+            return kept.read_bytes()
+    png = make_qr_png(url)
+    if kept is not None:
+        _keep(kept, png)
+    return png
+
+
+def make_qr_png(url: str) -> bytes:
+    """The QR code made now, without the cache."""
+    import segno  # 15 ms to import, and only needed when the cache has no such code
+
     out = io.BytesIO()
-    segno.make(url, error="m", micro=False).save(out, kind="png", scale=12, border=4)
+    segno.make(url, error=QR_ERROR, micro=False).save(
+        out, kind="png", scale=QR_SCALE, border=QR_BORDER
+    )
     return out.getvalue()
+
+
+def _keep(path: Path, data: bytes) -> None:
+    """Write a cache file whole or not at all: a reader never sees half of one."""
+    with suppress(OSError):
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, path)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)
 
 
 def _add_flyer_logo(doc: Any, logo: Path, paper: Paper) -> int:
