@@ -7,6 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from mkbcopy.bundle import bundled_path
+from mkbcopy.compose.copydeck import COPY_FILE, load_copydeck
+from mkbcopy.errors import MkbcopyError
+from mkbcopy.research.personas import Research
+from mkbcopy.research.study import load_personas
+from mkbcopy.usercache import kept
 from mkbcopy.writers.docx import make_qr_png, qr_png
 
 
@@ -35,3 +41,73 @@ def test_a_qr_cache_others_can_write_is_not_used(cache_home: Path) -> None:
     url = "https://example.nl/b"
     assert qr_png(url) == make_qr_png(url)
     assert not list((cache_home / "qr").glob("*.png"))
+
+
+def test_a_kept_result_follows_its_source_file(cache_home: Path, tmp_path: Path) -> None:
+    source = tmp_path / "data.txt"
+    calls: list[Path] = []
+
+    def read(path: Path) -> str:
+        calls.append(path)
+        return path.read_text(encoding="utf-8")
+
+    source.write_text("eerste", encoding="utf-8")
+    assert kept("things", [source], lambda: read(source)) == "eerste"
+    assert kept("things", [source], lambda: read(source)) == "eerste" and len(calls) == 1
+    source.write_text("tweede", encoding="utf-8")  # same size, changed: made again
+    os.utime(source, ns=(1, 1))  # even with the modification time set back
+    assert kept("things", [source], lambda: read(source)) == "tweede" and len(calls) == 2
+    assert kept("things", [source], lambda: read(source), tag="b") == "tweede" and len(calls) == 3
+    moved = tmp_path / "elders.txt"
+    source.rename(moved)  # another path: its own entry
+    assert kept("things", [moved], lambda: read(moved)) == "tweede" and len(calls) == 4
+    with pytest.raises(FileNotFoundError):  # a file that is gone is never served from the cache
+        kept("things", [source], lambda: read(source))
+
+
+def test_a_spoilt_or_failing_entry_is_made_again(cache_home: Path, tmp_path: Path) -> None:
+    source = tmp_path / "data.txt"
+    source.write_text("x", encoding="utf-8")
+    assert kept("things", [source], lambda: 1) == 1
+    for stored in (cache_home / "things").glob("*.pickle"):
+        stored.write_bytes(b"not a pickle")
+    assert kept("things", [source], lambda: 2) == 2
+
+    def fail() -> int:
+        raise ValueError("invalid")
+
+    source.write_text("y", encoding="utf-8")
+    for _ in range(2):  # an error is not kept: it is raised every time
+        with pytest.raises(ValueError):
+            kept("things", [source], fail)
+
+
+def test_a_changed_study_is_read_again(cache_home: Path, tmp_path: Path) -> None:
+    study = tmp_path / "personas.yaml"
+    text = bundled_path("personas.yaml").read_text(encoding="utf-8")
+    study.write_text(text, encoding="utf-8")
+    first = load_personas(study)
+    assert list((cache_home / "studies").glob("*.pickle"))
+    assert load_personas(study) == first == load_personas()
+    name = first.personas[0].name
+    study.write_text(text.replace(f"name: {name}", f"name: {name}x", 1), encoding="utf-8")
+    assert load_personas(study).personas[0].name == f"{name}x"
+    study.write_text(text.replace("personas:", "personas: [", 1), encoding="utf-8")
+    for _ in range(2):  # a broken study fails every run, never served from the cache
+        with pytest.raises(MkbcopyError):
+            load_personas(study)
+
+
+def test_a_changed_copy_deck_is_read_again(
+    cache_home: Path, tmp_path: Path, research: Research
+) -> None:
+    shared = tmp_path / "templates" / "_shared"
+    shared.mkdir(parents=True)
+    text = (bundled_path("campaign_templates") / COPY_FILE).read_text(encoding="utf-8")
+    (shared / "copy.yaml").write_text(text, encoding="utf-8")
+    deck = load_copydeck(research, tmp_path / "templates")
+    assert load_copydeck(research, tmp_path / "templates") == deck == load_copydeck(research)
+    persona = research.personas[0].id
+    hashtag = deck[persona].hashtags[0]
+    (shared / "copy.yaml").write_text(text.replace(hashtag, hashtag + "x", 1), encoding="utf-8")
+    assert load_copydeck(research, tmp_path / "templates")[persona].hashtags[0] == hashtag + "x"

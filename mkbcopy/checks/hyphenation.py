@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import sys
-import tempfile
 from contextlib import suppress
 from functools import cache
 from pathlib import Path
@@ -20,7 +18,7 @@ from typing import Any
 
 import pyphen  # type: ignore[import-untyped, unused-ignore]
 
-from mkbcopy.usercache import private_folder
+from mkbcopy.usercache import private_folder, write_private
 
 _LANG = "nl_NL"
 
@@ -59,7 +57,7 @@ def _preload(path: Path) -> None:
     pyphen.hdcache[path] = hd
     plain = {k: (start, tuple(values)) for k, (start, values) in hd.patterns.items()}
     if _entries(plain):
-        _write_atomic(kept, marshal.dumps(plain))
+        write_private(kept, marshal.dumps(plain))
 
 
 def _entries(table: dict[Any, Any]) -> bool:
@@ -68,13 +66,3 @@ def _entries(table: dict[Any, Any]) -> bool:
     if not all(type(v) is tuple and len(v) == 2 and type(v[1]) is tuple for v in values):
         return False
     return {type(v[0]) for v in values} | {type(n) for v in values for n in v[1]} == {int}
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)

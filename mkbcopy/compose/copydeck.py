@@ -16,6 +16,7 @@ from mkbcopy.errors import InputError, MkbcopyError, ValidationError
 from mkbcopy.research.personas import Research
 from mkbcopy.research.text import Strict, Text
 from mkbcopy.research.yamlfile import YamlDoc, error_message, format_key, load_yaml
+from mkbcopy.usercache import kept
 
 COPY_FILE = "_shared/copy.yaml"
 
@@ -57,7 +58,16 @@ def copy_path(user_dir: Path | None) -> Path:
 
 
 def load_copydeck(research: Research, user_dir: Path | None = None) -> dict[str, PersonaCopy]:
-    """Read the copy deck and check it covers every motivator and drempel."""
+    """Read the copy deck and check it covers every motivator and drempel.
+
+    Kept between runs, for the same deck file and the same study.
+    """
+    sources = [copy_path(user_dir)]
+    tag = f"{pydantic.VERSION} {research.model_dump_json()}"
+    return kept("copydecks", sources, lambda: _load_copydeck(research, user_dir), tag=tag)
+
+
+def _load_copydeck(research: Research, user_dir: Path | None) -> dict[str, PersonaCopy]:
     deck, errors, _ = check_copydeck(research, user_dir)
     if len(errors) == 1:
         raise errors[0]

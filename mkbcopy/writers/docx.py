@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
-import tempfile
 from contextlib import suppress
 from copy import deepcopy
 from dataclasses import dataclass
@@ -25,7 +23,7 @@ from mkbcopy.document import Document, Inline, Span, inline_text
 from mkbcopy.errors import InputError
 from mkbcopy.links import display_url
 from mkbcopy.research.text import BAD_CHARS
-from mkbcopy.usercache import private_folder
+from mkbcopy.usercache import private_folder, write_private
 from mkbcopy.writers.brandfiles import check_logo, check_reference_docx
 
 PLACEHOLDER_PREFIX = "[AANVULLEN:"
@@ -573,7 +571,7 @@ def qr_png(url: str) -> bytes:
             return kept.read_bytes()
     png = make_qr_png(url)
     if kept is not None:
-        _keep(kept, png)
+        write_private(kept, png)
     return png
 
 
@@ -586,18 +584,6 @@ def make_qr_png(url: str) -> bytes:
         out, kind="png", scale=QR_SCALE, border=QR_BORDER
     )
     return out.getvalue()
-
-
-def _keep(path: Path, data: bytes) -> None:
-    """Write a cache file whole or not at all: a reader never sees half of one."""
-    with suppress(OSError):
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
-        except OSError:
-            Path(tmp).unlink(missing_ok=True)
 
 
 def _add_flyer_logo(doc: Any, logo: Path, paper: Paper) -> int:
