@@ -199,6 +199,30 @@ def build_context(
     footer: Footer | None = None,
 ) -> dict[str, Any]:
     """Everything a template can use; docs/templates.md lists each name."""
+    shared = _shared_context(brief, persona, subgroup, channel, copy, variant)
+    return _fill(shared, channel, recorder, fit=fit, first_name=first_name, footer=footer)
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What every fit of one draft has in common: made once, not once per try.
+
+    Templates run in an immutable sandbox, so one try cannot change it for the next.
+    """
+
+    comp: Composition
+    shown: list[Point]
+    values: dict[str, Any]
+
+
+def _shared_context(
+    brief: Brief,
+    persona: Persona,
+    subgroup: Subgroup | None,
+    channel: ChannelMeta,
+    copy: PersonaCopy,
+    variant: Variant | None,
+) -> _Shared:
     comp = compose(
         brief,
         persona,
@@ -207,14 +231,8 @@ def build_context(
         lead_id=variant.leads_with if variant else None,
         subject_limit=channel.subject_limit,
     )
-    shown = _shown_points(comp, channel)
-    fit = fit or Fit(len(shown))
-    points = [_point_dict(p, short=fit.short) for p in shown[: fit.points]]
     lead = _item_dict(comp.lead, [comp.facts[k] for k in comp.lead.needs])
     hook = comp.lead.vraag
-    opening = hook
-    if points:
-        opening = _opening(hook, points[0], channel) if fit.hook else str(points[0]["text"])
     items = [_item_dict(i, [comp.facts[k] for k in i.needs]) for i in comp.items]
     content = f"{persona.id}--{subgroup.id}" if subgroup else persona.id
     if variant is not None:
@@ -237,7 +255,7 @@ def build_context(
     event = brief.event.model_dump() if brief.event else None
     if event and event.get("url"):
         event["url"] = link(event["url"])
-    return {
+    values = {
         "persona": persona,
         "subgroup": subgroup,
         "channel": channel,
@@ -261,17 +279,40 @@ def build_context(
             "text": escape_md(brief.call_to_action.text),
             "url": link(brief.call_to_action.url),
         },
-        "first_name": escape_md(first_name) if first_name else None,
-        "fact": recorder.fact,
-        "track": recorder.track,
         "link": link,
         "hook": hook,
         "offer": comp.offer,
+    }
+    return _Shared(comp, _shown_points(comp, channel), values)
+
+
+def _fill(
+    shared: _Shared,
+    channel: ChannelMeta,
+    recorder: Recorder,
+    *,
+    fit: Fit | None,
+    first_name: str | None,
+    footer: Footer | None,
+) -> dict[str, Any]:
+    """The shared context with one try's points and opening, reader and footer."""
+    fit = fit or Fit(len(shared.shown))
+    points = [_point_dict(p, short=fit.short) for p in shared.shown[: fit.points]]
+    hook = shared.comp.lead.vraag
+    opening = hook
+    if points:
+        opening = _opening(hook, points[0], channel) if fit.hook else str(points[0]["text"])
+    context = {
+        **shared.values,
+        "first_name": escape_md(first_name) if first_name else None,
+        "fact": recorder.fact,
+        "track": recorder.track,
         "opening": opening,
         "points": points,
         "unsubscribe": footer.unsubscribe if footer else None,
         "address": escape_md(footer.address) if footer else None,
     }
+    return {name: context[name] for name in CONTEXT_NAMES}  # in the order the docs list them
 
 
 def _opening(hook: str, point: dict[str, Any], channel: ChannelMeta) -> str:
@@ -296,6 +337,7 @@ def render_draft(
 ) -> Draft:
     """Render one persona x channel within its budgets; pure apart from reading templates."""
     env = make_environment(user_dir)
+    shared = _shared_context(brief, persona, subgroup, channel, copy, variant)
 
     # The fit's last try is often the final draft itself: render each combination once.
     tried: dict[tuple[Fit | None, str | None, Footer | None], tuple[Recorder, Document]] = {}
@@ -312,18 +354,7 @@ def render_draft(
 
     def _attempt(fit: Fit | None, name: str | None, footer: Footer | None) -> tuple[str, Recorder]:
         recorder = Recorder(brief)
-        context = build_context(
-            brief,
-            persona,
-            subgroup,
-            channel,
-            copy,
-            recorder,
-            first_name=name,
-            variant=variant,
-            fit=fit,
-            footer=footer,
-        )
+        context = _fill(shared, channel, recorder, fit=fit, first_name=name, footer=footer)
         return render_template(env, channel.template, context), recorder
 
     fit = None
