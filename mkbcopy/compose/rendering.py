@@ -61,6 +61,8 @@ class Draft:
     missing_facts: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     variant: Variant | None = None
+    # A flyer's page as written to its Word file (what fit on it), once it is written.
+    page: Document | None = None
 
     @property
     def slug(self) -> str:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
-from mkbcopy.document import Document
+from mkbcopy.document import Block, Document, Inline, Span
 from mkbcopy.links import display_url
 from mkbcopy.writers.docx.elements import (
     _add_hyperlink,
@@ -22,6 +22,7 @@ from mkbcopy.writers.docx.elements import (
     _spacing,
     _style,
     _widths,
+    _xml,
 )
 from mkbcopy.writers.docx.layout import (
     _CM,
@@ -46,7 +47,8 @@ def _render_flyer(
     paper: Paper,
     reference: bool,
     logo: Path | None,
-) -> None:
+) -> Document:
+    """Lay the flyer out on one page; returns the page as a reader of the file finds it."""
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(paper.width), Cm(paper.height)
     if not reference:
@@ -65,6 +67,60 @@ def _render_flyer(
     brand = rgb or DEFAULT_BRAND
     for piece in pieces:
         _write_piece(doc, piece, paper, width, rgb, brand)
+    listed = _style(doc, "List Bullet") is not None
+    return _page(pieces, bullets="styled" if listed else _text_bullets(doc))
+
+
+def _text_bullets(doc: Any) -> str:
+    """How a text bullet reads back: as a list item in "List Paragraph", else as text."""
+    return "listed" if _style(doc, "List Paragraph", copy=False) is not None else "plain"
+
+
+def _page(pieces: list[_Piece], *, bullets: str) -> Document:
+    """The paragraphs of the page as `lint` reads a Word file back (checks/lint.py):
+    headings, paragraphs and list items as plain text; tables (facts, the call to
+    action) are not read. So generate lints a flyer without reading its file again.
+    `bullets`: "styled" (List Bullet), "listed" (a text bullet in List Paragraph), "plain".
+    """
+    blocks: list[Block] = []
+    items: list[Inline] = []
+
+    def flush() -> None:
+        if items:
+            blocks.append(Block("bullets", items=tuple(items)))
+            items.clear()
+
+    def add(kind: Literal["heading", "paragraph"], spans: Inline, level: int = 0) -> None:
+        flush()
+        text = _read_back(spans)
+        if text:
+            blocks.append(Block(kind, (Span(text),), level=level))
+
+    for piece in pieces:
+        if piece.kind in ("headline", "subhead"):
+            add("heading", piece.lines[0], 1 if piece.kind == "headline" else 2)
+        elif piece.kind in ("lead", "text"):
+            add("paragraph", piece.lines[0])
+        elif piece.kind == "bullets":
+            for line in piece.lines:
+                bullet = () if bullets == "styled" else (Span("\u2022\t"),)
+                if bullets == "plain":
+                    add("paragraph", (*bullet, *line))
+                elif text := _read_back((*bullet, *line)):
+                    items.append((Span(text),))
+        elif piece.kind == "footer":
+            for line in piece.lines:
+                add("paragraph", line)
+        else:  # a table, then an empty paragraph that keeps it from the next
+            flush()
+    flush()
+    return Document(blocks=blocks)
+
+
+def _read_back(spans: Inline) -> str:
+    """A paragraph's text as python-docx reads it: a run's CR becomes a line break."""
+    text = "".join(_xml(s.text) if s.url else _xml(s.text).replace("\r", "\n") for s in spans)
+    return text.strip()
 
 
 def _write_piece(

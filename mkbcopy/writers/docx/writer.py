@@ -42,11 +42,34 @@ def render_docx(
     `layout="flyer"` lays it out as one page of `paper` instead: what does not
     fit is shortened or left out, so it never runs onto a second page.
     """
+    return render_docx_page(
+        document,
+        title=title,
+        colour=colour,
+        reference_docx=reference_docx,
+        logo=logo,
+        layout=layout,
+        paper=paper,
+    )[0]
+
+
+def render_docx_page(
+    document: Document,
+    *,
+    title: str = "",
+    colour: str | None = None,
+    reference_docx: Path | None = None,
+    logo: Path | None = None,
+    layout: str = "document",
+    paper: str = "a4",
+) -> tuple[bytes, Document | None]:
+    """The Word file as render_docx makes it, and for a flyer what is on its page, as
+    `lint` would read it back from the file (None for other layouts)."""
     doc = deepcopy(_a4_skeleton()) if reference_docx is None else _open(reference_docx)
     if layout == "flyer":
         if title:
             doc.core_properties.title = _xml(title)[:MAX_TITLE]
-        _render_flyer(
+        page = _render_flyer(
             doc,
             document,
             rgb=RGBColor.from_string(colour.lstrip("#")) if colour else None,
@@ -56,7 +79,7 @@ def render_docx(
         )
         out = io.BytesIO()
         doc.save(out)
-        return out.getvalue()
+        return out.getvalue(), page
     if title:
         doc.core_properties.title = _xml(title)[:MAX_TITLE]
     if logo is not None:
@@ -85,7 +108,7 @@ def render_docx(
             _add_runs(doc.add_paragraph(), block.spans)
     out = io.BytesIO()
     doc.save(out)
-    return out.getvalue()
+    return out.getvalue(), None
 
 
 @cache
