@@ -7,6 +7,7 @@ can never state something the brief does not.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pydantic
@@ -63,7 +64,9 @@ def load_copydeck(research: Research, user_dir: Path | None = None) -> dict[str,
     Kept between runs, for the same deck file and the same study.
     """
     sources = [copy_path(user_dir)]
-    tag = f"{pydantic.VERSION} {research.model_dump_json()}"
+    # repr holds every field and, unlike a dump, needs no serializer built for the study
+    study = hashlib.sha256(repr(research).encode()).hexdigest()
+    tag = f"{pydantic.VERSION} {study}"
     return kept("copydecks", sources, lambda: _load_copydeck(research, user_dir), tag=tag)
 
 
