@@ -11,9 +11,10 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from mkbcopy.compose.channels import load_channel, template_dirs
+from mkbcopy.compose.context import Recorder, build_context
 from mkbcopy.compose.copydeck import load_copydeck
-from mkbcopy.compose.rendering import Recorder, build_context, make_environment, render_template
 from mkbcopy.compose.templatecheck import check_templates, renders_per_check
+from mkbcopy.compose.templating import make_environment, render_template
 from mkbcopy.document import escape_md
 from mkbcopy.research.brief import load_brief
 from mkbcopy.research.study import load_personas

@@ -7,6 +7,7 @@ tests skip (with the reason) where LibreOffice, poppler or zbar is missing.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import shutil
 import subprocess
@@ -20,6 +21,7 @@ import pytest
 from docx.shared import Cm, RGBColor
 from typer.testing import CliRunner
 
+from mkbcopy.checks.lint import read_draft
 from mkbcopy.cli import app
 from mkbcopy.compose.campaign import plan_campaign, render_file
 from mkbcopy.compose.measure import word_count
@@ -28,7 +30,7 @@ from mkbcopy.document import escape_md, parse_document
 from mkbcopy.links import display_url
 from mkbcopy.research.brief import Brief, load_brief
 from mkbcopy.research.personas import Research
-from mkbcopy.writers.docx import qr_png
+from mkbcopy.writers.docx import qr_png, render_docx_page
 from mkbcopy.writers.html import render_html
 from mkbcopy.writers.pdf import find_soffice
 from mkbcopy.writers.text import render_markdown, render_text
@@ -378,3 +380,46 @@ def test_flyer_keeps_the_house_style_and_puts_the_logo_on_top(
     assert first.xpath(".//pic:pic")  # the logo comes first
     assert flyer.inline_shapes[0].height <= Cm(4.5 / 2) + 1
     assert round(flyer.sections[0].page_height.cm, 1) == 29.7
+
+
+def _reference_without(tmp_path: Path, *styles: str) -> Path:
+    """A house-style document whose styles lack these (a Word file keeps only what it uses)."""
+    ref = docx.Document()
+    for name in styles:
+        element = ref.styles[name].element
+        element.getparent().remove(element)
+    path = tmp_path / f"ref-{len(styles)}.docx"
+    ref.save(str(path))
+    return path
+
+
+def test_the_page_generate_lints_is_the_flyer_read_back(
+    example_brief: Brief, research: Research, tmp_path: Path
+) -> None:
+    """generate lints a flyer from the page its writer laid out, not from the file read
+    back again; the two must be the same, whatever was dropped to fit and however the
+    house style writes bullets."""
+    long_fact = " ".join(["Je werkt en je leert, elke week opnieuw, met een coach."] * 30)
+    crowded = SOURCE.replace(
+        "- **Zekerheid:** Je houdt je baan.",
+        "\n".join(f"- Punt {i}: {long_fact[: 40 * i]}" for i in range(1, 9))
+        + "\n\n## Tussenkop met [een link](https://example.org/x)\n\n"
+        + f"{long_fact}\tmet tab\n\nNog een alinea.",
+    )
+    documents = [d.document for d in _flyers(example_brief, research)]
+    documents += [parse_document(SOURCE), parse_document(crowded)]
+    references: list[Path | None] = [
+        None,
+        _reference_without(tmp_path, "List Bullet"),
+        _reference_without(tmp_path, "List Bullet", "List Paragraph"),
+    ]
+    for document, reference, paper in itertools.product(documents, references, ("a4", "a5")):
+        word, page = render_docx_page(
+            document, layout="flyer", paper=paper, reference_docx=reference, title="T"
+        )
+        path = tmp_path / "flyer.docx"
+        path.write_bytes(word)
+        assert page == read_draft(path), (paper, reference)
+    crowded_page = render_docx_page(parse_document(crowded), layout="flyer")[1]
+    assert crowded_page is not None and len(crowded_page.blocks) < len(crowded.split("\n\n"))
+    assert render_docx_page(parse_document(SOURCE))[1] is None  # not a flyer

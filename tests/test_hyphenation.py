@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 from pathlib import Path
 
 import pyphen  # type: ignore[import-untyped, unused-ignore]
@@ -22,7 +23,7 @@ def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_the_kept_table_hyphenates_as_pyphen_does(fresh: Path) -> None:
     hyphenation._preload(fresh)  # parses and keeps
-    files = list(Path(hyphenation.private_folder("hyphenation") or "").glob("nl_NL-*.json"))
+    files = list(Path(hyphenation.private_folder("hyphenation") or "").glob("nl_NL-*.marshal"))
     assert len(files) == 1
     del pyphen.hdcache[fresh]
     hyphenation._preload(fresh)  # reads the kept table
@@ -37,8 +38,12 @@ def test_the_kept_table_hyphenates_as_pyphen_does(fresh: Path) -> None:
 
 def test_a_spoilt_table_is_parsed_again(fresh: Path) -> None:
     hyphenation._preload(fresh)
-    (kept,) = Path(hyphenation.private_folder("hyphenation") or "").glob("nl_NL-*.json")
-    kept.write_text('{"ab": [0, ["x"]]}', encoding="utf-8")
+    (kept,) = Path(hyphenation.private_folder("hyphenation") or "").glob("nl_NL-*.marshal")
+    kept.write_bytes(marshal.dumps({"ab": (0, ("x",))}))
+    del pyphen.hdcache[fresh]
+    hyphenation._preload(fresh)
+    assert pyphen.hdcache[fresh].patterns == pyphen.HyphDict(fresh).patterns
+    kept.write_bytes(b"\xff not marshal")
     del pyphen.hdcache[fresh]
     hyphenation._preload(fresh)
     assert pyphen.hdcache[fresh].patterns == pyphen.HyphDict(fresh).patterns

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -18,6 +19,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from mkbcopy.checks.spelling import unavailable_reason
 from mkbcopy.cli import app
 from mkbcopy.compose.campaign import plan_campaign, write_campaign
 from mkbcopy.compose.copydeck import load_copydeck
@@ -520,3 +522,23 @@ def test_lint_findings_on_the_dutch_page_are_dutch(out: Path, research: Research
     page = unescape(build_preview(out, research).html)
     assert "zin van 36 woorden; maak er twee zinnen van" in page
     assert "sentence of" not in page and "split it" not in page
+
+
+@pytest.mark.skipif(
+    shutil.which("hunspell") is None or unavailable_reason() is not None,
+    reason="needs hunspell-nl",
+)
+def test_the_preview_starts_one_hunspell_for_all_files(
+    out: Path, research: Research, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real, log = shutil.which("hunspell"), tmp_path / "starts.log"
+    wrapper = tmp_path / "bin" / "hunspell"
+    wrapper.parent.mkdir()
+    wrapper.write_text(f'#!/bin/sh\necho "$1" >> "{log}"\nexec "{real}" "$@"\n', encoding="utf-8")
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{wrapper.parent}:{os.environ['PATH']}")
+    preview = build_preview(out, research)
+    assert preview.files == len(_manifest_paths(out)) > 10
+    # one process checks every file's words; at most one more suggests corrections
+    starts = log.read_text(encoding="utf-8").split()
+    assert starts.count("-L") == 1 and starts.count("-a") <= 1 and len(starts) <= 2

@@ -24,14 +24,9 @@ from docx.shared import RGBColor
 
 from mkbcopy.compose.campaign import plan_campaign, write_campaign
 from mkbcopy.compose.channels import builtin_templates_dir, channel_names, load_channel
+from mkbcopy.compose.context import CONTEXT_NAMES, Recorder, build_context
 from mkbcopy.compose.copydeck import load_copydeck
-from mkbcopy.compose.rendering import (
-    CONTEXT_NAMES,
-    Recorder,
-    build_context,
-    make_environment,
-    render_draft,
-)
+from mkbcopy.compose.rendering import render_draft
 from mkbcopy.compose.sandbox import KEPT_GLOBALS
 from mkbcopy.compose.templatecheck import (
     Problem,
@@ -41,6 +36,7 @@ from mkbcopy.compose.templatecheck import (
     find_template,
     init_templates,
 )
+from mkbcopy.compose.templating import make_environment
 from mkbcopy.errors import (
     InputError,
     MkbcopyError,

@@ -159,8 +159,9 @@ def draft_documents(plan: Plan, out: Path) -> Iterator[tuple[Draft, Document, Pa
     """Each draft as its reader gets it, with the file the counts are of.
 
     The same file the preview counts (the first lintable format); a one-page flyer is
-    read back from its Word file, because fitting it on the page may shorten or drop
-    parts of the draft. Other formats carry the rendered draft as it is.
+    what its Word file holds, because fitting it on the page may shorten or drop parts
+    of the draft: the page its writer laid out (the same as reading the file back, and
+    tested to be), or the file read back. Other formats carry the rendered draft as it is.
     """
     from mkbcopy.checks.lint import DRAFT_SUFFIXES, read_draft
 
@@ -172,6 +173,7 @@ def draft_documents(plan: Plan, out: Path) -> Iterator[tuple[Draft, Document, Pa
     for draft in plan.drafts:
         found = first.get(id(draft))
         if found is not None and draft.channel.layout == "flyer" and found.endswith(".docx"):
-            yield draft, read_draft(out / found), out / found
+            page = draft.page if draft.page is not None else read_draft(out / found)
+            yield draft, page, out / found
         else:
             yield draft, draft.document, out / (found or fallback[id(draft)])

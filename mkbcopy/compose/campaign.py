@@ -176,10 +176,10 @@ def render_file(draft: Draft, fmt: str, brief: Brief) -> bytes:
         )
         return bytes(message)
     if fmt in ("docx", "pdf"):
-        from mkbcopy.writers.docx import render_docx  # python-docx is slow to import
+        from mkbcopy.writers.docx import render_docx_page  # python-docx is slow to import
 
         brand = brief.brand
-        word = render_docx(
+        word, draft.page = render_docx_page(
             doc,
             title=brief.campaign,
             colour=colour,

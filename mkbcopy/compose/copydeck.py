@@ -7,6 +7,7 @@ can never state something the brief does not.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pydantic
@@ -16,6 +17,7 @@ from mkbcopy.errors import InputError, MkbcopyError, ValidationError
 from mkbcopy.research.personas import Research
 from mkbcopy.research.text import Strict, Text
 from mkbcopy.research.yamlfile import YamlDoc, error_message, format_key, load_yaml
+from mkbcopy.usercache import kept
 
 COPY_FILE = "_shared/copy.yaml"
 
@@ -57,7 +59,18 @@ def copy_path(user_dir: Path | None) -> Path:
 
 
 def load_copydeck(research: Research, user_dir: Path | None = None) -> dict[str, PersonaCopy]:
-    """Read the copy deck and check it covers every motivator and drempel."""
+    """Read the copy deck and check it covers every motivator and drempel.
+
+    Kept between runs, for the same deck file and the same study.
+    """
+    sources = [copy_path(user_dir)]
+    # repr holds every field and, unlike a dump, needs no serializer built for the study
+    study = hashlib.sha256(repr(research).encode()).hexdigest()
+    tag = f"{pydantic.VERSION} {study}"
+    return kept("copydecks", sources, lambda: _load_copydeck(research, user_dir), tag=tag)
+
+
+def _load_copydeck(research: Research, user_dir: Path | None) -> dict[str, PersonaCopy]:
     deck, errors, _ = check_copydeck(research, user_dir)
     if len(errors) == 1:
         raise errors[0]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from mkbcopy.compose.copydeck import PersonaCopy
@@ -65,9 +66,15 @@ class Fact:
 
     def text(self, *, short: bool = False) -> str:
         """Markdown-safe text; `short` keeps the first sentence (a question with its answer)."""
-        if self.value is None:
-            return escape_md(placeholder(self.key))
-        return escape_md(sentences(self.value)[0] if short else self.value)
+        return _fact_text(self.key, self.value, short)
+
+
+@lru_cache(maxsize=4096)
+def _fact_text(key: str, value: str | None, short: bool) -> str:
+    """Remembered: fitting a draft asks for the same facts' text dozens of times."""
+    if value is None:
+        return escape_md(placeholder(key))
+    return escape_md(sentences(value)[0] if short else value)
 
 
 @dataclass

@@ -27,17 +27,12 @@ from mkbcopy.compose.channels import (
     template_dirs,
     template_files,
 )
+from mkbcopy.compose.context import CONTEXT_NAMES, Recorder, build_context
 from mkbcopy.compose.copydeck import PersonaCopy, check_copydeck
-from mkbcopy.compose.rendering import (
-    CONTEXT_NAMES,
-    Recorder,
-    build_context,
-    make_environment,
-    render_draft,
-    unknown_name_message,
-)
+from mkbcopy.compose.rendering import render_draft
 from mkbcopy.compose.sandbox import KEPT_GLOBALS, TOO_LONG, names_of
 from mkbcopy.compose.templatewords import syntax_problem
+from mkbcopy.compose.templating import make_environment, unknown_name_message
 from mkbcopy.errors import MkbcopyError, OutputError, UsageError
 from mkbcopy.research.brief import Brief, Facts, load_brief
 from mkbcopy.research.personas import Persona, Research, Subgroup

@@ -9,11 +9,14 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+import pydantic
+
 from mkbcopy.bundle import bundled_path
 from mkbcopy.errors import InputError
 from mkbcopy.research.personas import Research
 from mkbcopy.research.studycheck import study_problems
 from mkbcopy.research.yamlfile import load_yaml
+from mkbcopy.usercache import kept
 
 
 def study_path(option: Path | None, named: object = None) -> Path | None:
@@ -38,6 +41,11 @@ def _bundled() -> Research:
 
 
 def _load(path: Path) -> Research:
+    """Kept between runs (parsing and checking a study takes longer than using it)."""
+    return kept("studies", [path], lambda: _read(path), tag=pydantic.VERSION)
+
+
+def _read(path: Path) -> Research:
     doc = load_yaml(path, what="personas file")
     if not isinstance(doc.data, dict):
         raise InputError("must be a mapping with a top-level 'personas:' list", path=path)

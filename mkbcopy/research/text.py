@@ -51,4 +51,4 @@ Slug = Annotated[str, AfterValidator(_slug)]
 class Strict(BaseModel):
     """Base model: unknown keys are errors, values are not coerced across types."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)

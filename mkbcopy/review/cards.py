@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -12,9 +11,19 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from mkbcopy.checks.lint import B1_SCORE, DRAFT_SUFFIXES, SCORED_MEDIA, LintReport, lint_path
+from mkbcopy.checks.lint import (
+    B1_SCORE,
+    DRAFT_SUFFIXES,
+    SCORED_MEDIA,
+    BriefTerms,
+    LintReport,
+    infer_channel,
+    lint_documents,
+    read_draft,
+)
 from mkbcopy.compose.channels import ChannelMeta
 from mkbcopy.compose.copydeck import load_copydeck
+from mkbcopy.document import Document
 from mkbcopy.errors import MkbcopyError
 from mkbcopy.research.personas import Research
 from mkbcopy.review.views import (
@@ -160,8 +169,8 @@ def _kind(card: Card, meta: ChannelMeta | None) -> str:
     return "flyer" if formats & {"docx", "pdf"} else "post"
 
 
-def _check(out: Path, rel: str) -> LintReport | str | None:
-    """Lint one file: its report, why it cannot be read, or None (a PDF is not linted)."""
+def _read(out: Path, rel: str) -> tuple[Path, Document] | str | None:
+    """One file read for lint: its path and draft, why it cannot be read, or None (a PDF)."""
     path = inside(out, rel)
     if path is None:
         return "staat buiten de uitvoermap"
@@ -170,7 +179,7 @@ def _check(out: Path, rel: str) -> LintReport | str | None:
     if path.suffix.lower() not in DRAFT_SUFFIXES:
         return None
     try:
-        return lint_path(path)
+        return path, read_draft(path)
     except MkbcopyError as exc:
         return exc.message
 
@@ -183,16 +192,10 @@ def check_all(
 ) -> dict[str, LintReport | str]:
     """Lint every file, and render every PDF's first page, at once.
 
-    hunspell and pdftoppm each start a process per file, so threads save most of the wait.
+    One hunspell checks the words of every file (starting it costs more than the
+    check); pdftoppm runs per PDF on worker threads meanwhile. `progress` hears of
+    each file as it is read.
     """
-    done = itertools.count(1)
-
-    def check(rel: str) -> LintReport | str | None:
-        result = _check(out, rel)
-        if progress is not None:
-            progress(next(done), len(paths))  # from worker threads: count() is atomic
-        return result
-
     pdfs = [
         pdf
         for rel in paths
@@ -202,10 +205,25 @@ def check_all(
     ]
     with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
         images = pool.map(pdf_page, dict.fromkeys(pdfs))
-        results = dict(zip(paths, pool.map(check, paths), strict=True))
+        read: dict[str, tuple[Path, Document] | str | None] = {}
+        for done, rel in enumerate(paths, 1):
+            read[rel] = _read(out, rel)
+            if progress is not None:
+                progress(done, len(paths))
+        drafts = {rel: found for rel, found in read.items() if isinstance(found, tuple)}
+        try:
+            linted: list[LintReport | str] = list(
+                lint_documents(
+                    (doc, infer_channel(path), path, BriefTerms()) for path, doc in drafts.values()
+                )
+            )
+        except MkbcopyError as exc:  # hunspell failed: every file says why
+            linted = [exc.message] * len(drafts)
         stats.images.update(zip(dict.fromkeys(pdfs), images, strict=True))
+    reports_of = dict(zip(drafts, linted, strict=True))
     reports: dict[str, LintReport | str] = {}
-    for rel, result in results.items():
+    for rel, found in read.items():
+        result = reports_of[rel] if isinstance(found, tuple) else found
         if result is None:
             continue
         reports[rel] = result

@@ -120,7 +120,7 @@ def write_preview(
 ) -> tuple[Path, Preview, float]:
     """Build OUT/index.html and record it in the manifest as ours; returns path, page, seconds.
 
-    `progress(done, total)` hears of every file checked: linting takes most of the time.
+    `progress(done, total)` hears of every file as it is read; one hunspell then checks all.
     """
     start = time.perf_counter()
     preview = build_preview(out, research, brief, templates, progress)
