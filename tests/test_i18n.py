@@ -7,10 +7,12 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
@@ -206,3 +208,50 @@ def test_generate_prints_its_summary_in_dutch(
     )
     assert "Ontbrekende feiten: zet ze onder facts:" in result.stdout
     assert not re.search(r"\b(drafts?|Wrote|errors?|warnings?|hints?|Missing)\b", result.stdout)
+
+
+def _helped(command: Any) -> Iterator[tuple[str, str]]:
+    """Every help text a user can read with --help: (where, text), the whole tree."""
+    ctx = typer.Context(command)
+    yield command.name or "mkbcopy", command.help or ""
+    for param in command.get_params(ctx):
+        yield f"{command.name} {param.name}", getattr(param, "help", None) or ""
+    for sub in getattr(command, "commands", {}).values():
+        yield from _helped(sub)
+
+
+def test_every_help_text_has_dutch() -> None:
+    helped = [(where, text) for where, text in _helped(typer.main.get_command(app)) if text]
+    assert len(helped) > 60
+    english = [where for where, text in helped if _(text, "nl") == text]
+    assert not english, f"help without Dutch (mark it N_ and run `make messages`): {english}"
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [
+        (["--lang", "nl", "generate", "--help"], {}),
+        (["generate", "--help"], {"MKBCOPY_LANG": "nl"}),
+        (["generate", "--help"], {"LANG": "nl_NL.UTF-8"}),
+    ],
+)
+def test_help_is_dutch_on_request(args: list[str], env: dict[str, str], tmp_path: Path) -> None:
+    dutch = _run(args, {"LANG": "C.UTF-8", **env}, tmp_path)
+    assert dutch.returncode == 0, dutch.stderr
+    assert dutch.stdout.startswith("Gebruik: mkbcopy generate")
+    assert "Schrijf concepten voor elke persona" in dutch.stdout
+    assert "Voorbeeld: mkbcopy generate" in dutch.stdout
+    assert "Opties:" in dutch.stdout and "[standaard: mkbcopy-output]" in dutch.stdout
+    assert "Toon deze hulp en stop." in dutch.stdout
+    assert not re.search(r"\b(Usage|Options|Write|Default|Example|default)\b", dutch.stdout)
+
+
+def test_root_and_group_help_are_dutch_and_english_stays_the_default(runner: CliRunner) -> None:
+    root = runner.invoke(app, ["--lang", "nl", "--help"])
+    assert root.exit_code == 0 and "Opdrachten:" in root.stdout
+    assert "generate   Schrijf concepten voor elke persona en elk kanaal in OUT." in root.stdout
+    group = runner.invoke(app, ["--lang", "nl", "personas", "--help"])
+    assert "Toon de persona's met hun aandeel in de doelgroep." in group.stdout
+    english = runner.invoke(app, ["generate", "--help"])
+    assert english.stdout.startswith("Usage: mkbcopy generate")
+    assert "[default: mkbcopy-output]" in english.stdout and "Schrijf" not in english.stdout

@@ -31,14 +31,22 @@ from mkbcopy.cli.generate import MSG_MISSING_HEAD, MSG_MISSING_LINE
 from mkbcopy.errors import UsageError
 from mkbcopy.i18n import N_, _
 
+SEGMENT_HELP = N_(
+    "Place each contact in a research persona and subgroup, and count them.\n\n"
+    "Example: mkbcopy segment contacten.csv --out contacten-persona.csv\n\n"
+    "Excel: mkbcopy segment leden.xlsx --sheet Leden --out leden-persona.csv"
+)
+
 
 def segment(
     contacts: Annotated[
         Path,
         typer.Argument(
             metavar="CONTACTS",
-            help="Contact list: an Excel workbook (.xlsx) or a CSV file from Excel, Google "
-            "Sheets, Mailchimp or Brevo.",
+            help=N_(
+                "Contact list: an Excel workbook (.xlsx) or a CSV file from Excel, Google "
+                "Sheets, Mailchimp or Brevo."
+            ),
         ),
     ],
     out: Annotated[
@@ -47,26 +55,23 @@ def segment(
             "--out",
             "-o",
             metavar="FILE",
-            help="Write the list with persona and subgroup columns, and FILE-rejected.csv "
-            "beside it. Default: only count.",
+            help=N_(
+                "Write the list with persona and subgroup columns, and FILE-rejected.csv "
+                "beside it. Default: only count."
+            ),
         ),
     ] = None,
     encoding: EncodingOpt = None,
     mapping: MapOpt = None,
     sheet: SheetOpt = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Overwrite FILE and FILE-rejected.csv if they exist.")
+        bool,
+        typer.Option("--force", help=N_("Overwrite FILE and FILE-rejected.csv if they exist.")),
     ] = False,
     personas_file: PersonasOpt = None,
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """Place each contact in a research persona and subgroup, and count them.
-
-    Example: mkbcopy segment contacten.csv --out contacten-persona.csv
-
-    Excel: mkbcopy segment leden.xlsx --sheet Leden --out leden-persona.csv
-    """
     from mkbcopy.contacts.reading import parse_mapping
     from mkbcopy.contacts.rowcount import estimate_rows
     from mkbcopy.contacts.segments import segment_contacts
@@ -168,50 +173,61 @@ def segment(
     out_console.print(table)
 
 
+BATCH_HELP = N_(
+    "Write an email draft per segment (and per contact) from a contact list.\n\n"
+    "Example: mkbcopy batch contacten.csv campaign.yaml --out mailing --merge-tags "
+    "brevo"
+)
+
+
 def batch(
     contacts: Annotated[
-        Path, typer.Argument(metavar="CONTACTS", help="Contact list (.xlsx or CSV).")
+        Path, typer.Argument(metavar="CONTACTS", help=N_("Contact list (.xlsx or CSV)."))
     ],
     brief: Annotated[
         Path | None,
         typer.Argument(
             metavar="BRIEF",
-            help="The campaign brief (YAML); required, or --example.",
+            help=N_("The campaign brief (YAML); required, or --example."),
             show_default=False,
         ),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output folder.")] = Path(
-        "mkbcopy-batch"
-    ),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="DIR", help=N_("Output folder."))
+    ] = Path("mkbcopy-batch"),
     merge_tags: Annotated[
         str,
         typer.Option(
             "--merge-tags",
             metavar="PLATFORM",
-            help="Mail platform the segment folders are for (merge tags, contacts.csv "
-            "columns): mailchimp, brevo, listmonk or plain.",
+            help=N_(
+                "Mail platform the segment folders are for (merge tags, contacts.csv "
+                "columns): mailchimp, brevo, listmonk or plain."
+            ),
         ),
     ] = "mailchimp",
     per_recipient: Annotated[
         bool,
         typer.Option(
-            "--per-recipient", help="Also write a personal .eml per contact and drafts.mbox."
+            "--per-recipient", help=N_("Also write a personal .eml per contact and drafts.mbox.")
         ),
     ] = False,
     templates: Annotated[
         Path | None,
-        typer.Option("--templates", "-t", metavar="DIR", help="Folder with your own templates."),
+        typer.Option(
+            "--templates", "-t", metavar="DIR", help=N_("Folder with your own templates.")
+        ),
     ] = None,
     variants: Annotated[
         int,
         typer.Option(
             "--variants",
             metavar="N",
-            help="Split each segment evenly and at random over N A/B variants (2-5).",
+            help=N_("Split each segment evenly and at random over N A/B variants (2-5)."),
         ),
     ] = 0,
     seed: Annotated[
-        int, typer.Option("--seed", metavar="N", help="Seed for the variant split.")
+        int, typer.Option("--seed", metavar="N", help=N_("Seed for the variant split."))
     ] = 0,
     encoding: EncodingOpt = None,
     mapping: MapOpt = None,
@@ -221,20 +237,16 @@ def batch(
     example: Annotated[
         bool,
         typer.Option(
-            "--example", help="Try it out with the bundled example brief (a fictional route)."
+            "--example", help=N_("Try it out with the bundled example brief (a fictional route).")
         ),
     ] = False,
     personas_file: PersonasOpt = None,
     as_json: Annotated[
         bool,
-        typer.Option("--json", help="Print report.json's counts, and nothing else, on stdout."),
+        typer.Option("--json", help=N_("Print report.json's counts, and nothing else, on stdout.")),
     ] = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """Write an email draft per segment (and per contact) from a contact list.
-
-    Example: mkbcopy batch contacten.csv campaign.yaml --out mailing --merge-tags brevo
-    """
     from mkbcopy.contacts.batch import MERGE_TAGS, run_batch
     from mkbcopy.contacts.reading import parse_mapping
     from mkbcopy.research.brief import check_mail_fields, example_brief_path, load_brief

@@ -40,6 +40,20 @@ if TYPE_CHECKING:
 DEFAULT_OUT = Path("mkbcopy-output")
 
 
+GENERATE_HELP = N_(
+    "Write drafts for every persona x channel into OUT.\n\n"
+    "Prints a summary (what was written, the lint counts per draft), then what "
+    "needs attention grouped by cause: each fact the brief lacks with the drafts it"
+    " affects, each finding once with the drafts it turns up in and where its "
+    "sentence comes from.\n\n"
+    "Exit codes: 0 drafts written (findings are listed, not failed on, unless "
+    "--fail-on); 1 nothing written (an error, or --strict and the brief lacks a "
+    "fact), or --fail-on and lint found that level; 2 wrong usage; 130 interrupted.\n\n"
+    "Example: mkbcopy generate campaign.yaml -p doelgerichte-doorstromer -c email "
+    "-s 35+"
+)
+
+
 def generate(
     brief: BriefArg = None,
     persona: Annotated[
@@ -48,7 +62,7 @@ def generate(
             "--persona",
             "-p",
             metavar="ID",
-            help="Persona id; repeat for more. Default: all.",
+            help=N_("Persona id; repeat for more. Default: all."),
             autocompletion=_complete_personas,
         ),
     ] = None,
@@ -58,7 +72,7 @@ def generate(
             "--channel",
             "-c",
             metavar="NAME",
-            help="Channel (flyer, email, linkedin, ...). Default: all.",
+            help=N_("Channel (flyer, email, linkedin, ...). Default: all."),
             autocompletion=_complete_channels,
         ),
     ] = None,
@@ -68,20 +82,24 @@ def generate(
             "--format",
             "-f",
             metavar="FMT",
-            help="docx, txt, md, html, eml or pdf (print channels, needs LibreOffice); "
-            "repeat for more. Default: per channel.",
+            help=N_(
+                "docx, txt, md, html, eml or pdf (print channels, needs LibreOffice); "
+                "repeat for more. Default: per channel."
+            ),
         ),
     ] = None,
     subgroup: Annotated[
         str | None,
-        typer.Option("--subgroup", "-s", metavar="ID", help="Subgroup id, e.g. 35+ or hbo."),
+        typer.Option("--subgroup", "-s", metavar="ID", help=N_("Subgroup id, e.g. 35+ or hbo.")),
     ] = None,
     out: Annotated[
-        Path, typer.Option("--out", "-o", metavar="DIR", help="Output folder.")
+        Path, typer.Option("--out", "-o", metavar="DIR", help=N_("Output folder."))
     ] = DEFAULT_OUT,
     templates: Annotated[
         Path | None,
-        typer.Option("--templates", "-t", metavar="DIR", help="Folder with your own templates."),
+        typer.Option(
+            "--templates", "-t", metavar="DIR", help=N_("Folder with your own templates.")
+        ),
     ] = None,
     force: ForceOpt = False,
     strict: StrictOpt = False,
@@ -90,52 +108,46 @@ def generate(
         typer.Option(
             "--variants",
             metavar="N",
-            help="Write N A/B variants (2-5) per persona and channel, each leading with "
-            "another motivator or drempel.",
+            help=N_(
+                "Write N A/B variants (2-5) per persona and channel, each leading with "
+                "another motivator or drempel."
+            ),
         ),
     ] = 0,
     no_lint: Annotated[
-        bool, typer.Option("--no-lint", help="Skip the lint summary after writing.")
+        bool, typer.Option("--no-lint", help=N_("Skip the lint summary after writing."))
     ] = False,
     preview: Annotated[
         bool,
-        typer.Option("--preview", help="Also write OUT/index.html to review drafts in a browser."),
+        typer.Option(
+            "--preview", help=N_("Also write OUT/index.html to review drafts in a browser.")
+        ),
     ] = False,
     paper: Annotated[
         str | None,
         typer.Option(
             "--paper",
             metavar="SIZE",
-            help="a4 or a5: page size of one-page flyers (Word, PDF). Default: per template.",
+            help=N_("a4 or a5: page size of one-page flyers (Word, PDF). Default: per template."),
         ),
     ] = None,
     personas_file: PersonasOpt = None,
     quiet: QuietOpt = False,
     verbose: Annotated[
         bool,
-        typer.Option("--verbose", "-v", help="Also list every draft, and every finding per draft."),
+        typer.Option(
+            "--verbose", "-v", help=N_("Also list every draft, and every finding per draft.")
+        ),
     ] = False,
     fail_on: Annotated[
         str | None,
         typer.Option(
             "--fail-on",
             metavar="LEVEL",
-            help="Exit 1 (after writing) when lint finds this or worse: error or warning.",
+            help=N_("Exit 1 (after writing) when lint finds this or worse: error or warning."),
         ),
     ] = None,
 ) -> None:
-    """Write drafts for every persona x channel into OUT.
-
-    Prints a summary (what was written, the lint counts per draft), then what needs
-    attention grouped by cause: each fact the brief lacks with the drafts it affects,
-    each finding once with the drafts it turns up in and where its sentence comes from.
-
-    Exit codes: 0 drafts written (findings are listed, not failed on, unless
-    --fail-on); 1 nothing written (an error, or --strict and the brief lacks a fact),
-    or --fail-on and lint found that level; 2 wrong usage; 130 interrupted.
-
-    Example: mkbcopy generate campaign.yaml -p doelgerichte-doorstromer -c email -s 35+
-    """
     if quiet and verbose:
         raise UsageError("give --quiet or --verbose, not both")
     if fail_on is not None and fail_on not in ("warning", "error"):
@@ -370,14 +382,20 @@ def _print_table(plan: Plan, out: Path, files: int) -> None:
     out_console.print(table)
 
 
-def init(
-    folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder to create the brief in.")],
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing brief.")] = False,
-) -> None:
-    """Write a commented example brief (campaign.yaml) to edit.
+INIT_HELP = N_(
+    "Write a commented example brief (campaign.yaml) to edit.\n\n"
+    "Example: mkbcopy init mijn-campagne"
+)
 
-    Example: mkbcopy init mijn-campagne
-    """
+
+def init(
+    folder: Annotated[
+        Path, typer.Argument(metavar="DIR", help=N_("Folder to create the brief in."))
+    ],
+    force: Annotated[
+        bool, typer.Option("--force", help=N_("Overwrite an existing brief."))
+    ] = False,
+) -> None:
     from mkbcopy.errors import OutputError
     from mkbcopy.research.brief import example_brief_path
     from mkbcopy.writers.folder import atomic_write

@@ -30,30 +30,35 @@ UsedStudyOpt = Annotated[
     typer.Option(
         "--personas",
         metavar="FILE",
-        help="The persona study (YAML). Default: the one generate used.",
+        help=N_("The persona study (YAML). Default: the one generate used."),
     ),
 ]
+
+
+LINT_HELP = N_(
+    "Check drafts: B1 readability, spelling, channel limits, placeholders and spam "
+    "words.\n\n"
+    "Example: mkbcopy lint mkbcopy-output --fail-on warning"
+)
 
 
 def lint(
     paths: Annotated[
         list[Path],
-        typer.Argument(metavar="PATH...", help="Draft files, or folders such as an output folder."),
+        typer.Argument(
+            metavar="PATH...", help=N_("Draft files, or folders such as an output folder.")
+        ),
     ],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the reports as JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=N_("Print the reports as JSON."))] = False,
     fail_on: Annotated[
         str,
         typer.Option(
             "--fail-on",
             metavar="LEVEL",
-            help="Exit 1 on a finding at this level or worse: warning or error.",
+            help=N_("Exit 1 on a finding at this level or worse: warning or error."),
         ),
     ] = "error",
 ) -> None:
-    """Check drafts: B1 readability, spelling, channel limits, placeholders and spam words.
-
-    Example: mkbcopy lint mkbcopy-output --fail-on warning
-    """
     from mkbcopy.checks.lint import lint_paths
 
     if fail_on not in ("warning", "error"):
@@ -135,15 +140,17 @@ def _print_lint(reports: list[LintReport], *, summary: bool = True) -> None:
         _warn(_("spelling not checked: %(reason)s") % {"reason": unavailable_reason()})
 
 
+COVERAGE_HELP = N_(
+    "Show which motivators and drempels each persona's drafts address, per channel.\n\n"
+    "Writes OUT/coverage.csv too. Example: mkbcopy coverage mkbcopy-output"
+)
+
+
 def coverage(
-    out: Annotated[Path, typer.Argument(metavar="OUT", help="A folder written by generate.")],
+    out: Annotated[Path, typer.Argument(metavar="OUT", help=N_("A folder written by generate."))],
     personas_file: UsedStudyOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show which motivators and drempels each persona's drafts address, per channel.
-
-    Writes OUT/coverage.csv too. Example: mkbcopy coverage mkbcopy-output
-    """
     from mkbcopy.checks.coverage import compute_coverage, load_manifest, render_coverage_csv
     from mkbcopy.research.study import load_personas, study_path
     from mkbcopy.writers.folder import write_extra
@@ -196,22 +203,27 @@ def coverage(
     )
 
 
+PREVIEW_HELP = N_(
+    "Write OUT/index.html: every draft as its reader sees it, lint results and "
+    "coverage.\n\n"
+    "One file that works offline; open it in any browser.\n\n"
+    "Example: mkbcopy preview mkbcopy-output"
+)
+
+
 def preview(
-    out: Annotated[Path, typer.Argument(metavar="OUT", help="A folder written by generate.")],
+    out: Annotated[Path, typer.Argument(metavar="OUT", help=N_("A folder written by generate."))],
     templates: Annotated[
         Path | None,
         typer.Option(
-            "--templates", "-t", metavar="DIR", help="Your templates, for your channels' limits."
+            "--templates",
+            "-t",
+            metavar="DIR",
+            help=N_("Your templates, for your channels' limits."),
         ),
     ] = None,
     personas_file: UsedStudyOpt = None,
 ) -> None:
-    """Write OUT/index.html: every draft as its reader sees it, lint results and coverage.
-
-    One file that works offline; open it in any browser.
-
-    Example: mkbcopy preview mkbcopy-output
-    """
     from mkbcopy.checks.coverage import load_manifest
     from mkbcopy.research.study import load_personas, study_path
     from mkbcopy.review.gallery import summary_line, write_preview
