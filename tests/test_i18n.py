@@ -255,3 +255,89 @@ def test_root_and_group_help_are_dutch_and_english_stays_the_default(runner: Cli
     english = runner.invoke(app, ["generate", "--help"])
     assert english.stdout.startswith("Usage: mkbcopy generate")
     assert "[default: mkbcopy-output]" in english.stdout and "Schrijf" not in english.stdout
+
+
+# Words an English message has and a Dutch one does not: one left in Dutch output means a
+# message escaped the catalogue. (Key names, fact keys and quoted input are not in it.)
+ENGLISH = re.compile(
+    r"\b(the|not|must|unknown|missing|required|invalid|error|warning|did you mean|quotes?|"
+    r"value|key|line|found|cannot|allowed|expected|should|file|folder|and|with|has|use|"
+    r"write|put|Input|Field|problems?|template failed|syntax|or|drafts?|characters|allows)\b"
+)
+HEADER = "{#- mkbcopy\nlabel: Sms\nformats: [txt]\nmedium: social\n%s-#}\n"
+BROKEN_TEMPLATES = {
+    "sms": HEADER % "limit: 50\n" + "{{ opening }} {{ m.intro() }}\n",  # m: never imported
+    "kaart": HEADER % "limit: 0\ncounting: y\nkleur: rood\n" + "{{ opening }}\n",
+    "brief": HEADER % "" + "{% if persona %}\n{{ opening }}\n",  # if never closed
+    "post": HEADER % "" + "{{ opening | hoofdletters }}\n{{ cta.tekst }}\n",
+    "kop": "{{ opening }}\n",  # no metadata header
+}
+BROKEN_BRIEFS = {
+    "keys.yaml": "facts:\n  salaris: 2400 euro\ncontactpersoon: Sanne\nutm: ja\n",
+    "colon.yaml": "campaign: Open dag: kom langs\n",
+    "tab.yaml": "campaign: x\nfacts:\n\tcosts: niets\n",
+    "space.yaml": "campaign: x\norganisation:Hogeschool\n",
+    "next.yaml": "campaign: x\nfacts:\n  costs:\nniets\n",
+    "hash.yaml": "campaign: x\nbrand:\n  colour: #0B5FA5\n",
+    "aanhaling.yaml": 'campaign: "Open dag\norganisation: y\n',
+    "indent.yaml": "facts:\n  costs: niets\n - gratis\n",
+    "values.yaml": (
+        "campaign: x\norganisation: y\nprogramme: z\n"
+        "call_to_action: {text: Meld je aan, url: www.example.nl}\n"
+        "contact: {name: Sanne, email: sanne-at-example.nl, unsubscribe: afmelden}\n"
+        "brand: {colour: blauw}\n"
+    ),
+}
+
+
+def _dutch_stderr(runner: CliRunner, args: list[str], tmp_path: Path) -> tuple[int, str]:
+    result = runner.invoke(app, ["--lang", "nl", *args])
+    return result.exit_code, result.stderr.replace(str(tmp_path), "")
+
+
+def test_no_message_escapes_the_catalogue(
+    runner: CliRunner, write_brief: Callable[..., Path], tmp_path: Path
+) -> None:
+    said: list[str] = []
+    for name, text in BROKEN_BRIEFS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        code, stderr = _dutch_stderr(runner, ["brief", "check", str(tmp_path / name)], tmp_path)
+        assert code == 1 and "mkbcopy: fout: " in stderr, (name, stderr)
+        said.append(stderr)
+    assert "bedoel je 'salary'?" in said[0] and "bedoel je 'contact'?" in said[0]
+    assert "zet de tekst tussen aanhalingstekens" in said[1]
+
+    folder = tmp_path / "mijn-templates"
+    assert runner.invoke(app, ["templates", "init", str(folder)]).exit_code == 0
+    for name, text in BROKEN_TEMPLATES.items():
+        (folder / name).mkdir(exist_ok=True)
+        (folder / name / "template.md.j2").write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["--lang", "nl", "templates", "check", str(folder)])
+    assert result.exit_code == 1
+    said.append((result.stdout + result.stderr).replace(str(tmp_path), ""))
+    for name in BROKEN_TEMPLATES:
+        args = ["generate", "-t", str(folder), "-c", name, "-o", str(tmp_path / name)]
+        code, stderr = _dutch_stderr(runner, args, tmp_path)
+        assert code == 1, (name, stderr)
+        said.append(stderr)
+
+    (folder / "tweet").mkdir()
+    (folder / "tweet" / "template.md.j2").write_text(HEADER % "limit: 20\n" + "{{ opening }}\n")
+    args = ["generate", "-t", str(folder), "-c", "tweet", "-o", str(tmp_path / "tweet")]
+    result = runner.invoke(app, ["--lang", "nl", *args])
+    assert result.exit_code == 0 and "tekens; tweet staat er 20 toe" in result.stderr, result.stderr
+    said.append((result.stdout + result.stderr).replace(str(tmp_path), ""))
+
+    contacts = tmp_path / "leden.csv"
+    contacts.write_text("e-mail;voornaam;leeftijd\ngeen-adres;Anna;19\n=x@y.nl;B;200\n")
+    for args in (
+        ["segment", str(contacts), "--map", "leeftijd=jaren"],
+        ["segment", str(tmp_path / "weg.csv")],
+        ["batch", str(contacts), str(write_brief()), "-o", str(tmp_path / "batch")],
+        ["generate", str(write_brief(drop=("salary",))), "-c", "x", "-o", str(tmp_path / "x")],
+    ):
+        result = runner.invoke(app, ["--lang", "nl", *args])
+        said.append((result.stdout + result.stderr).replace(str(tmp_path), ""))
+
+    leaks = [(m.group(), text) for text in said for m in [ENGLISH.search(text)] if m]
+    assert not leaks, "\n".join(f"{word!r} in {text}" for word, text in leaks)

@@ -631,7 +631,7 @@ def _read_eml(path: Path) -> Document:
         else None
     )
     if part is None:
-        raise InputError("has no text/plain or text/html body", path=path)
+        raise InputError(_("has no text/plain or text/html body"), path=path)
     try:
         content = part.get_content()
     except (LookupError, ValueError) as exc:
@@ -749,12 +749,12 @@ def draft_files(paths: Iterable[Path]) -> list[Path]:
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not found:
-                raise InputError("holds no draft files", path=path)
+                raise InputError(_("holds no draft files"), path=path)
             files.extend(found)
         elif path.exists():
             files.append(path)
         else:
-            raise InputError("not found", path=path)
+            raise InputError(_("not found"), path=path)
     return list(dict.fromkeys(files))
 
 

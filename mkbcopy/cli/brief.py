@@ -71,7 +71,7 @@ def brief_check(
     for key in mail_missing:
         _warn(
             _("%(brief)s: contact: %(key)s is missing (%(about)s); batch needs it")
-            % {"brief": brief, "key": key, "about": MAIL_FIELDS[key]}
+            % {"brief": brief, "key": key, "about": _(MAIL_FIELDS[key])}
         )
     if not gaps:
         print(

@@ -149,11 +149,13 @@ def generate(
     ] = None,
 ) -> None:
     if quiet and verbose:
-        raise UsageError("give --quiet or --verbose, not both")
+        raise UsageError(_("give --quiet or --verbose, not both"))
     if fail_on is not None and fail_on not in ("warning", "error"):
-        raise UsageError(f"unknown --fail-on '{fail_on}' (use warning or error)")
+        raise UsageError(
+            _("unknown --fail-on '%(value)s' (use warning or error)") % {"value": fail_on}
+        )
     if fail_on is not None and no_lint:
-        raise UsageError("--fail-on needs lint; leave out --no-lint")
+        raise UsageError(_("--fail-on needs lint; leave out --no-lint"))
     level = 0 if quiet else 2 if verbose else 1
     from mkbcopy.checks.spelling import SpellChecker
 
@@ -306,9 +308,12 @@ def _report_generate(
         _print_lint(reports, summary=False)
     for note in plan.notes:
         _warn(note)
+    from mkbcopy.compose.rendering import MISSING_FACT
+
+    said = {_(MISSING_FACT) % {"key": k, "question": FACT_QUESTIONS[k]} for k in missing}
     for draft in plan.drafts:
         for warning in draft.warnings:
-            if not warning.startswith("missing fact"):
+            if warning not in said:  # missing facts are listed once, below
                 _warn(f"{draft.slug}/{draft.channel.name}: {warning}")
     if missing:
         print()

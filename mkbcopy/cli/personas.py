@@ -20,7 +20,7 @@ from mkbcopy.cli.common import (
     out_console,
 )
 from mkbcopy.cli.help import Command
-from mkbcopy.i18n import N_, _
+from mkbcopy.i18n import N_, _, ngettext
 
 personas_app = typer.Typer(
     help=N_(
@@ -152,9 +152,15 @@ def personas_check(
     for problem in problems:
         print(problem)
     if problems:
-        print(f"{len(problems)} problem(s) in {study}.", file=sys.stderr)
+        print(
+            ngettext(
+                "%(count)s problem in %(path)s.", "%(count)s problems in %(path)s.", len(problems)
+            )
+            % {"count": len(problems), "path": study},
+            file=sys.stderr,
+        )
         raise typer.Exit(1)
-    print(f"OK: {study}: {describe_study(study)}")
+    print(_("OK: %(path)s: %(summary)s") % {"path": study, "summary": describe_study(study)})
 
 
 @personas_app.command(
@@ -178,5 +184,5 @@ def personas_init_deck(
     from mkbcopy.research.study import load_personas
 
     target = write_deck_skeleton(load_personas(study), study, folder, force=force)
-    print(f"Wrote {target}. Fill in every empty line, then run:")
+    print(_("Wrote %(file)s. Fill in every empty line, then run:") % {"file": target})
     print(f"  mkbcopy templates check {folder} --personas {study}")

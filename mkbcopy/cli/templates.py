@@ -136,7 +136,7 @@ def templates_show(
     else:
         origin = _("your folder")
     print(f"# {found.name}: {origin} ({found.path})", file=sys.stderr)
-    sys.stdout.write(read_text(found.path, what="template"))
+    sys.stdout.write(read_text(found.path, what=N_("template")))
 
 
 @templates_app.command(

@@ -28,6 +28,7 @@ from mkbcopy.compose.sandbox import (
 from mkbcopy.compose.templatewords import syntax_problem
 from mkbcopy.document import Document, escape_md, parse_document, plain_inline
 from mkbcopy.errors import TemplateError, UsageError
+from mkbcopy.i18n import N_, _
 from mkbcopy.links import slugify, tag_url
 from mkbcopy.research.brief import FACT_LABELS, FACT_QUESTIONS, Brief
 from mkbcopy.research.personas import Persona, Subgroup
@@ -70,7 +71,10 @@ def plan_variants(
     Deterministic, so the same brief and options always give the same variants.
     """
     if not 2 <= count <= len(VARIANT_LABELS):
-        raise UsageError(f"--variants takes 2 to {len(VARIANT_LABELS)}, not {count}")
+        raise UsageError(
+            _("--variants takes 2 to %(most)s, not %(count)s")
+            % {"most": len(VARIANT_LABELS), "count": count}
+        )
     items = emphasis_order(persona, copy, subgroup)
     return [Variant(VARIANT_LABELS[i], item.id, item.kind) for i, item in enumerate(items[:count])]
 
@@ -109,8 +113,8 @@ class Recorder:
     def fact(self, key: str) -> str:
         if key not in FACT_QUESTIONS:
             close = difflib.get_close_matches(key, FACT_QUESTIONS, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise TemplateError(f"unknown fact '{key}'{hint}")
+            hint = _("; did you mean '%(key)s'?") % {"key": close[0]} if close else ""
+            raise TemplateError(_("unknown fact '%(key)s'") % {"key": key} + hint)
         return Fact(key, getattr(self.brief.facts, key)).text()
 
 
@@ -356,15 +360,18 @@ def render_draft(
         variant=variant,
     )
     draft.warnings = (
-        [f"missing fact '{key}': {FACT_QUESTIONS[key]}" for key in missing]
+        [_(MISSING_FACT) % {"key": key, "question": FACT_QUESTIONS[key]} for key in missing]
         + [
-            f"fact '{key}' is said {count} times; say it once"
+            _("fact '%(key)s' is said %(count)s times; say it once") % {"key": key, "count": count}
             for key, count in stated.items()
             if not comp_facts[key].missing and count > sharing[_probe(comp_facts[key])]
         ]
         + length_problems(document, channel)
     )
     return draft
+
+
+MISSING_FACT = N_("missing fact '%(key)s': %(question)s")
 
 
 def _probe(fact: Fact) -> str:
@@ -414,8 +421,11 @@ def _check_characters(text: str, channel: ChannelMeta) -> None:
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         raise TemplateError(
-            f"writes the control character U+{ord(bad.group()):04X} "
-            f"(output line {line}); remove it from the template",
+            _(
+                "writes the control character U+%(code)s (output line %(line)s); "
+                "remove it from the template"
+            )
+            % {"code": f"{ord(bad.group()):04X}", "line": line},
             path=channel.path or channel.template,
         )
 
@@ -434,11 +444,15 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
             tests=env.tests,
         )
         raise TemplateError(
-            f"syntax error: {message}", path=exc.filename or exc.name, line=line
+            _("syntax error: %(problem)s") % {"problem": message},
+            path=exc.filename or exc.name,
+            line=line,
         ) from None
     except jinja2.TemplateNotFound as exc:
         path, line = _template_frame(exc)
-        raise TemplateError(f"template not found: {exc.name}", path=path, line=line) from None
+        raise TemplateError(
+            _("template not found: %(name)s") % {"name": exc.name}, path=path, line=line
+        ) from None
     except jinja2.UndefinedError as exc:
         path, line = _template_frame(exc)
         raise TemplateError(
@@ -446,25 +460,29 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
         ) from None
     except SecurityError as exc:
         path, line = _template_frame(exc)
-        raise TemplateError(f"not allowed in a template: {exc}", path=path, line=line) from None
+        raise TemplateError(
+            _("not allowed in a template: %(what)s") % {"what": exc}, path=path, line=line
+        ) from None
     except TemplateError as exc:
         path, line = _template_frame(exc)
         exc.path, exc.line = exc.path or path, exc.line or line
         raise
     except OverflowError as exc:  # range() over the sandbox's limit, a float too large
         path, line = _template_frame(exc)
-        detail = str(exc) if "MAX_RANGE" in str(exc) else "a number is too large"
-        raise TemplateError(f"not allowed in a template: {detail}", path=path, line=line) from None
+        detail = str(exc) if "MAX_RANGE" in str(exc) else _("a number is too large")
+        raise TemplateError(
+            _("not allowed in a template: %(what)s") % {"what": detail}, path=path, line=line
+        ) from None
     except RecursionError as exc:
         path, line = _template_frame(exc)
         raise TemplateError(
-            "the template includes, imports or calls itself without end",
+            _("the template includes, imports or calls itself without end"),
             path=path or name,
             line=line,
         ) from None
     except MemoryError as exc:
         path, line = _template_frame(exc)
-        raise TemplateError("the template needs too much memory", path=path, line=line) from None
+        raise TemplateError(_("the template needs too much memory"), path=path, line=line) from None
     except (
         *(TypeError, ValueError, AttributeError, KeyError, IndexError),
         ArithmeticError,  # {{ 1 // 0 }}
@@ -472,14 +490,18 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
         jinja2.TemplateError,  # runtime errors such as a bad filter argument
     ) as exc:
         path, line = _template_frame(exc)
-        raise TemplateError(f"template failed: {exc}", path=path, line=line) from None
+        raise TemplateError(
+            _("template failed: %(reason)s") % {"reason": exc}, path=path, line=line
+        ) from None
 
 
 def _undefined_message(message: str, context: dict[str, Any]) -> str:
     match = re.search(r"'([^']+)' is undefined", message)
     if match:
         return unknown_name_message(match.group(1), context)
-    return message if message.startswith("unknown field") else f"unknown field: {message}"
+    if message.startswith(_("unknown field")):  # field_message said it already
+        return message
+    return _("unknown field: %(problem)s") % {"problem": message}
 
 
 def _read(path: str | None) -> str | None:
@@ -493,8 +515,8 @@ def _read(path: str | None) -> str | None:
 def unknown_name_message(name: str, known: Iterable[str]) -> str:
     """`unknown variable 'x'`, with the closest existing name as a hint."""
     close = difflib.get_close_matches(name, [*known, *KEPT_GLOBALS], n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    return f"unknown variable '{name}'{hint}"
+    hint = _("; did you mean '%(key)s'?") % {"key": close[0]} if close else ""
+    return _("unknown variable '%(name)s'") % {"name": name} + hint
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
