@@ -67,7 +67,7 @@ def _progress(
             TextColumn(unit),
             TaskProgressColumn(),
             TimeRemainingColumn(),
-            TextColumn("left"),
+            TextColumn(_("left")),
         ]
     else:
         columns += [TextColumn(f"{{task.completed}} {unit}"), TimeElapsedColumn()]
@@ -137,6 +137,17 @@ QuietOpt = Annotated[
         "--quiet", "-q", help=N_("Print only the summary; details and notes are left out.")
     ),
 ]
+
+
+def _level(quiet: bool, verbose: bool) -> int:
+    """How much a command prints: 0 the summary (--quiet), 1 as usual, 2 everything (--verbose)."""
+    if quiet and verbose:
+        from mkbcopy.errors import UsageError
+
+        raise UsageError(_("give --quiet or --verbose, not both"))
+    return 0 if quiet else 2 if verbose else 1
+
+
 BriefArg = Annotated[
     Path | None,
     typer.Argument(

@@ -78,7 +78,7 @@ def segment(
     from mkbcopy.research.study import load_personas
 
     research = load_personas(personas_file)
-    with _progress("segmenting", estimate_rows(contacts), unit="contacts") as step:
+    with _progress(_("segmenting"), estimate_rows(contacts), unit=_("contacts")) as step:
         summary = segment_contacts(
             contacts,
             research,
@@ -286,7 +286,7 @@ def batch(
     check_mail_fields(loaded, brief or example_brief_path())
     from mkbcopy.contacts.rowcount import estimate_rows
 
-    with _progress("batch", estimate_rows(contacts), unit="contacts") as step:
+    with _progress(_("writing drafts"), estimate_rows(contacts), unit=_("contacts")) as step:
         report = run_batch(contacts, loaded, research, out, progress=step, **kwargs)
     if as_json:
         _print_json({"out": str(out)} | report.as_json() | {"notices": report.notices})

@@ -5,9 +5,10 @@ The commands are registered on the app in `mkbcopy/cli/__init__.py`, in --help o
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 from rich.table import Table
@@ -15,13 +16,16 @@ from rich.table import Table
 from mkbcopy.cli.common import (
     BriefArg,
     ForceOpt,
+    JsonOpt,
     PersonasOpt,
     QuietOpt,
     StrictOpt,
     _complete_channels,
     _complete_personas,
+    _level,
     _listed,
     _plural,
+    _print_json,
     _progress,
     _warn,
     out_console,
@@ -147,16 +151,15 @@ def generate(
             help=N_("Exit 1 (after writing) when lint finds this or worse: error or warning."),
         ),
     ] = None,
+    as_json: JsonOpt = False,
 ) -> None:
-    if quiet and verbose:
-        raise UsageError(_("give --quiet or --verbose, not both"))
+    level = _level(quiet, verbose)
     if fail_on is not None and fail_on not in ("warning", "error"):
         raise UsageError(
             _("unknown --fail-on '%(value)s' (use warning or error)") % {"value": fail_on}
         )
     if fail_on is not None and no_lint:
         raise UsageError(_("--fail-on needs lint; leave out --no-lint"))
-    level = 0 if quiet else 2 if verbose else 1
     from mkbcopy.checks.spelling import SpellChecker
 
     with ExitStack() as stack:
@@ -192,7 +195,7 @@ def generate(
             variants=variants,
             paper=paper,
         )
-        with _progress("writing drafts", len(plan.files), unit="files") as step:
+        with _progress(_("writing drafts"), len(plan.files), unit=_("files")) as step:
             manifest = write_campaign(
                 plan,
                 loaded,
@@ -213,22 +216,30 @@ def generate(
                 ((doc, d.channel, path, terms) for d, doc, path in draft_documents(plan, out)),
                 checker,
             )
-        _report_generate(
-            plan,
-            loaded,
-            out,
-            brief,
-            reports,
-            len(manifest["files"]),
-            level=level,
-            linted=not no_lint,
-        )
+        if not as_json:
+            _report_generate(
+                plan,
+                loaded,
+                out,
+                brief,
+                reports,
+                len(manifest["files"]),
+                level=level,
+                linted=not no_lint,
+            )
+        page: Path | None = None
         if preview:
             from mkbcopy.review.gallery import summary_line, write_preview
 
-            with _progress("checking drafts", None, unit="files", sized=True) as step:
+            with _progress(_("checking drafts"), None, unit=_("files"), sized=True) as step:
                 written = write_preview(out, research, loaded, templates, progress=step)
-            print(summary_line(*written))
+            page = written[0]
+            if not as_json:
+                print(summary_line(*written))
+        if as_json:
+            _print_json(
+                generate_json(plan, loaded, out, manifest, reports, linted=not no_lint, page=page)
+            )
         if fail_on is not None and any(r.fails(cast("Severity", fail_on)) for r in reports):
             raise typer.Exit(1)
 
@@ -246,6 +257,74 @@ MSG_FINDING = "  {severity} {rule}: {message}  ({count}: {drafts})"
 MSG_QUOTE = "      > {excerpt}"
 MSG_ORIGIN = N_("      from {origin}")
 MSG_MORE = N_("--verbose lists every draft and finding; mkbcopy lint {out} checks them again.")
+
+
+def generate_json(
+    plan: Plan,
+    brief: Brief,
+    out: Path,
+    manifest: dict[str, Any],
+    reports: list[LintReport],
+    *,
+    linted: bool,
+    page: Path | None,
+) -> dict[str, object]:
+    """generate --json: what the summary says, in a stable shape (README, JSON output).
+
+    Messages are English whatever the language, as in lint --json; the counts are the
+    summary's: per draft, as the preview counts.
+    """
+    from mkbcopy.checks.findings import Counts, group_findings
+    from mkbcopy.research.brief import FACT_QUESTIONS
+
+    missing = plan.missing_facts()
+    said = _said_as_missing(missing)
+    labels = [_label(d) for d in plan.drafts]
+    groups = group_findings(
+        zip(labels, reports, strict=False), brief=brief, skip_placeholders=True, lang="en"
+    )
+    return {
+        "out": str(out),
+        "drafts": len(plan.drafts),
+        "files": [str(e["path"]) for e in manifest["files"]],
+        "missing_facts": [
+            {
+                "key": key,
+                "question": FACT_QUESTIONS[key],
+                "drafts": _showing(plan, reports, key, FACT_QUESTIONS[key]),
+            }
+            for key in missing
+        ],
+        "lint": Counts.of(reports).to_dict() if linted else None,
+        "spelling_checked": all(r.spelling_checked for r in reports) if linted else None,
+        "findings": [
+            {
+                "rule": g.finding.rule,
+                "severity": g.finding.severity,
+                "message": g.finding.message,
+                "excerpt": g.finding.excerpt,
+                "origin": g.origin,
+                "drafts": g.drafts,
+            }
+            for g in groups
+        ],
+        "notes": list(plan.notes),
+        "warnings": [
+            {"draft": label, "message": warning}
+            for label, draft in zip(labels, plan.drafts, strict=True)
+            for warning in draft.warnings
+            if warning not in said
+        ],
+        "preview": str(page) if page is not None else None,
+    }
+
+
+def _said_as_missing(missing: Iterable[str]) -> set[str]:
+    """A draft's warnings about these missing facts: listed once per fact, not per draft."""
+    from mkbcopy.compose.rendering import MISSING_FACT
+    from mkbcopy.research.brief import FACT_QUESTIONS
+
+    return {_(MISSING_FACT) % {"key": k, "question": FACT_QUESTIONS[k]} for k in missing}
 
 
 def _label(draft: Draft) -> str:
@@ -308,9 +387,7 @@ def _report_generate(
         _print_lint(reports, summary=False)
     for note in plan.notes:
         _warn(note)
-    from mkbcopy.compose.rendering import MISSING_FACT
-
-    said = {_(MISSING_FACT) % {"key": k, "question": FACT_QUESTIONS[k]} for k in missing}
+    said = _said_as_missing(missing)
     for draft in plan.drafts:
         for warning in draft.warnings:
             if warning not in said:  # missing facts are listed once, below
