@@ -21,7 +21,7 @@ from mkbcopy.checks.readback import read_draft as read_draft
 from mkbcopy.checks.rules import B1_SCORE as B1_SCORE
 from mkbcopy.checks.rules import SCORED_MEDIA as SCORED_MEDIA
 from mkbcopy.checks.rules import SEVERITY_LABELS as SEVERITY_LABELS
-from mkbcopy.checks.rules import SEVERITY_ORDER, _everything, _lint
+from mkbcopy.checks.rules import SEVERITY_ORDER, apply_rules, draft_text
 from mkbcopy.checks.rules import BriefTerms as BriefTerms
 from mkbcopy.checks.rules import Finding as Finding
 from mkbcopy.checks.rules import Severity as Severity
@@ -105,7 +105,7 @@ def lint_document(
     terms: BriefTerms = BriefTerms(),
 ) -> LintReport:
     """Lint a draft still in memory, as generate does after writing it."""
-    result = _lint(document, channel, terms)
+    result = apply_rules(document, channel, terms)
     return LintReport(
         path=path,
         channel=channel.name if channel else None,
@@ -156,7 +156,7 @@ def lint_documents(
     with checking(checker) as checker:
         checker.prefetch(
             candidate_words(
-                _everything(d.meta.get("subject"), d.meta.get("preheader"), body_text(d))
+                draft_text(d.meta.get("subject"), d.meta.get("preheader"), body_text(d))
             )
             for d, _, _, _ in drafts
         )

@@ -81,7 +81,9 @@ class Finding:
 
 
 @dataclass
-class _Result:
+class RuleResult:
+    """What the rules found in one draft, with the numbers lint reports beside them."""
+
     findings: list[Finding] = field(default_factory=list)
     readability: Readability | None = None
     spelling_checked: bool = True
@@ -127,18 +129,19 @@ def lint_draft(
     document: Document, channel: ChannelMeta | None, terms: BriefTerms = BriefTerms()
 ) -> list[Finding]:
     """Every finding for one draft, errors first; `channel` None skips channel limits."""
-    return _lint(document, channel, terms).findings
+    return apply_rules(document, channel, terms).findings
 
 
-def _lint(document: Document, channel: ChannelMeta | None, terms: BriefTerms) -> _Result:
-    result = _Result()
+def apply_rules(document: Document, channel: ChannelMeta | None, terms: BriefTerms) -> RuleResult:
+    """Every rule on one draft; lint_draft and lint's reports both start here."""
+    result = RuleResult()
     body = body_text(document)
     _check_repeats(result, body, _link_texts(document))
     if channel is not None:
         _check_budget(result, document, body, channel, terms)
     subject = document.meta.get("subject")
     preheader = document.meta.get("preheader")
-    everything = _everything(subject, preheader, body)
+    everything = draft_text(subject, preheader, body)
 
     for match in PLACEHOLDER.finditer(everything):
         result.add(
@@ -168,12 +171,13 @@ def _lint(document: Document, channel: ChannelMeta | None, terms: BriefTerms) ->
     return result
 
 
-def _everything(subject: str | None, preheader: str | None, body: str) -> str:
+def draft_text(subject: str | None, preheader: str | None, body: str) -> str:
+    """All a reader reads, subject and preheader first: what spelling and spam rules see."""
     return "\n\n".join(t for t in (subject, preheader, body) if t)
 
 
 def _check_lengths(
-    result: _Result,
+    result: RuleResult,
     document: Document,
     channel: ChannelMeta | None,
     subject: str | None,
@@ -230,7 +234,7 @@ def _check_lengths(
             )
 
 
-def _check_spelling(result: _Result, text: str) -> None:
+def _check_spelling(result: RuleResult, text: str) -> None:
     words = candidate_words(text)
     wrong = misspelled(words)
     if wrong is None:
@@ -252,7 +256,7 @@ def _check_spelling(result: _Result, text: str) -> None:
         )
 
 
-def _check_readability(result: _Result, body: str, channel: ChannelMeta | None) -> None:
+def _check_readability(result: RuleResult, body: str, channel: ChannelMeta | None) -> None:
     stats = analyse(body)
     result.readability = stats
     if not stats.word_count:
@@ -308,7 +312,7 @@ def _spam_pattern(phrase: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)
 
 
-def _check_spam(result: _Result, text: str) -> None:
+def _check_spam(result: RuleResult, text: str) -> None:
     masked = mask_links(text)
     for phrase in spam_words():
         match = _spam_pattern(phrase).search(masked)
@@ -330,7 +334,7 @@ def _link_texts(document: Document) -> set[str]:
     return {" ".join(s.text.lower().split()) for s in spans if s.url}
 
 
-def _check_repeats(result: _Result, body: str, links: set[str]) -> None:
+def _check_repeats(result: RuleResult, body: str, links: set[str]) -> None:
     """A sentence said twice in one draft: the reader notices, and it costs words.
 
     A call to action (a line with its link) is the one exception: an email asks twice.
@@ -347,7 +351,7 @@ def _check_repeats(result: _Result, body: str, links: set[str]) -> None:
 
 
 def _check_budget(
-    result: _Result, document: Document, body: str, channel: ChannelMeta, terms: BriefTerms
+    result: RuleResult, document: Document, body: str, channel: ChannelMeta, terms: BriefTerms
 ) -> None:
     """The channel's word budget, one call to action, a fact before the fold."""
     if channel.words is not None:
@@ -397,7 +401,7 @@ def _shouting(word: str, names: frozenset[str]) -> bool:
     )
 
 
-def _check_capitals(result: _Result, text: str, terms: BriefTerms) -> None:
+def _check_capitals(result: RuleResult, text: str, terms: BriefTerms) -> None:
     seen: set[str] = set()
     names = frozenset(w for n in terms.names for w in WORD.findall(n))
     for word in WORD.findall(mask_links(text)):
