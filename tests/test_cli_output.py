@@ -198,3 +198,21 @@ def test_lint_coverage_and_preview_take_quiet_and_verbose(
     for command in (["lint"], ["coverage"], ["preview"]):
         both = runner.invoke(app, [*command, str(out), "-q", "-v"])
         assert both.exit_code == 2 and "give --quiet or --verbose, not both" in both.stderr
+
+
+def test_batch_and_segment_verbose_add_the_details(
+    runner: CliRunner, write_brief: Callable[..., Path], tmp_path: Path
+) -> None:
+    contacts = tmp_path / "c.csv"
+    contacts.write_text(CONTACTS, encoding="utf-8")
+    brief = write_brief()
+    args = ["batch", str(contacts), str(brief), "--variants", "2"]
+    usual = runner.invoke(app, [*args, "-o", str(tmp_path / "u")])
+    verbose = runner.invoke(app, [*args, "-o", str(tmp_path / "v"), "-v"])
+    assert usual.exit_code == verbose.exit_code == 0, verbose.output
+    assert "variant" not in usual.stdout and re.search(r"│\s+│ A\s+│\s+\d+ │", verbose.stdout)
+    assert usual.stdout.splitlines()[0].replace("/u/", "/v/") == verbose.stdout.splitlines()[0]
+    seg = runner.invoke(app, ["segment", str(contacts), "-v"])
+    assert "Read as utf-8 text, columns separated by " in seg.stdout
+    both = runner.invoke(app, ["segment", str(contacts), "-q", "-v"])
+    assert both.exit_code == 2

@@ -20,6 +20,7 @@ from mkbcopy.cli.common import (
     QuietOpt,
     SheetOpt,
     StrictOpt,
+    _level,
     _listed,
     _plural,
     _print_json,
@@ -71,12 +72,19 @@ def segment(
     personas_file: PersonasOpt = None,
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help=N_("Also say how the list was read: encoding and delimiter.")
+        ),
+    ] = False,
 ) -> None:
     from mkbcopy.contacts.reading import parse_mapping
     from mkbcopy.contacts.rowcount import estimate_rows
     from mkbcopy.contacts.segments import segment_contacts
     from mkbcopy.research.study import load_personas
 
+    level = _level(quiet, verbose)
     research = load_personas(personas_file)
     with _progress(_("segmenting"), estimate_rows(contacts), unit=_("contacts")) as step:
         summary = segment_contacts(
@@ -141,8 +149,13 @@ def segment(
         )
     else:
         print(_("Nothing written; add --out FILE to write the list with persona columns."))
-    if quiet:
+    if level == 0:
         return
+    if level == 2 and summary.encoding:
+        print(
+            _("Read as %(encoding)s text, columns separated by '%(delimiter)s'.")
+            % {"encoding": summary.encoding, "delimiter": summary.delimiter}
+        )
     for reason, count in summary.reasons.most_common():
         print(f"  {count:>6}  {_(reason)}")
     for notice in summary.notices:
@@ -246,12 +259,21 @@ def batch(
         typer.Option("--json", help=N_("Print report.json's counts, and nothing else, on stdout.")),
     ] = False,
     quiet: QuietOpt = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help=N_("Also list the contacts per variant, and every line greeted without a name."),
+        ),
+    ] = False,
 ) -> None:
     from mkbcopy.contacts.batch import MERGE_TAGS, run_batch
     from mkbcopy.contacts.reading import parse_mapping
     from mkbcopy.research.brief import check_mail_fields, example_brief_path, load_brief
     from mkbcopy.research.study import load_personas, study_path
 
+    level = _level(quiet, verbose)
     if merge_tags not in MERGE_TAGS:
         raise UsageError(
             _("unknown --merge-tags '%(value)s' (use %(choices)s)")
@@ -318,7 +340,7 @@ def batch(
                 "route (Hogeschool Rivierland); do not send them"
             )
         )
-    if quiet:
+    if level == 0:
         return
     if report.placeholders:
         from mkbcopy.research.brief import FACT_QUESTIONS
@@ -344,18 +366,27 @@ def batch(
         title=_("%(read)s rows read into %(out)s/") % {"read": report.rows_read, "out": out}
     )
     table.add_column("segment")
+    if level == 2 and report.variants:
+        table.add_column("variant")
     table.add_column(_("contacts"), justify="right")
     for segment_id, count in sorted(report.segments.items()):
-        table.add_row(segment_id, str(count))
-    table.add_row(_("rejected (rejects.csv)"), str(report.rejected))
-    table.add_row(_("duplicates (rejects.csv)"), str(report.duplicates))
+        if level == 2 and report.variants:
+            table.add_row(segment_id, "", str(count))
+            for variant, n in sorted(report.variants.get(segment_id, {}).items()):
+                table.add_row("", variant, str(n))
+        else:
+            table.add_row(segment_id, str(count))
+    blank = [""] if level == 2 and report.variants else []
+    table.add_row(_("rejected (rejects.csv)"), *blank, str(report.rejected))
+    table.add_row(_("duplicates (rejects.csv)"), *blank, str(report.duplicates))
     out_console.print(table)
     for notice in report.notices:
         _warn(notice)
 
     if report.suspicious_names:
-        lines = ", ".join(str(s["line"]) for s in report.suspicious_names[:5])
-        more = ", ..." if len(report.suspicious_names) > 5 else ""
+        shown = report.suspicious_names if level == 2 else report.suspicious_names[:5]
+        lines = ", ".join(str(s["line"]) for s in shown)
+        more = ", ..." if len(report.suspicious_names) > len(shown) else ""
         _warn(
             _(
                 "%(count)s contact(s) have a first name that looks like a formula, markup or a "
