@@ -341,3 +341,21 @@ def test_no_message_escapes_the_catalogue(
 
     leaks = [(m.group(), text) for text in said for m in [ENGLISH.search(text)] if m]
     assert not leaks, "\n".join(f"{word!r} in {text}" for word, text in leaks)
+
+
+def test_usage_errors_are_dutch_on_request(runner: CliRunner) -> None:
+    dutch = runner.invoke(app, ["--lang", "nl", "generate", "--xyzzy"])
+    assert dutch.exit_code == 2
+    assert dutch.stderr.splitlines() == [
+        "Gebruik: mkbcopy generate [OPTIONS] [BRIEF]",
+        "Typ 'mkbcopy generate -h' voor hulp.",
+        "",
+        "Fout: Onbekende optie: --xyzzy",
+    ]
+    missing = runner.invoke(app, ["--lang", "nl", "personas", "show"])
+    assert missing.exit_code == 2 and "Fout: Argument 'ID' ontbreekt." in missing.stderr
+    typo = runner.invoke(app, ["--lang", "nl", "generat"])
+    assert "Fout: Onbekende opdracht 'generat'. Bedoel je 'generate'?" in typo.stderr
+    english = runner.invoke(app, ["generate", "--variants", "twee"])
+    assert english.exit_code == 2
+    assert english.stderr.endswith("Error: Invalid value for '--variants': give a whole number\n")

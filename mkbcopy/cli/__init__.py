@@ -17,7 +17,7 @@ import typer
 
 from mkbcopy import __version__
 from mkbcopy.cli import brief, contacts, generate, personas, review, templates
-from mkbcopy.cli.help import Command, Group
+from mkbcopy.cli.help import Command, Group, usage_error
 from mkbcopy.errors import MkbcopyError, Problems, UsageError, one_line, os_error
 from mkbcopy.i18n import LANGUAGES, N_, _, set_language
 
@@ -26,12 +26,22 @@ def _interrupted_text() -> str:
     return _("mkbcopy: interrupted; no file was left half-written; run the command again")
 
 
+# Click's usage error (a wrong option, a missing argument): typer.BadParameter's base.
+_ClickUsageError: type[Exception] = typer.BadParameter.__mro__[1]
+
+
 class _Group(Group):
-    """Turns MkbcopyError into one line on stderr, for the console script and CliRunner alike."""
+    """Turns MkbcopyError into one line on stderr, for the console script and CliRunner alike.
+
+    Click's usage errors in a command are said in the user's language too.
+    """
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except _ClickUsageError as exc:
+            print(usage_error(exc), file=sys.stderr)
+            raise typer.Exit(2) from None
         except (MkbcopyError, OSError) as exc:
             if isinstance(exc, BrokenPipeError):
                 raise  # stdout was closed: main() exits quietly

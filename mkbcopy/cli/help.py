@@ -105,3 +105,60 @@ class Command(_Translated, TyperCommand):
 
 class Group(_Translated, TyperGroup):
     """A command group whose --help, and its list of commands, speak the user's language."""
+
+
+# Click's and Typer's usage errors, by their English wording; the msgids say the same.
+_USAGE_ERRORS: tuple[tuple[str, str], ...] = (
+    (
+        r"No such option: (?P<option>\S+) \(Possible options: (?P<options>.*)\)$",
+        N_("No such option: %(option)s (Possible options: %(options)s)"),
+    ),
+    (
+        r"No such option: (?P<option>\S+) Did you mean (?P<options>.*)\?$",
+        N_("No such option: %(option)s Did you mean %(options)s?"),
+    ),
+    (r"No such option: (?P<option>\S+)$", N_("No such option: %(option)s")),
+    (
+        r"No such command '(?P<name>.*)'\. Did you mean (?P<names>.*)\?$",
+        N_("No such command '%(name)s'. Did you mean %(names)s?"),
+    ),
+    (r"No such command '(?P<name>.*)'\.$", N_("No such command '%(name)s'.")),
+    (r"Missing argument '(?P<name>.*)'\.$", N_("Missing argument '%(name)s'.")),
+    (r"Missing option '(?P<name>.*)'\.$", N_("Missing option '%(name)s'.")),
+    (
+        r"Option '(?P<name>.*)' requires an argument\.$",
+        N_("Option '%(name)s' requires an argument."),
+    ),
+    (
+        r"Got unexpected extra arguments?(?:\(s\))? \((?P<args>.*)\)$",
+        N_("Got unexpected extra argument(s) (%(args)s)"),
+    ),
+    (
+        r"Invalid value for (?P<name>'[^']*'): Input should be a valid integer.*$",
+        N_("Invalid value for %(name)s: give a whole number"),
+    ),
+    (
+        r"Invalid value for (?P<name>'[^']*'): (?P<problem>.*)$",
+        N_("Invalid value for %(name)s: %(problem)s"),
+    ),
+)
+
+
+def usage_error(exc: Any) -> str:
+    """A usage error as Click shows it (usage, a hint, the error), in the user's language."""
+    message = str(exc.format_message())
+    for pattern, msgid in _USAGE_ERRORS:
+        if found := re.match(pattern, message):
+            message = _(msgid) % found.groupdict()
+            break
+    ctx = exc.ctx
+    if ctx is None:
+        return _("Error: %(message)s") % {"message": message}
+    hint = ""
+    if ctx.command.get_help_option(ctx) is not None:
+        hint = _("Try '%(command)s %(option)s' for help.") % {
+            "command": ctx.command_path,
+            "option": ctx.help_option_names[0],
+        }
+        hint += "\n"
+    return f"{ctx.get_usage()}\n{hint}\n" + _("Error: %(message)s") % {"message": message}
