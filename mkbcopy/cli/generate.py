@@ -442,10 +442,12 @@ def _report_generate(
 def _print_table(plan: Plan, out: Path, files: int) -> None:
     """Every draft with its formats and what it addresses (generate --verbose)."""
     variants = any(d.variant is not None for d in plan.drafts)
-    table = Table(title=f"{files} files in {out}/")
-    columns = ["draft", "channel", "formats", "motivators", "drempels", "warnings"]
+    table = Table(
+        title=_("%(files)s written in %(out)s/") % {"files": _plural(files, "file"), "out": out}
+    )
+    columns = [_("draft"), _("channel"), _("formats"), "motivators", "drempels", _("warnings")]
     if variants:
-        columns[2:2] = ["variant", "leads with"]
+        columns[2:2] = ["variant", _("leads with")]
     for column in columns:
         table.add_column(column)
     for draft in sorted(plan.drafts, key=lambda d: d.slug):
