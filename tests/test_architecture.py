@@ -137,11 +137,10 @@ def test_no_import_cycles() -> None:
             assert (cycle := visit(module)) is None, " -> ".join(cycle)
 
 
-# lint reads a .docx draft back with python-docx (a lazy import in `_read_docx`); the
-# rule wants that reader in the writers/docx package, left for after the parallel edits
-# of lint.py. Every module of that package may import python-docx.
+# python-docx is imported only by the writers/docx package: the writer, and `read.py`,
+# which lint and the preview use to read a Word draft back.
 DOCX_PACKAGE = "mkbcopy.writers.docx"
-DOCX_READERS = {DOCX_PACKAGE, "mkbcopy.checks.lint"}
+DOCX_READERS = {DOCX_PACKAGE}
 
 
 def test_only_the_cli_imports_typer_and_only_the_docx_writer_python_docx() -> None:

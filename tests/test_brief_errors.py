@@ -86,6 +86,22 @@ YAML_TRAPS = {
         "organisation:",
         "organisation: a # starts a comment",
     ),
+    "a quote never closed": (
+        'organisation: "Hogeschool Rivierland',
+        "organisation:",
+        "a quote is opened but never closed",
+    ),
+    "a line indented too little": (
+        "organisation:\n  naam: Hogeschool Rivierland\n stad: Arnhem",
+        " stad: Arnhem",
+        "not indented like the lines above it",
+    ),
+    "an at sign first": ("organisation: @Rivierland", "organisation:", "put the text in quotes"),
+    "an unclosed list": (
+        "organisation: [Hogeschool Rivierland\nprogramme: x",
+        "programme: x",
+        "a [ list is never closed with ]",
+    ),
 }
 
 

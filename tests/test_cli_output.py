@@ -156,3 +156,63 @@ def test_batch_and_segment_put_the_summary_first(
     seg = runner.invoke(app, ["segment", str(contacts), "-q"])
     assert seg.exit_code == 0 and seg.stdout.startswith("Read 3 rows: 2 placed, 1 rejected")
     assert len(seg.stdout.splitlines()) == 2
+
+
+def test_lint_coverage_and_preview_take_quiet_and_verbose(
+    runner: CliRunner, write_brief: Callable[..., Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "o"
+    brief = write_brief(drop=("salary",))
+    args = ["generate", str(brief), "-o", str(out), "-c", "email", "-c", "x", "-q"]
+    assert runner.invoke(app, args).exit_code == 0
+    per_file = re.compile(r"^\S+\.(txt|html|eml) \(", re.M)
+
+    quiet = runner.invoke(app, ["lint", str(out), "-q"])
+    usual = runner.invoke(app, ["lint", str(out)])
+    verbose = runner.invoke(app, ["lint", str(out), "-v"])
+    assert not per_file.search(quiet.stdout) and quiet.stdout.startswith("lint: ")
+    assert per_file.search(usual.stdout) and " sentences, " not in usual.stdout
+    readability = re.compile(r"^  \d+ sentences, \d+ words; longest sentence: \d+ words$", re.M)
+    assert readability.search(verbose.stdout)
+    # The counts are the same however much is printed; so is the exit code.
+    last = [r.stdout.splitlines()[-1] for r in (quiet, usual, verbose)]
+    assert last[0] == last[1] == last[2] and last[0].startswith("per draft in ")
+    assert quiet.exit_code == usual.exit_code == verbose.exit_code == 1  # the placeholder
+
+    quiet = runner.invoke(app, ["coverage", str(out), "--quiet"])
+    usual = runner.invoke(app, ["coverage", str(out)])
+    verbose = runner.invoke(app, ["coverage", str(out), "--verbose"])
+    assert quiet.stdout.startswith("Wrote ") and len(quiet.stdout.splitlines()) == 1
+    assert quiet.stderr == ""  # the unaddressed items are details
+    assert "Coverage of" in usual.stdout and "title" not in usual.stdout
+    assert "title" in verbose.stdout and "Werkervaring" in verbose.stdout
+    assert usual.stdout.splitlines()[-1] == quiet.stdout.strip()
+
+    quiet = runner.invoke(app, ["preview", str(out), "-q"])
+    verbose = runner.invoke(app, ["--lang", "nl", "preview", str(out), "-v"])
+    assert quiet.exit_code == verbose.exit_code == 0
+    assert len(quiet.stdout.splitlines()) == 1 and quiet.stdout.startswith("Wrote ")
+    assert verbose.stdout.startswith(f"{out / 'index.html'} geschreven (")
+    assert re.search(r"^De pagina toont \d+ concepten uit \d+ bestanden: ", verbose.stdout, re.M)
+
+    for command in (["lint"], ["coverage"], ["preview"]):
+        both = runner.invoke(app, [*command, str(out), "-q", "-v"])
+        assert both.exit_code == 2 and "give --quiet or --verbose, not both" in both.stderr
+
+
+def test_batch_and_segment_verbose_add_the_details(
+    runner: CliRunner, write_brief: Callable[..., Path], tmp_path: Path
+) -> None:
+    contacts = tmp_path / "c.csv"
+    contacts.write_text(CONTACTS, encoding="utf-8")
+    brief = write_brief()
+    args = ["batch", str(contacts), str(brief), "--variants", "2"]
+    usual = runner.invoke(app, [*args, "-o", str(tmp_path / "u")])
+    verbose = runner.invoke(app, [*args, "-o", str(tmp_path / "v"), "-v"])
+    assert usual.exit_code == verbose.exit_code == 0, verbose.output
+    assert "variant" not in usual.stdout and re.search(r"│\s+│ A\s+│\s+\d+ │", verbose.stdout)
+    assert usual.stdout.splitlines()[0].replace("/u/", "/v/") == verbose.stdout.splitlines()[0]
+    seg = runner.invoke(app, ["segment", str(contacts), "-v"])
+    assert "Read as utf-8 text, columns separated by " in seg.stdout
+    both = runner.invoke(app, ["segment", str(contacts), "-q", "-v"])
+    assert both.exit_code == 2

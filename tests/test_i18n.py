@@ -7,10 +7,12 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
@@ -206,3 +208,154 @@ def test_generate_prints_its_summary_in_dutch(
     )
     assert "Ontbrekende feiten: zet ze onder facts:" in result.stdout
     assert not re.search(r"\b(drafts?|Wrote|errors?|warnings?|hints?|Missing)\b", result.stdout)
+
+
+def _helped(command: Any) -> Iterator[tuple[str, str]]:
+    """Every help text a user can read with --help: (where, text), the whole tree."""
+    ctx = typer.Context(command)
+    yield command.name or "mkbcopy", command.help or ""
+    for param in command.get_params(ctx):
+        yield f"{command.name} {param.name}", getattr(param, "help", None) or ""
+    for sub in getattr(command, "commands", {}).values():
+        yield from _helped(sub)
+
+
+def test_every_help_text_has_dutch() -> None:
+    helped = [(where, text) for where, text in _helped(typer.main.get_command(app)) if text]
+    assert len(helped) > 60
+    english = [where for where, text in helped if _(text, "nl") == text]
+    assert not english, f"help without Dutch (mark it N_ and run `make messages`): {english}"
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [
+        (["--lang", "nl", "generate", "--help"], {}),
+        (["generate", "--help"], {"MKBCOPY_LANG": "nl"}),
+        (["generate", "--help"], {"LANG": "nl_NL.UTF-8"}),
+    ],
+)
+def test_help_is_dutch_on_request(args: list[str], env: dict[str, str], tmp_path: Path) -> None:
+    dutch = _run(args, {"LANG": "C.UTF-8", **env}, tmp_path)
+    assert dutch.returncode == 0, dutch.stderr
+    assert dutch.stdout.startswith("Gebruik: mkbcopy generate")
+    assert "Schrijf concepten voor elke persona" in dutch.stdout
+    assert "Voorbeeld: mkbcopy generate" in dutch.stdout
+    assert "Opties:" in dutch.stdout and "[standaard: mkbcopy-output]" in dutch.stdout
+    assert "Toon deze hulp en stop." in dutch.stdout
+    assert not re.search(r"\b(Usage|Options|Write|Default|Example|default)\b", dutch.stdout)
+
+
+def test_root_and_group_help_are_dutch_and_english_stays_the_default(runner: CliRunner) -> None:
+    root = runner.invoke(app, ["--lang", "nl", "--help"])
+    assert root.exit_code == 0 and "Opdrachten:" in root.stdout
+    assert "generate   Schrijf concepten voor elke persona en elk kanaal in OUT." in root.stdout
+    group = runner.invoke(app, ["--lang", "nl", "personas", "--help"])
+    assert "Toon de persona's met hun aandeel in de doelgroep." in group.stdout
+    english = runner.invoke(app, ["generate", "--help"])
+    assert english.stdout.startswith("Usage: mkbcopy generate")
+    assert "[default: mkbcopy-output]" in english.stdout and "Schrijf" not in english.stdout
+
+
+# Words an English message has and a Dutch one does not: one left in Dutch output means a
+# message escaped the catalogue. (Key names, fact keys and quoted input are not in it.)
+ENGLISH = re.compile(
+    r"\b(the|not|must|unknown|missing|required|invalid|error|warning|did you mean|quotes?|"
+    r"value|key|line|found|cannot|allowed|expected|should|file|folder|and|with|has|use|"
+    r"write|put|Input|Field|problems?|template failed|syntax|or|drafts?|characters|allows)\b"
+)
+HEADER = "{#- mkbcopy\nlabel: Sms\nformats: [txt]\nmedium: social\n%s-#}\n"
+BROKEN_TEMPLATES = {
+    "sms": HEADER % "limit: 50\n" + "{{ opening }} {{ m.intro() }}\n",  # m: never imported
+    "kaart": HEADER % "limit: 0\ncounting: y\nkleur: rood\n" + "{{ opening }}\n",
+    "brief": HEADER % "" + "{% if persona %}\n{{ opening }}\n",  # if never closed
+    "post": HEADER % "" + "{{ opening | hoofdletters }}\n{{ cta.tekst }}\n",
+    "kop": "{{ opening }}\n",  # no metadata header
+}
+BROKEN_BRIEFS = {
+    "keys.yaml": "facts:\n  salaris: 2400 euro\ncontactpersoon: Sanne\nutm: ja\n",
+    "colon.yaml": "campaign: Open dag: kom langs\n",
+    "tab.yaml": "campaign: x\nfacts:\n\tcosts: niets\n",
+    "space.yaml": "campaign: x\norganisation:Hogeschool\n",
+    "next.yaml": "campaign: x\nfacts:\n  costs:\nniets\n",
+    "hash.yaml": "campaign: x\nbrand:\n  colour: #0B5FA5\n",
+    "aanhaling.yaml": 'campaign: "Open dag\norganisation: y\n',
+    "indent.yaml": "facts:\n  costs: niets\n - gratis\n",
+    "values.yaml": (
+        "campaign: x\norganisation: y\nprogramme: z\n"
+        "call_to_action: {text: Meld je aan, url: www.example.nl}\n"
+        "contact: {name: Sanne, email: sanne-at-example.nl, unsubscribe: afmelden}\n"
+        "brand: {colour: blauw}\n"
+    ),
+}
+
+
+def _dutch_stderr(runner: CliRunner, args: list[str], tmp_path: Path) -> tuple[int, str]:
+    result = runner.invoke(app, ["--lang", "nl", *args])
+    return result.exit_code, result.stderr.replace(str(tmp_path), "")
+
+
+def test_no_message_escapes_the_catalogue(
+    runner: CliRunner, write_brief: Callable[..., Path], tmp_path: Path
+) -> None:
+    said: list[str] = []
+    for name, text in BROKEN_BRIEFS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        code, stderr = _dutch_stderr(runner, ["brief", "check", str(tmp_path / name)], tmp_path)
+        assert code == 1 and "mkbcopy: fout: " in stderr, (name, stderr)
+        said.append(stderr)
+    assert "bedoel je 'salary'?" in said[0] and "bedoel je 'contact'?" in said[0]
+    assert "zet de tekst tussen aanhalingstekens" in said[1]
+
+    folder = tmp_path / "mijn-templates"
+    assert runner.invoke(app, ["templates", "init", str(folder)]).exit_code == 0
+    for name, text in BROKEN_TEMPLATES.items():
+        (folder / name).mkdir(exist_ok=True)
+        (folder / name / "template.md.j2").write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["--lang", "nl", "templates", "check", str(folder)])
+    assert result.exit_code == 1
+    said.append((result.stdout + result.stderr).replace(str(tmp_path), ""))
+    for name in BROKEN_TEMPLATES:
+        args = ["generate", "-t", str(folder), "-c", name, "-o", str(tmp_path / name)]
+        code, stderr = _dutch_stderr(runner, args, tmp_path)
+        assert code == 1, (name, stderr)
+        said.append(stderr)
+
+    (folder / "tweet").mkdir()
+    (folder / "tweet" / "template.md.j2").write_text(HEADER % "limit: 20\n" + "{{ opening }}\n")
+    args = ["generate", "-t", str(folder), "-c", "tweet", "-o", str(tmp_path / "tweet")]
+    result = runner.invoke(app, ["--lang", "nl", *args])
+    assert result.exit_code == 0 and "tekens; tweet staat er 20 toe" in result.stderr, result.stderr
+    said.append((result.stdout + result.stderr).replace(str(tmp_path), ""))
+
+    contacts = tmp_path / "leden.csv"
+    contacts.write_text("e-mail;voornaam;leeftijd\ngeen-adres;Anna;19\n=x@y.nl;B;200\n")
+    for args in (
+        ["segment", str(contacts), "--map", "leeftijd=jaren"],
+        ["segment", str(tmp_path / "weg.csv")],
+        ["batch", str(contacts), str(write_brief()), "-o", str(tmp_path / "batch")],
+        ["generate", str(write_brief(drop=("salary",))), "-c", "x", "-o", str(tmp_path / "x")],
+    ):
+        result = runner.invoke(app, ["--lang", "nl", *args])
+        said.append((result.stdout + result.stderr).replace(str(tmp_path), ""))
+
+    leaks = [(m.group(), text) for text in said for m in [ENGLISH.search(text)] if m]
+    assert not leaks, "\n".join(f"{word!r} in {text}" for word, text in leaks)
+
+
+def test_usage_errors_are_dutch_on_request(runner: CliRunner) -> None:
+    dutch = runner.invoke(app, ["--lang", "nl", "generate", "--xyzzy"])
+    assert dutch.exit_code == 2
+    assert dutch.stderr.splitlines() == [
+        "Gebruik: mkbcopy generate [OPTIONS] [BRIEF]",
+        "Typ 'mkbcopy generate -h' voor hulp.",
+        "",
+        "Fout: Onbekende optie: --xyzzy",
+    ]
+    missing = runner.invoke(app, ["--lang", "nl", "personas", "show"])
+    assert missing.exit_code == 2 and "Fout: Argument 'ID' ontbreekt." in missing.stderr
+    typo = runner.invoke(app, ["--lang", "nl", "generat"])
+    assert "Fout: Onbekende opdracht 'generat'. Bedoel je 'generate'?" in typo.stderr
+    english = runner.invoke(app, ["generate", "--variants", "twee"])
+    assert english.exit_code == 2
+    assert english.stderr.endswith("Error: Invalid value for '--variants': give a whole number\n")

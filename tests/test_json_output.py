@@ -131,3 +131,50 @@ def test_templates_check_lists_each_problem(tmp_path: Path) -> None:
     (problem,) = checked["problems"]
     assert problem["line"] == 4 and problem["severity"] == "error"
     assert problem["source"] == "{{ cta.txt }}" and "did you mean 'text'?" in problem["message"]
+
+
+def test_generate_json_counts_what_the_summary_and_the_manifest_say(
+    write_brief: Callable[..., Path], tmp_path: Path
+) -> None:
+    brief = write_brief(drop=("salary", "travel"))
+    data = _json(["--lang", "nl", "generate", str(brief), "-o", str(tmp_path / "j")])
+    assert set(data) == {
+        "out",
+        "drafts",
+        "files",
+        "missing_facts",
+        "lint",
+        "spelling_checked",
+        "findings",
+        "notes",
+        "warnings",
+        "preview",
+    }
+    manifest = json.loads((tmp_path / "j" / "manifest.json").read_text(encoding="utf-8"))
+    assert data["files"] == [e["path"] for e in manifest["files"]]
+    assert [m["key"] for m in data["missing_facts"]] == list(manifest["missing_facts"])
+    assert all(m["drafts"] and m["question"].endswith("?") for m in data["missing_facts"])
+    assert data["lint"]["drafts"] == data["drafts"] == 18
+    # The terminal's summary counts the same drafts and findings.
+    shown = CliRunner().invoke(app, ["generate", str(brief), "-o", str(tmp_path / "t")])
+    counts = data["lint"]
+    assert shown.stdout.splitlines()[1] == (
+        f"lint: {counts['drafts']} drafts, {counts['errors']} error"
+        f"{'' if counts['errors'] == 1 else 's'}, {counts['warnings']} warning"
+        f"{'' if counts['warnings'] == 1 else 's'}, {counts['hints']} hint"
+        f"{'' if counts['hints'] == 1 else 's'}"
+    )
+    for finding in data["findings"]:
+        assert finding["severity"] in ("error", "warning") and finding["drafts"]
+        assert finding["rule"] != "placeholder"  # listed per fact under missing_facts
+    # --json is English whatever --lang says: a stable shape for scripts.
+    texts = [f["message"] for f in data["findings"]] + [f["origin"] or "" for f in data["findings"]]
+    assert not any("zin van" in t or "de brief" in t for t in texts)
+
+
+def test_generate_json_without_lint_and_with_the_preview(tmp_path: Path) -> None:
+    args = ["generate", "-c", "x", "-o", str(tmp_path / "o"), "--no-lint", "--preview"]
+    data = _json(args)
+    assert data["lint"] is None and data["spelling_checked"] is None and data["findings"] == []
+    assert data["preview"] == str(tmp_path / "o" / "index.html")
+    assert (tmp_path / "o" / "index.html").is_file()

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from mkbcopy.errors import InputError
+from mkbcopy.i18n import _
 from mkbcopy.research.personas import Research
 from mkbcopy.writers.folder import MANIFEST, read_manifest
 
@@ -42,7 +43,9 @@ class Coverage:
 def load_manifest(out: Path) -> dict[str, Any]:
     manifest = read_manifest(out)
     if manifest is None or not isinstance(manifest.get("files"), list):
-        raise InputError(f"no readable {MANIFEST}; run mkbcopy generate first", path=out)
+        raise InputError(
+            _("no readable %(file)s; run mkbcopy generate first") % {"file": MANIFEST}, path=out
+        )
     return manifest
 
 

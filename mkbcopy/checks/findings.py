@@ -91,11 +91,13 @@ def group_findings(
     brief: Brief | None = None,
     skip_placeholders: bool = False,
     hints: bool = False,
+    lang: str | None = None,
 ) -> list[Group]:
     """Findings grouped by cause, errors first, then by how many drafts they touch.
 
     `named` pairs a draft's label with its report. Placeholders for facts the brief
     lacks are listed per fact elsewhere, so `skip_placeholders` leaves them out.
+    `lang` is the language of the origins (default: the user's; --json asks for en).
     """
     groups: dict[tuple[str, str, str, str], Group] = {}
     for label, report in named:
@@ -105,7 +107,8 @@ def group_findings(
             if skip_placeholders and f.rule == "placeholder":
                 continue
             key = (f.severity, f.rule, f.message, f.excerpt or "")
-            group = groups.setdefault(key, Group(f, origin=sentence_origin(f, brief, report)))
+            origin = sentence_origin(f, brief, report, lang)
+            group = groups.setdefault(key, Group(f, origin=origin))
             if label not in group.drafts:
                 group.drafts.append(label)
     order = {"error": 0, "warning": 1, "info": 2}
@@ -114,21 +117,23 @@ def group_findings(
     )
 
 
-def sentence_origin(finding: Finding, brief: Brief | None, report: LintReport) -> str | None:
+def sentence_origin(
+    finding: Finding, brief: Brief | None, report: LintReport, lang: str | None = None
+) -> str | None:
     """Where a quoted sentence comes from: a fact, brief fields mkbcopy joins, or the template."""
     text = finding.excerpt
     if not text or brief is None:
         return None
     if "[AANVULLEN" in text:
-        return _(FROM_PLACEHOLDER)
+        return _(FROM_PLACEHOLDER, lang)
     for key, value in brief.facts.model_dump().items():
         if isinstance(value, str) and _shares_sentence(text, value):
-            return _(FROM_FACT).format(key=key)
+            return _(FROM_FACT, lang).format(key=key)
     fields = [name for name, value in _brief_fields(brief) if value and value in text]
     if fields:
-        return _(FROM_BUILT).format(fields=", ".join(fields))
+        return _(FROM_BUILT, lang).format(fields=", ".join(fields))
     if report.channel:
-        return _(FROM_TEMPLATE).format(channel=report.channel)
+        return _(FROM_TEMPLATE, lang).format(channel=report.channel)
     return None
 
 

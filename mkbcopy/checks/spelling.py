@@ -29,6 +29,7 @@ from mkbcopy.checks.readability import (
     split_sentences,
 )
 from mkbcopy.errors import MkbcopyError
+from mkbcopy.i18n import _
 
 INSTALL_HINT = "apt-get install hunspell hunspell-nl"
 DICTIONARY_DIRS = (
@@ -60,9 +61,9 @@ def hunspell_binary() -> str | None:
 def unavailable_reason() -> str | None:
     """Why spelling cannot be checked here, with the fix; None when it can."""
     if find_dictionary() is None:
-        return f"the Dutch hunspell dictionary is not installed ({INSTALL_HINT})"
+        return _("the Dutch hunspell dictionary is not installed (%(fix)s)") % {"fix": INSTALL_HINT}
     if hunspell_binary() is None:
-        return f"the hunspell program is not installed ({INSTALL_HINT})"
+        return _("the hunspell program is not installed (%(fix)s)") % {"fix": INSTALL_HINT}
     return None
 
 

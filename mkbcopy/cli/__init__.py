@@ -14,24 +14,34 @@ import traceback
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
 from mkbcopy import __version__
 from mkbcopy.cli import brief, contacts, generate, personas, review, templates
+from mkbcopy.cli.help import Command, Group, usage_error
 from mkbcopy.errors import MkbcopyError, Problems, UsageError, one_line, os_error
-from mkbcopy.i18n import LANGUAGES, _, set_language
+from mkbcopy.i18n import LANGUAGES, N_, _, set_language
 
 
 def _interrupted_text() -> str:
     return _("mkbcopy: interrupted; no file was left half-written; run the command again")
 
 
-class _Group(TyperGroup):
-    """Turns MkbcopyError into one line on stderr, for the console script and CliRunner alike."""
+# Click's usage error (a wrong option, a missing argument): typer.BadParameter's base.
+_ClickUsageError: type[Exception] = typer.BadParameter.__mro__[1]
+
+
+class _Group(Group):
+    """Turns MkbcopyError into one line on stderr, for the console script and CliRunner alike.
+
+    Click's usage errors in a command are said in the user's language too.
+    """
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except _ClickUsageError as exc:
+            print(usage_error(exc), file=sys.stderr)
+            raise typer.Exit(2) from None
         except (MkbcopyError, OSError) as exc:
             if isinstance(exc, BrokenPipeError):
                 raise  # stdout was closed: main() exits quietly
@@ -72,15 +82,26 @@ app = typer.Typer(
     name="mkbcopy",
     cls=_Group,
     pretty_exceptions_enable=False,
-    help=(
-        "Draft campaign copy for the Mkb-route in het hbo, grounded in the persona research.\n\n"
-        "Example: mkbcopy generate campaign.yaml --out drafts"
+    help=N_(
+        "Draft campaign copy for the Mkb-route in het hbo, grounded in the persona "
+        "research.\n\nExample: mkbcopy generate campaign.yaml --out drafts"
     ),
     no_args_is_help=True,
     add_completion=True,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _language(value: str | None) -> str | None:
+    """Eager, so that `--lang nl --help` is Dutch too; None goes back to the environment."""
+    if value is not None and value not in LANGUAGES:
+        raise typer.BadParameter(
+            _("'%(lang)s' is not a language mkbcopy speaks (use en or nl)") % {"lang": value},
+            param_hint="--lang",
+        )
+    set_language(value)
+    return value
 
 
 def _version(value: bool) -> None:
@@ -93,43 +114,41 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+        typer.Option("--version", callback=_version, is_eager=True, help=N_("Show the version.")),
     ] = False,
     debug: Annotated[
-        bool, typer.Option("--debug", help="Show the full traceback on errors.")
+        bool, typer.Option("--debug", help=N_("Show the full traceback on errors."))
     ] = False,
     lang: Annotated[
         str | None,
         typer.Option(
             "--lang",
             metavar="LANG",
-            help="Language of messages: en or nl. Default: MKBCOPY_LANG, else your locale "
-            "(Dutch when LANG or LC_ALL starts with nl).",
+            callback=_language,
+            is_eager=True,
+            help=N_(
+                "Language of messages: en or nl. Default: MKBCOPY_LANG, else your locale "
+                "(Dutch when LANG or LC_ALL starts with nl)."
+            ),
             show_default=False,
         ),
     ] = None,
 ) -> None:
-    """Draft campaign copy for the Mkb-route in het hbo."""
-    if lang is not None and lang not in LANGUAGES:
-        raise typer.BadParameter(
-            _("'%(lang)s' is not a language mkbcopy speaks (use en or nl)") % {"lang": lang},
-            param_hint="--lang",
-        )
-    set_language(lang)
+    """Draft campaign copy for the Mkb-route in het hbo (the options act in callbacks)."""
 
 
 # The commands, in the order --help lists them; each group's own commands are
 # registered where they are defined. A group gets _Group here, so that its
 # errors too are one line on stderr.
-app.command()(generate.generate)
-app.command()(generate.init)
+app.command(cls=Command, help=generate.GENERATE_HELP)(generate.generate)
+app.command(cls=Command, help=generate.INIT_HELP)(generate.init)
 app.add_typer(personas.personas_app, name="personas", cls=_Group)
-app.command()(review.lint)
-app.command()(contacts.segment)
-app.command()(contacts.batch)
+app.command(cls=Command, help=review.LINT_HELP)(review.lint)
+app.command(cls=Command, help=contacts.SEGMENT_HELP)(contacts.segment)
+app.command(cls=Command, help=contacts.BATCH_HELP)(contacts.batch)
 app.add_typer(brief.brief_app, name="brief", cls=_Group)
-app.command()(review.coverage)
-app.command()(review.preview)
+app.command(cls=Command, help=review.COVERAGE_HELP)(review.coverage)
+app.command(cls=Command, help=review.PREVIEW_HELP)(review.preview)
 app.add_typer(templates.templates_app, name="templates", cls=_Group)
 
 

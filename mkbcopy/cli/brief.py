@@ -17,24 +17,28 @@ from mkbcopy.cli.common import (
     _print_json,
     _warn,
 )
-from mkbcopy.i18n import _, ngettext
+from mkbcopy.cli.help import Command
+from mkbcopy.i18n import N_, _, ngettext
 
 brief_app = typer.Typer(
-    help="Check a campaign brief.\n\nExample: mkbcopy brief check campaign.yaml",
+    help=N_("Check a campaign brief.\n\nExample: mkbcopy brief check campaign.yaml"),
     no_args_is_help=True,
 )
 
 
-@brief_app.command("check")
+@brief_app.command(
+    "check",
+    cls=Command,
+    help=N_(
+        "List the facts each persona's copy needs and the brief lacks; exit 1 if any.\n\n"
+        "Example: mkbcopy brief check campaign.yaml"
+    ),
+)
 def brief_check(
-    brief: Annotated[Path, typer.Argument(metavar="BRIEF", help="The campaign brief (YAML).")],
+    brief: Annotated[Path, typer.Argument(metavar="BRIEF", help=N_("The campaign brief (YAML)."))],
     personas_file: PersonasOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List the facts each persona's copy needs and the brief lacks; exit 1 if any.
-
-    Example: mkbcopy brief check campaign.yaml
-    """
     from mkbcopy.research.brief import FACT_QUESTIONS, MAIL_FIELDS, load_brief, mail_gaps
     from mkbcopy.research.gaps import brief_gaps
     from mkbcopy.research.study import load_personas, study_path
@@ -67,7 +71,7 @@ def brief_check(
     for key in mail_missing:
         _warn(
             _("%(brief)s: contact: %(key)s is missing (%(about)s); batch needs it")
-            % {"brief": brief, "key": key, "about": MAIL_FIELDS[key]}
+            % {"brief": brief, "key": key, "about": _(MAIL_FIELDS[key])}
         )
     if not gaps:
         print(

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from mkbcopy.i18n import _, ngettext
+from mkbcopy.i18n import N_, _, ngettext
 
 # Wide enough for the summary table when output is piped or captured.
 out_console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
@@ -21,7 +21,7 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 JsonOpt = Annotated[
     bool,
-    typer.Option("--json", help="Print the result as JSON, and nothing else, on stdout."),
+    typer.Option("--json", help=N_("Print the result as JSON, and nothing else, on stdout.")),
 ]
 
 
@@ -67,7 +67,7 @@ def _progress(
             TextColumn(unit),
             TaskProgressColumn(),
             TimeRemainingColumn(),
-            TextColumn("left"),
+            TextColumn(_("left")),
         ]
     else:
         columns += [TextColumn(f"{{task.completed}} {unit}"), TimeElapsedColumn()]
@@ -88,17 +88,17 @@ def _progress(
 
 
 ForceOpt = Annotated[
-    bool, typer.Option("--force", help="Write into a folder that holds other files.")
+    bool, typer.Option("--force", help=N_("Write into a folder that holds other files."))
 ]
 StrictOpt = Annotated[
-    bool, typer.Option("--strict", help="Fail, writing nothing, if the brief lacks a fact.")
+    bool, typer.Option("--strict", help=N_("Fail, writing nothing, if the brief lacks a fact."))
 ]
 EncodingOpt = Annotated[
     str | None,
     typer.Option(
         "--encoding",
         metavar="ENC",
-        help="Encoding of a CSV file, e.g. cp1252. Default: UTF-8, else Windows-1252.",
+        help=N_("Encoding of a CSV file, e.g. cp1252. Default: UTF-8, else Windows-1252."),
     ),
 ]
 MapOpt = Annotated[
@@ -106,8 +106,10 @@ MapOpt = Annotated[
     typer.Option(
         "--map",
         metavar="COLUMN=FIELD",
-        help="Read COLUMN as FIELD (email, first_name, last_name, age, birth_year, "
-        "birth_date, education, status, persona; or ignore). Repeat for more.",
+        help=N_(
+            "Read COLUMN as FIELD (email, first_name, last_name, age, birth_year, "
+            "birth_date, education, status, persona; or ignore). Repeat for more."
+        ),
     ),
 ]
 PersonasOpt = Annotated[
@@ -115,8 +117,10 @@ PersonasOpt = Annotated[
     typer.Option(
         "--personas",
         metavar="FILE",
-        help="The persona study (YAML). Default: the brief's personas:, else the bundled "
-        "Mkb-route study.",
+        help=N_(
+            "The persona study (YAML). Default: the brief's personas:, else the bundled "
+            "Mkb-route study."
+        ),
     ),
 ]
 SheetOpt = Annotated[
@@ -124,18 +128,31 @@ SheetOpt = Annotated[
     typer.Option(
         "--sheet",
         metavar="NAME",
-        help="The sheet to read when CONTACTS is an Excel workbook. Default: the first.",
+        help=N_("The sheet to read when CONTACTS is an Excel workbook. Default: the first."),
     ),
 ]
 QuietOpt = Annotated[
     bool,
-    typer.Option("--quiet", "-q", help="Print only the summary; details and notes are left out."),
+    typer.Option(
+        "--quiet", "-q", help=N_("Print only the summary; details and notes are left out.")
+    ),
 ]
+
+
+def _level(quiet: bool, verbose: bool) -> int:
+    """How much a command prints: 0 the summary (--quiet), 1 as usual, 2 everything (--verbose)."""
+    if quiet and verbose:
+        from mkbcopy.errors import UsageError
+
+        raise UsageError(_("give --quiet or --verbose, not both"))
+    return 0 if quiet else 2 if verbose else 1
+
+
 BriefArg = Annotated[
     Path | None,
     typer.Argument(
         metavar="BRIEF",
-        help="The campaign brief (YAML). Default: the bundled example brief.",
+        help=N_("The campaign brief (YAML). Default: the bundled example brief."),
         show_default=False,
     ),
 ]

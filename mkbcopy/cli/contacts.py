@@ -20,6 +20,7 @@ from mkbcopy.cli.common import (
     QuietOpt,
     SheetOpt,
     StrictOpt,
+    _level,
     _listed,
     _plural,
     _print_json,
@@ -31,14 +32,22 @@ from mkbcopy.cli.generate import MSG_MISSING_HEAD, MSG_MISSING_LINE
 from mkbcopy.errors import UsageError
 from mkbcopy.i18n import N_, _
 
+SEGMENT_HELP = N_(
+    "Place each contact in a research persona and subgroup, and count them.\n\n"
+    "Example: mkbcopy segment contacten.csv --out contacten-persona.csv\n\n"
+    "Excel: mkbcopy segment leden.xlsx --sheet Leden --out leden-persona.csv"
+)
+
 
 def segment(
     contacts: Annotated[
         Path,
         typer.Argument(
             metavar="CONTACTS",
-            help="Contact list: an Excel workbook (.xlsx) or a CSV file from Excel, Google "
-            "Sheets, Mailchimp or Brevo.",
+            help=N_(
+                "Contact list: an Excel workbook (.xlsx) or a CSV file from Excel, Google "
+                "Sheets, Mailchimp or Brevo."
+            ),
         ),
     ],
     out: Annotated[
@@ -47,33 +56,37 @@ def segment(
             "--out",
             "-o",
             metavar="FILE",
-            help="Write the list with persona and subgroup columns, and FILE-rejected.csv "
-            "beside it. Default: only count.",
+            help=N_(
+                "Write the list with persona and subgroup columns, and FILE-rejected.csv "
+                "beside it. Default: only count."
+            ),
         ),
     ] = None,
     encoding: EncodingOpt = None,
     mapping: MapOpt = None,
     sheet: SheetOpt = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Overwrite FILE and FILE-rejected.csv if they exist.")
+        bool,
+        typer.Option("--force", help=N_("Overwrite FILE and FILE-rejected.csv if they exist.")),
     ] = False,
     personas_file: PersonasOpt = None,
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help=N_("Also say how the list was read: encoding and delimiter.")
+        ),
+    ] = False,
 ) -> None:
-    """Place each contact in a research persona and subgroup, and count them.
-
-    Example: mkbcopy segment contacten.csv --out contacten-persona.csv
-
-    Excel: mkbcopy segment leden.xlsx --sheet Leden --out leden-persona.csv
-    """
     from mkbcopy.contacts.reading import parse_mapping
     from mkbcopy.contacts.rowcount import estimate_rows
     from mkbcopy.contacts.segments import segment_contacts
     from mkbcopy.research.study import load_personas
 
+    level = _level(quiet, verbose)
     research = load_personas(personas_file)
-    with _progress("segmenting", estimate_rows(contacts), unit="contacts") as step:
+    with _progress(_("segmenting"), estimate_rows(contacts), unit=_("contacts")) as step:
         summary = segment_contacts(
             contacts,
             research,
@@ -136,8 +149,13 @@ def segment(
         )
     else:
         print(_("Nothing written; add --out FILE to write the list with persona columns."))
-    if quiet:
+    if level == 0:
         return
+    if level == 2 and summary.encoding:
+        print(
+            _("Read as %(encoding)s text, columns separated by '%(delimiter)s'.")
+            % {"encoding": summary.encoding, "delimiter": summary.delimiter}
+        )
     for reason, count in summary.reasons.most_common():
         print(f"  {count:>6}  {_(reason)}")
     for notice in summary.notices:
@@ -168,50 +186,61 @@ def segment(
     out_console.print(table)
 
 
+BATCH_HELP = N_(
+    "Write an email draft per segment (and per contact) from a contact list.\n\n"
+    "Example: mkbcopy batch contacten.csv campaign.yaml --out mailing --merge-tags "
+    "brevo"
+)
+
+
 def batch(
     contacts: Annotated[
-        Path, typer.Argument(metavar="CONTACTS", help="Contact list (.xlsx or CSV).")
+        Path, typer.Argument(metavar="CONTACTS", help=N_("Contact list (.xlsx or CSV)."))
     ],
     brief: Annotated[
         Path | None,
         typer.Argument(
             metavar="BRIEF",
-            help="The campaign brief (YAML); required, or --example.",
+            help=N_("The campaign brief (YAML); required, or --example."),
             show_default=False,
         ),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output folder.")] = Path(
-        "mkbcopy-batch"
-    ),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="DIR", help=N_("Output folder."))
+    ] = Path("mkbcopy-batch"),
     merge_tags: Annotated[
         str,
         typer.Option(
             "--merge-tags",
             metavar="PLATFORM",
-            help="Mail platform the segment folders are for (merge tags, contacts.csv "
-            "columns): mailchimp, brevo, listmonk or plain.",
+            help=N_(
+                "Mail platform the segment folders are for (merge tags, contacts.csv "
+                "columns): mailchimp, brevo, listmonk or plain."
+            ),
         ),
     ] = "mailchimp",
     per_recipient: Annotated[
         bool,
         typer.Option(
-            "--per-recipient", help="Also write a personal .eml per contact and drafts.mbox."
+            "--per-recipient", help=N_("Also write a personal .eml per contact and drafts.mbox.")
         ),
     ] = False,
     templates: Annotated[
         Path | None,
-        typer.Option("--templates", "-t", metavar="DIR", help="Folder with your own templates."),
+        typer.Option(
+            "--templates", "-t", metavar="DIR", help=N_("Folder with your own templates.")
+        ),
     ] = None,
     variants: Annotated[
         int,
         typer.Option(
             "--variants",
             metavar="N",
-            help="Split each segment evenly and at random over N A/B variants (2-5).",
+            help=N_("Split each segment evenly and at random over N A/B variants (2-5)."),
         ),
     ] = 0,
     seed: Annotated[
-        int, typer.Option("--seed", metavar="N", help="Seed for the variant split.")
+        int, typer.Option("--seed", metavar="N", help=N_("Seed for the variant split."))
     ] = 0,
     encoding: EncodingOpt = None,
     mapping: MapOpt = None,
@@ -221,25 +250,30 @@ def batch(
     example: Annotated[
         bool,
         typer.Option(
-            "--example", help="Try it out with the bundled example brief (a fictional route)."
+            "--example", help=N_("Try it out with the bundled example brief (a fictional route).")
         ),
     ] = False,
     personas_file: PersonasOpt = None,
     as_json: Annotated[
         bool,
-        typer.Option("--json", help="Print report.json's counts, and nothing else, on stdout."),
+        typer.Option("--json", help=N_("Print report.json's counts, and nothing else, on stdout.")),
     ] = False,
     quiet: QuietOpt = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help=N_("Also list the contacts per variant, and every line greeted without a name."),
+        ),
+    ] = False,
 ) -> None:
-    """Write an email draft per segment (and per contact) from a contact list.
-
-    Example: mkbcopy batch contacten.csv campaign.yaml --out mailing --merge-tags brevo
-    """
     from mkbcopy.contacts.batch import MERGE_TAGS, run_batch
     from mkbcopy.contacts.reading import parse_mapping
     from mkbcopy.research.brief import check_mail_fields, example_brief_path, load_brief
     from mkbcopy.research.study import load_personas, study_path
 
+    level = _level(quiet, verbose)
     if merge_tags not in MERGE_TAGS:
         raise UsageError(
             _("unknown --merge-tags '%(value)s' (use %(choices)s)")
@@ -274,7 +308,7 @@ def batch(
     check_mail_fields(loaded, brief or example_brief_path())
     from mkbcopy.contacts.rowcount import estimate_rows
 
-    with _progress("batch", estimate_rows(contacts), unit="contacts") as step:
+    with _progress(_("writing drafts"), estimate_rows(contacts), unit=_("contacts")) as step:
         report = run_batch(contacts, loaded, research, out, progress=step, **kwargs)
     if as_json:
         _print_json({"out": str(out)} | report.as_json() | {"notices": report.notices})
@@ -306,7 +340,7 @@ def batch(
                 "route (Hogeschool Rivierland); do not send them"
             )
         )
-    if quiet:
+    if level == 0:
         return
     if report.placeholders:
         from mkbcopy.research.brief import FACT_QUESTIONS
@@ -332,18 +366,27 @@ def batch(
         title=_("%(read)s rows read into %(out)s/") % {"read": report.rows_read, "out": out}
     )
     table.add_column("segment")
+    if level == 2 and report.variants:
+        table.add_column("variant")
     table.add_column(_("contacts"), justify="right")
     for segment_id, count in sorted(report.segments.items()):
-        table.add_row(segment_id, str(count))
-    table.add_row(_("rejected (rejects.csv)"), str(report.rejected))
-    table.add_row(_("duplicates (rejects.csv)"), str(report.duplicates))
+        if level == 2 and report.variants:
+            table.add_row(segment_id, "", str(count))
+            for variant, n in sorted(report.variants.get(segment_id, {}).items()):
+                table.add_row("", variant, str(n))
+        else:
+            table.add_row(segment_id, str(count))
+    blank = [""] if level == 2 and report.variants else []
+    table.add_row(_("rejected (rejects.csv)"), *blank, str(report.rejected))
+    table.add_row(_("duplicates (rejects.csv)"), *blank, str(report.duplicates))
     out_console.print(table)
     for notice in report.notices:
         _warn(notice)
 
     if report.suspicious_names:
-        lines = ", ".join(str(s["line"]) for s in report.suspicious_names[:5])
-        more = ", ..." if len(report.suspicious_names) > 5 else ""
+        shown = report.suspicious_names if level == 2 else report.suspicious_names[:5]
+        lines = ", ".join(str(s["line"]) for s in shown)
+        more = ", ..." if len(report.suspicious_names) > len(shown) else ""
         _warn(
             _(
                 "%(count)s contact(s) have a first name that looks like a formula, markup or a "

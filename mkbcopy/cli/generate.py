@@ -5,9 +5,10 @@ The commands are registered on the app in `mkbcopy/cli/__init__.py`, in --help o
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 from rich.table import Table
@@ -15,13 +16,16 @@ from rich.table import Table
 from mkbcopy.cli.common import (
     BriefArg,
     ForceOpt,
+    JsonOpt,
     PersonasOpt,
     QuietOpt,
     StrictOpt,
     _complete_channels,
     _complete_personas,
+    _level,
     _listed,
     _plural,
+    _print_json,
     _progress,
     _warn,
     out_console,
@@ -40,6 +44,20 @@ if TYPE_CHECKING:
 DEFAULT_OUT = Path("mkbcopy-output")
 
 
+GENERATE_HELP = N_(
+    "Write drafts for every persona x channel into OUT.\n\n"
+    "Prints a summary (what was written, the lint counts per draft), then what "
+    "needs attention grouped by cause: each fact the brief lacks with the drafts it"
+    " affects, each finding once with the drafts it turns up in and where its "
+    "sentence comes from.\n\n"
+    "Exit codes: 0 drafts written (findings are listed, not failed on, unless "
+    "--fail-on); 1 nothing written (an error, or --strict and the brief lacks a "
+    "fact), or --fail-on and lint found that level; 2 wrong usage; 130 interrupted.\n\n"
+    "Example: mkbcopy generate campaign.yaml -p doelgerichte-doorstromer -c email "
+    "-s 35+"
+)
+
+
 def generate(
     brief: BriefArg = None,
     persona: Annotated[
@@ -48,7 +66,7 @@ def generate(
             "--persona",
             "-p",
             metavar="ID",
-            help="Persona id; repeat for more. Default: all.",
+            help=N_("Persona id; repeat for more. Default: all."),
             autocompletion=_complete_personas,
         ),
     ] = None,
@@ -58,7 +76,7 @@ def generate(
             "--channel",
             "-c",
             metavar="NAME",
-            help="Channel (flyer, email, linkedin, ...). Default: all.",
+            help=N_("Channel (flyer, email, linkedin, ...). Default: all."),
             autocompletion=_complete_channels,
         ),
     ] = None,
@@ -68,20 +86,24 @@ def generate(
             "--format",
             "-f",
             metavar="FMT",
-            help="docx, txt, md, html, eml or pdf (print channels, needs LibreOffice); "
-            "repeat for more. Default: per channel.",
+            help=N_(
+                "docx, txt, md, html, eml or pdf (print channels, needs LibreOffice); "
+                "repeat for more. Default: per channel."
+            ),
         ),
     ] = None,
     subgroup: Annotated[
         str | None,
-        typer.Option("--subgroup", "-s", metavar="ID", help="Subgroup id, e.g. 35+ or hbo."),
+        typer.Option("--subgroup", "-s", metavar="ID", help=N_("Subgroup id, e.g. 35+ or hbo.")),
     ] = None,
     out: Annotated[
-        Path, typer.Option("--out", "-o", metavar="DIR", help="Output folder.")
+        Path, typer.Option("--out", "-o", metavar="DIR", help=N_("Output folder."))
     ] = DEFAULT_OUT,
     templates: Annotated[
         Path | None,
-        typer.Option("--templates", "-t", metavar="DIR", help="Folder with your own templates."),
+        typer.Option(
+            "--templates", "-t", metavar="DIR", help=N_("Folder with your own templates.")
+        ),
     ] = None,
     force: ForceOpt = False,
     strict: StrictOpt = False,
@@ -90,59 +112,54 @@ def generate(
         typer.Option(
             "--variants",
             metavar="N",
-            help="Write N A/B variants (2-5) per persona and channel, each leading with "
-            "another motivator or drempel.",
+            help=N_(
+                "Write N A/B variants (2-5) per persona and channel, each leading with "
+                "another motivator or drempel."
+            ),
         ),
     ] = 0,
     no_lint: Annotated[
-        bool, typer.Option("--no-lint", help="Skip the lint summary after writing.")
+        bool, typer.Option("--no-lint", help=N_("Skip the lint summary after writing."))
     ] = False,
     preview: Annotated[
         bool,
-        typer.Option("--preview", help="Also write OUT/index.html to review drafts in a browser."),
+        typer.Option(
+            "--preview", help=N_("Also write OUT/index.html to review drafts in a browser.")
+        ),
     ] = False,
     paper: Annotated[
         str | None,
         typer.Option(
             "--paper",
             metavar="SIZE",
-            help="a4 or a5: page size of one-page flyers (Word, PDF). Default: per template.",
+            help=N_("a4 or a5: page size of one-page flyers (Word, PDF). Default: per template."),
         ),
     ] = None,
     personas_file: PersonasOpt = None,
     quiet: QuietOpt = False,
     verbose: Annotated[
         bool,
-        typer.Option("--verbose", "-v", help="Also list every draft, and every finding per draft."),
+        typer.Option(
+            "--verbose", "-v", help=N_("Also list every draft, and every finding per draft.")
+        ),
     ] = False,
     fail_on: Annotated[
         str | None,
         typer.Option(
             "--fail-on",
             metavar="LEVEL",
-            help="Exit 1 (after writing) when lint finds this or worse: error or warning.",
+            help=N_("Exit 1 (after writing) when lint finds this or worse: error or warning."),
         ),
     ] = None,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Write drafts for every persona x channel into OUT.
-
-    Prints a summary (what was written, the lint counts per draft), then what needs
-    attention grouped by cause: each fact the brief lacks with the drafts it affects,
-    each finding once with the drafts it turns up in and where its sentence comes from.
-
-    Exit codes: 0 drafts written (findings are listed, not failed on, unless
-    --fail-on); 1 nothing written (an error, or --strict and the brief lacks a fact),
-    or --fail-on and lint found that level; 2 wrong usage; 130 interrupted.
-
-    Example: mkbcopy generate campaign.yaml -p doelgerichte-doorstromer -c email -s 35+
-    """
-    if quiet and verbose:
-        raise UsageError("give --quiet or --verbose, not both")
+    level = _level(quiet, verbose)
     if fail_on is not None and fail_on not in ("warning", "error"):
-        raise UsageError(f"unknown --fail-on '{fail_on}' (use warning or error)")
+        raise UsageError(
+            _("unknown --fail-on '%(value)s' (use warning or error)") % {"value": fail_on}
+        )
     if fail_on is not None and no_lint:
-        raise UsageError("--fail-on needs lint; leave out --no-lint")
-    level = 0 if quiet else 2 if verbose else 1
+        raise UsageError(_("--fail-on needs lint; leave out --no-lint"))
     from mkbcopy.checks.spelling import SpellChecker
 
     with ExitStack() as stack:
@@ -178,7 +195,7 @@ def generate(
             variants=variants,
             paper=paper,
         )
-        with _progress("writing drafts", len(plan.files), unit="files") as step:
+        with _progress(_("writing drafts"), len(plan.files), unit=_("files")) as step:
             manifest = write_campaign(
                 plan,
                 loaded,
@@ -199,22 +216,30 @@ def generate(
                 ((doc, d.channel, path, terms) for d, doc, path in draft_documents(plan, out)),
                 checker,
             )
-        _report_generate(
-            plan,
-            loaded,
-            out,
-            brief,
-            reports,
-            len(manifest["files"]),
-            level=level,
-            linted=not no_lint,
-        )
+        if not as_json:
+            _report_generate(
+                plan,
+                loaded,
+                out,
+                brief,
+                reports,
+                len(manifest["files"]),
+                level=level,
+                linted=not no_lint,
+            )
+        page: Path | None = None
         if preview:
             from mkbcopy.review.gallery import summary_line, write_preview
 
-            with _progress("checking drafts", None, unit="files", sized=True) as step:
+            with _progress(_("checking drafts"), None, unit=_("files"), sized=True) as step:
                 written = write_preview(out, research, loaded, templates, progress=step)
-            print(summary_line(*written))
+            page = written[0]
+            if not as_json:
+                print(summary_line(*written))
+        if as_json:
+            _print_json(
+                generate_json(plan, loaded, out, manifest, reports, linted=not no_lint, page=page)
+            )
         if fail_on is not None and any(r.fails(cast("Severity", fail_on)) for r in reports):
             raise typer.Exit(1)
 
@@ -232,6 +257,74 @@ MSG_FINDING = "  {severity} {rule}: {message}  ({count}: {drafts})"
 MSG_QUOTE = "      > {excerpt}"
 MSG_ORIGIN = N_("      from {origin}")
 MSG_MORE = N_("--verbose lists every draft and finding; mkbcopy lint {out} checks them again.")
+
+
+def generate_json(
+    plan: Plan,
+    brief: Brief,
+    out: Path,
+    manifest: dict[str, Any],
+    reports: list[LintReport],
+    *,
+    linted: bool,
+    page: Path | None,
+) -> dict[str, object]:
+    """generate --json: what the summary says, in a stable shape (README, JSON output).
+
+    Messages are English whatever the language, as in lint --json; the counts are the
+    summary's: per draft, as the preview counts.
+    """
+    from mkbcopy.checks.findings import Counts, group_findings
+    from mkbcopy.research.brief import FACT_QUESTIONS
+
+    missing = plan.missing_facts()
+    said = _said_as_missing(missing)
+    labels = [_label(d) for d in plan.drafts]
+    groups = group_findings(
+        zip(labels, reports, strict=False), brief=brief, skip_placeholders=True, lang="en"
+    )
+    return {
+        "out": str(out),
+        "drafts": len(plan.drafts),
+        "files": [str(e["path"]) for e in manifest["files"]],
+        "missing_facts": [
+            {
+                "key": key,
+                "question": FACT_QUESTIONS[key],
+                "drafts": _showing(plan, reports, key, FACT_QUESTIONS[key]),
+            }
+            for key in missing
+        ],
+        "lint": Counts.of(reports).to_dict() if linted else None,
+        "spelling_checked": all(r.spelling_checked for r in reports) if linted else None,
+        "findings": [
+            {
+                "rule": g.finding.rule,
+                "severity": g.finding.severity,
+                "message": g.finding.message,
+                "excerpt": g.finding.excerpt,
+                "origin": g.origin,
+                "drafts": g.drafts,
+            }
+            for g in groups
+        ],
+        "notes": list(plan.notes),
+        "warnings": [
+            {"draft": label, "message": warning}
+            for label, draft in zip(labels, plan.drafts, strict=True)
+            for warning in draft.warnings
+            if warning not in said
+        ],
+        "preview": str(page) if page is not None else None,
+    }
+
+
+def _said_as_missing(missing: Iterable[str]) -> set[str]:
+    """A draft's warnings about these missing facts: listed once per fact, not per draft."""
+    from mkbcopy.compose.rendering import MISSING_FACT
+    from mkbcopy.research.brief import FACT_QUESTIONS
+
+    return {_(MISSING_FACT) % {"key": k, "question": FACT_QUESTIONS[k]} for k in missing}
 
 
 def _label(draft: Draft) -> str:
@@ -294,9 +387,10 @@ def _report_generate(
         _print_lint(reports, summary=False)
     for note in plan.notes:
         _warn(note)
+    said = _said_as_missing(missing)
     for draft in plan.drafts:
         for warning in draft.warnings:
-            if not warning.startswith("missing fact"):
+            if warning not in said:  # missing facts are listed once, below
                 _warn(f"{draft.slug}/{draft.channel.name}: {warning}")
     if missing:
         print()
@@ -348,10 +442,12 @@ def _report_generate(
 def _print_table(plan: Plan, out: Path, files: int) -> None:
     """Every draft with its formats and what it addresses (generate --verbose)."""
     variants = any(d.variant is not None for d in plan.drafts)
-    table = Table(title=f"{files} files in {out}/")
-    columns = ["draft", "channel", "formats", "motivators", "drempels", "warnings"]
+    table = Table(
+        title=_("%(files)s written in %(out)s/") % {"files": _plural(files, "file"), "out": out}
+    )
+    columns = [_("draft"), _("channel"), _("formats"), "motivators", "drempels", _("warnings")]
     if variants:
-        columns[2:2] = ["variant", "leads with"]
+        columns[2:2] = ["variant", _("leads with")]
     for column in columns:
         table.add_column(column)
     for draft in sorted(plan.drafts, key=lambda d: d.slug):
@@ -370,14 +466,20 @@ def _print_table(plan: Plan, out: Path, files: int) -> None:
     out_console.print(table)
 
 
-def init(
-    folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder to create the brief in.")],
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing brief.")] = False,
-) -> None:
-    """Write a commented example brief (campaign.yaml) to edit.
+INIT_HELP = N_(
+    "Write a commented example brief (campaign.yaml) to edit.\n\n"
+    "Example: mkbcopy init mijn-campagne"
+)
 
-    Example: mkbcopy init mijn-campagne
-    """
+
+def init(
+    folder: Annotated[
+        Path, typer.Argument(metavar="DIR", help=N_("Folder to create the brief in."))
+    ],
+    force: Annotated[
+        bool, typer.Option("--force", help=N_("Overwrite an existing brief."))
+    ] = False,
+) -> None:
     from mkbcopy.errors import OutputError
     from mkbcopy.research.brief import example_brief_path
     from mkbcopy.writers.folder import atomic_write

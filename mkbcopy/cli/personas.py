@@ -19,21 +19,27 @@ from mkbcopy.cli.common import (
     _print_json,
     out_console,
 )
-from mkbcopy.i18n import _
+from mkbcopy.cli.help import Command
+from mkbcopy.i18n import N_, _, ngettext
 
 personas_app = typer.Typer(
-    help="Show, check and start a copy deck for a persona study.\n\n"
-    "Example: mkbcopy personas list --personas mijn-studie.yaml",
+    help=N_(
+        "Show, check and start a copy deck for a persona study.\n\n"
+        "Example: mkbcopy personas list --personas mijn-studie.yaml"
+    ),
     no_args_is_help=True,
 )
 
 
-@personas_app.command("list")
+@personas_app.command(
+    "list",
+    cls=Command,
+    help=N_(
+        "List the personas with their share of the target group.\n\n"
+        "Example: mkbcopy personas list --personas mijn-studie.yaml --json"
+    ),
+)
 def personas_list(personas_file: PersonasOpt = None, as_json: JsonOpt = False) -> None:
-    """List the personas with their share of the target group.
-
-    Example: mkbcopy personas list --personas mijn-studie.yaml --json
-    """
     from mkbcopy.research.study import load_personas
 
     if as_json:
@@ -66,18 +72,21 @@ def personas_list(personas_file: PersonasOpt = None, as_json: JsonOpt = False) -
     out_console.print(table)
 
 
-@personas_app.command("show")
+@personas_app.command(
+    "show",
+    cls=Command,
+    help=N_(
+        "Show everything the research says about one persona.\n\n"
+        "Example: mkbcopy personas show onafhankelijke-zij-instromer"
+    ),
+)
 def personas_show(
     persona_id: Annotated[
-        str, typer.Argument(metavar="ID", help="Persona id.", autocompletion=_complete_personas)
+        str, typer.Argument(metavar="ID", help=N_("Persona id."), autocompletion=_complete_personas)
     ],
     as_json: JsonOpt = False,
     personas_file: PersonasOpt = None,
 ) -> None:
-    """Show everything the research says about one persona.
-
-    Example: mkbcopy personas show onafhankelijke-zij-instromer
-    """
     from mkbcopy.research.study import load_personas
 
     p = load_personas(personas_file).persona(persona_id)
@@ -124,14 +133,18 @@ def personas_show(
     print("\n".join(lines))
 
 
-@personas_app.command("check")
+@personas_app.command(
+    "check",
+    cls=Command,
+    help=N_(
+        "Validate a persona study; list every problem with file, line and key, exit 1 "
+        "if any.\n\n"
+        "Example: mkbcopy personas check mijn-studie.yaml"
+    ),
+)
 def personas_check(
-    study: Annotated[Path, typer.Argument(metavar="FILE", help="A persona study (YAML).")],
+    study: Annotated[Path, typer.Argument(metavar="FILE", help=N_("A persona study (YAML)."))],
 ) -> None:
-    """Validate a persona study; list every problem with file, line and key, exit 1 if any.
-
-    Example: mkbcopy personas check mijn-studie.yaml
-    """
     from mkbcopy.research.study import describe_study
     from mkbcopy.research.studycheck import check_study
 
@@ -139,26 +152,37 @@ def personas_check(
     for problem in problems:
         print(problem)
     if problems:
-        print(f"{len(problems)} problem(s) in {study}.", file=sys.stderr)
+        print(
+            ngettext(
+                "%(count)s problem in %(path)s.", "%(count)s problems in %(path)s.", len(problems)
+            )
+            % {"count": len(problems), "path": study},
+            file=sys.stderr,
+        )
         raise typer.Exit(1)
-    print(f"OK: {study}: {describe_study(study)}")
+    print(_("OK: %(path)s: %(summary)s") % {"path": study, "summary": describe_study(study)})
 
 
-@personas_app.command("init-deck")
+@personas_app.command(
+    "init-deck",
+    cls=Command,
+    help=N_(
+        "Write a copy deck skeleton for a study: every line to fill in, the research "
+        "beside it.\n\n"
+        "Example: mkbcopy personas init-deck mijn-studie.yaml mijn-templates"
+    ),
+)
 def personas_init_deck(
-    study: Annotated[Path, typer.Argument(metavar="FILE", help="A persona study (YAML).")],
+    study: Annotated[Path, typer.Argument(metavar="FILE", help=N_("A persona study (YAML)."))],
     folder: Annotated[
-        Path, typer.Argument(metavar="DIR", help="Templates folder to write _shared/copy.yaml in.")
+        Path,
+        typer.Argument(metavar="DIR", help=N_("Templates folder to write _shared/copy.yaml in.")),
     ],
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing deck.")] = False,
+    force: Annotated[bool, typer.Option("--force", help=N_("Overwrite an existing deck."))] = False,
 ) -> None:
-    """Write a copy deck skeleton for a study: every line to fill in, the research beside it.
-
-    Example: mkbcopy personas init-deck mijn-studie.yaml mijn-templates
-    """
     from mkbcopy.compose.deckinit import write_deck_skeleton
     from mkbcopy.research.study import load_personas
 
     target = write_deck_skeleton(load_personas(study), study, folder, force=force)
-    print(f"Wrote {target}. Fill in every empty line, then run:")
+    print(_("Wrote %(file)s. Fill in every empty line, then run:") % {"file": target})
     print(f"  mkbcopy templates check {folder} --personas {study}")

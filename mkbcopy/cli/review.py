@@ -13,6 +13,8 @@ from rich.table import Table
 
 from mkbcopy.cli.common import (
     JsonOpt,
+    QuietOpt,
+    _level,
     _plural,
     _print_json,
     _progress,
@@ -23,38 +25,56 @@ from mkbcopy.errors import UsageError
 from mkbcopy.i18n import N_, _
 
 if TYPE_CHECKING:
+    from mkbcopy.checks.coverage import Coverage
     from mkbcopy.checks.lint import LintReport, Severity
+    from mkbcopy.checks.readability import Readability
 
 UsedStudyOpt = Annotated[
     Path | None,
     typer.Option(
         "--personas",
         metavar="FILE",
-        help="The persona study (YAML). Default: the one generate used.",
+        help=N_("The persona study (YAML). Default: the one generate used."),
     ),
 ]
+
+
+LINT_HELP = N_(
+    "Check drafts: B1 readability, spelling, channel limits, placeholders and spam "
+    "words.\n\n"
+    "Example: mkbcopy lint mkbcopy-output --fail-on warning"
+)
 
 
 def lint(
     paths: Annotated[
         list[Path],
-        typer.Argument(metavar="PATH...", help="Draft files, or folders such as an output folder."),
+        typer.Argument(
+            metavar="PATH...", help=N_("Draft files, or folders such as an output folder.")
+        ),
     ],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the reports as JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=N_("Print the reports as JSON."))] = False,
     fail_on: Annotated[
         str,
         typer.Option(
             "--fail-on",
             metavar="LEVEL",
-            help="Exit 1 on a finding at this level or worse: warning or error.",
+            help=N_("Exit 1 on a finding at this level or worse: warning or error."),
         ),
     ] = "error",
+    quiet: QuietOpt = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help=N_("Also show each file's readability: sentences, words, the longest sentence."),
+        ),
+    ] = False,
 ) -> None:
-    """Check drafts: B1 readability, spelling, channel limits, placeholders and spam words.
-
-    Example: mkbcopy lint mkbcopy-output --fail-on warning
-    """
     from mkbcopy.checks.lint import lint_paths
+
+    level = _level(quiet, verbose)
 
     if fail_on not in ("warning", "error"):
         raise UsageError(
@@ -64,7 +84,7 @@ def lint(
     if as_json:
         _print_json([r.to_dict() for r in reports])
     else:
-        _print_lint(reports)
+        _print_lint(reports, files=level > 0, readability=level > 1)
         _print_per_draft(paths, reports)
     if any(r.fails(cast("Severity", fail_on)) for r in reports):
         raise typer.Exit(1)
@@ -104,12 +124,22 @@ MSG_PER_DRAFT = N_(
 )
 
 
-def _print_lint(reports: list[LintReport], *, summary: bool = True) -> None:
-    """Every finding per file (lint, generate --verbose), then the totals unless `summary` off."""
+def _print_lint(
+    reports: list[LintReport],
+    *,
+    summary: bool = True,
+    files: bool = True,
+    readability: bool = False,
+) -> None:
+    """Every finding per file (lint, generate --verbose), then the totals unless `summary` off.
+
+    `files` off (lint --quiet) prints the totals only; `readability` (lint --verbose) adds
+    each file's numbers behind its score.
+    """
     from mkbcopy.checks.lint import SEVERITY_LABELS
     from mkbcopy.checks.spelling import unavailable_reason
 
-    for report in reports:
+    for report in reports if files else []:
         stats = report.readability
         about = [report.channel or _("no channel")]
         if stats is not None and stats.word_count:
@@ -118,6 +148,8 @@ def _print_lint(reports: list[LintReport], *, summary: bool = True) -> None:
                 % {"score": stats.score, "words": stats.average_words}
             )
         out_console.print(f"{report.path} ({'; '.join(about)})", markup=False)
+        if readability and stats is not None and stats.word_count:
+            _print_readability(stats)
         for f in report.findings:
             severity = _(SEVERITY_LABELS[f.severity])
             out_console.print(f"  {severity:<7} {f.rule:<22} {f.text()}", markup=False)
@@ -135,19 +167,43 @@ def _print_lint(reports: list[LintReport], *, summary: bool = True) -> None:
         _warn(_("spelling not checked: %(reason)s") % {"reason": unavailable_reason()})
 
 
+COVERAGE_HELP = N_(
+    "Show which motivators and drempels each persona's drafts address, per channel.\n\n"
+    "Writes OUT/coverage.csv too. Example: mkbcopy coverage mkbcopy-output"
+)
+
+
+def _print_readability(stats: Readability) -> None:
+    """The numbers behind a file's score (lint --verbose)."""
+    line = _("%(sentences)s sentences, %(words)s words") % {
+        "sentences": stats.sentence_count,
+        "words": stats.word_count,
+    }
+    if stats.longest is not None:
+        line += "; " + _("longest sentence: %(words)s words") % {"words": stats.longest.words}
+    out_console.print(f"  {line}", markup=False)
+    if stats.long_words:
+        out_console.print(
+            "  " + _("long words: %(words)s") % {"words": ", ".join(stats.long_words)},
+            markup=False,
+        )
+
+
 def coverage(
-    out: Annotated[Path, typer.Argument(metavar="OUT", help="A folder written by generate.")],
+    out: Annotated[Path, typer.Argument(metavar="OUT", help=N_("A folder written by generate."))],
     personas_file: UsedStudyOpt = None,
     as_json: JsonOpt = False,
+    quiet: QuietOpt = False,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help=N_("Also show each motivator's and drempel's title.")),
+    ] = False,
 ) -> None:
-    """Show which motivators and drempels each persona's drafts address, per channel.
-
-    Writes OUT/coverage.csv too. Example: mkbcopy coverage mkbcopy-output
-    """
     from mkbcopy.checks.coverage import compute_coverage, load_manifest, render_coverage_csv
     from mkbcopy.research.study import load_personas, study_path
     from mkbcopy.writers.folder import write_extra
 
+    level = _level(quiet, verbose)
     manifest = load_manifest(out)
     study = study_path(personas_file, manifest.get("personas"))
     result = compute_coverage(manifest, load_personas(study))
@@ -174,18 +230,10 @@ def coverage(
             }
         )
         return
-    table = Table(title=_("Coverage of %(out)s/") % {"out": out})
-    for column in ("persona", _("item"), *result.channels):
-        table.add_column(column)
-    for row in result.rows:
-        marks = ["x" if row.channels[c] else "" for c in result.channels]
-        label = f"{row.kind[0].upper()} {row.id}"
-        if not row.addressed:
-            label = "[red]" + _("%(item)s (unaddressed)") % {"item": label} + "[/red]"
-        table.add_row(row.persona, label, *marks)
-    out_console.print(table)
     gaps = result.gaps()
-    for row in gaps:
+    if level > 0:
+        _print_coverage(out, result, titles=level > 1)
+    for row in gaps if level > 0 else []:
         _warn(
             _("%(persona)s: %(kind)s '%(id)s' is not addressed by any draft")
             % {"persona": row.persona, "kind": row.kind, "id": row.id}
@@ -196,27 +244,77 @@ def coverage(
     )
 
 
+PREVIEW_HELP = N_(
+    "Write OUT/index.html: every draft as its reader sees it, lint results and "
+    "coverage.\n\n"
+    "One file that works offline; open it in any browser.\n\n"
+    "Example: mkbcopy preview mkbcopy-output"
+)
+
+
+def _print_coverage(out: Path, result: Coverage, *, titles: bool) -> None:
+    """The coverage table; `titles` (--verbose) adds each item's title."""
+    table = Table(title=_("Coverage of %(out)s/") % {"out": out})
+    for column in ("persona", _("item"), *([_("title")] if titles else []), *result.channels):
+        table.add_column(column)
+    for row in result.rows:
+        marks = ["x" if row.channels[c] else "" for c in result.channels]
+        label = f"{row.kind[0].upper()} {row.id}"
+        if not row.addressed:
+            label = "[red]" + _("%(item)s (unaddressed)") % {"item": label} + "[/red]"
+        table.add_row(row.persona, label, *([row.title] if titles else []), *marks)
+    out_console.print(table)
+
+
 def preview(
-    out: Annotated[Path, typer.Argument(metavar="OUT", help="A folder written by generate.")],
+    out: Annotated[Path, typer.Argument(metavar="OUT", help=N_("A folder written by generate."))],
     templates: Annotated[
         Path | None,
         typer.Option(
-            "--templates", "-t", metavar="DIR", help="Your templates, for your channels' limits."
+            "--templates",
+            "-t",
+            metavar="DIR",
+            help=N_("Your templates, for your channels' limits."),
         ),
     ] = None,
     personas_file: UsedStudyOpt = None,
+    quiet: QuietOpt = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help=N_("Also show what the page counted: drafts, files checked, lint findings."),
+        ),
+    ] = False,
 ) -> None:
-    """Write OUT/index.html: every draft as its reader sees it, lint results and coverage.
-
-    One file that works offline; open it in any browser.
-
-    Example: mkbcopy preview mkbcopy-output
-    """
     from mkbcopy.checks.coverage import load_manifest
+    from mkbcopy.checks.spelling import unavailable_reason
     from mkbcopy.research.study import load_personas, study_path
     from mkbcopy.review.gallery import summary_line, write_preview
 
+    level = _level(quiet, verbose)
     research = load_personas(study_path(personas_file, load_manifest(out).get("personas")))
-    with _progress("checking drafts", None, unit="files", sized=True) as step:
+    with _progress(_("checking drafts"), None, unit=_("files"), sized=True) as step:
         written = write_preview(out, research, templates=templates, progress=step)
     print(summary_line(*written))
+    page = written[1]
+    if level > 1:
+        print(
+            _(MSG_PREVIEW_COUNTED).format(
+                drafts=_plural(page.cards, "draft"),
+                files=_plural(page.files, "file"),
+                errors=_plural(page.errors, "error"),
+                warnings=_plural(page.warnings, "warning"),
+                pages=page.pdf_pages,
+            )
+        )
+    reason = unavailable_reason()
+    if level > 0 and reason is not None:
+        _warn(_("spelling not checked: %(reason)s") % {"reason": reason})
+
+
+MSG_PREVIEW_COUNTED = N_(
+    "The page shows {drafts} from {files}: {errors} and {warnings}, counted per draft as "
+    "generate and lint count them; {pages} PDF page(s) shown as an image."
+)

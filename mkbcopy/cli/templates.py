@@ -18,12 +18,15 @@ from mkbcopy.cli.common import (
     _print_json,
     out_console,
 )
-from mkbcopy.i18n import _
+from mkbcopy.cli.help import Command
+from mkbcopy.i18n import N_, _
 
 templates_app = typer.Typer(
     help=(
-        "See, copy and check the templates; your own folder overrides the built-ins file by "
-        "file.\n\nExample: mkbcopy templates check mijn-templates"
+        N_(
+            "See, copy and check the templates; your own folder overrides the built-ins file by "
+            "file.\n\nExample: mkbcopy templates check mijn-templates"
+        )
     ),
     no_args_is_help=True,
 )
@@ -32,17 +35,24 @@ templates_app = typer.Typer(
 TemplatesOpt = Annotated[
     Path | None,
     typer.Option(
-        "--templates", "-t", metavar="DIR", help="Folder with your own templates (over built-ins)."
+        "--templates",
+        "-t",
+        metavar="DIR",
+        help=N_("Folder with your own templates (over built-ins)."),
     ),
 ]
 
 
-@templates_app.command("list")
+@templates_app.command(
+    "list",
+    cls=Command,
+    help=N_(
+        "List every channel: label, formats, limits, persona blocks it uses, and where "
+        "it is from.\n\n"
+        "Example: mkbcopy templates list --templates mijn-templates"
+    ),
+)
 def templates_list(templates: TemplatesOpt = None, as_json: JsonOpt = False) -> None:
-    """List every channel: label, formats, limits, persona blocks it uses, and where it is from.
-
-    Example: mkbcopy templates list --templates mijn-templates
-    """
     from rich.text import Text
 
     from mkbcopy.compose.templatecheck import describe_channels
@@ -99,19 +109,22 @@ def templates_list(templates: TemplatesOpt = None, as_json: JsonOpt = False) -> 
     out_console.print(table)
 
 
-@templates_app.command("show")
+@templates_app.command(
+    "show",
+    cls=Command,
+    help=N_(
+        "Print the template a run would use, and say whether it is yours or built-in.\n\n"
+        "The source goes to stdout, where it comes from to stderr, so you can redirect "
+        "it. Example: mkbcopy templates show email --templates mijn-templates"
+    ),
+)
 def templates_show(
     name: Annotated[
         str,
-        typer.Argument(metavar="NAME", help="A channel (email) or a file (_shared/macros.j2)."),
+        typer.Argument(metavar="NAME", help=N_("A channel (email) or a file (_shared/macros.j2).")),
     ],
     templates: TemplatesOpt = None,
 ) -> None:
-    """Print the template a run would use, and say whether it is yours or built-in.
-
-    The source goes to stdout, where it comes from to stderr, so you can redirect it.
-    Example: mkbcopy templates show email --templates mijn-templates
-    """
     from mkbcopy.compose.templatecheck import find_template
     from mkbcopy.research.yamlfile import read_text
 
@@ -123,18 +136,25 @@ def templates_show(
     else:
         origin = _("your folder")
     print(f"# {found.name}: {origin} ({found.path})", file=sys.stderr)
-    sys.stdout.write(read_text(found.path, what="template"))
+    sys.stdout.write(read_text(found.path, what=N_("template")))
 
 
-@templates_app.command("init")
+@templates_app.command(
+    "init",
+    cls=Command,
+    help=N_(
+        "Copy the built-in templates, with a README on editing them, into DIR.\n\n"
+        "Example: mkbcopy templates init mijn-templates"
+    ),
+)
 def templates_init(
-    folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder to copy the templates to.")],
-    force: Annotated[bool, typer.Option("--force", help="Overwrite files already there.")] = False,
+    folder: Annotated[
+        Path, typer.Argument(metavar="DIR", help=N_("Folder to copy the templates to."))
+    ],
+    force: Annotated[
+        bool, typer.Option("--force", help=N_("Overwrite files already there."))
+    ] = False,
 ) -> None:
-    """Copy the built-in templates, with a README on editing them, into DIR.
-
-    Example: mkbcopy templates init mijn-templates
-    """
     from mkbcopy.compose.templatecheck import init_templates
 
     written = init_templates(folder, force=force)
@@ -145,28 +165,33 @@ def templates_init(
     print(f"  mkbcopy templates check {folder}")
 
 
-@templates_app.command("check")
+@templates_app.command(
+    "check",
+    cls=Command,
+    help=N_(
+        "Render every template for every persona and subgroup; report every problem, "
+        "exit 1 if any.\n\n"
+        "Finds syntax errors, unknown names, copy over a channel's limits, bad metadata"
+        " headers and gaps in copy.yaml. Example: mkbcopy templates check "
+        "mijn-templates"
+    ),
+)
 def templates_check(
     folder: Annotated[
         Path | None,
         typer.Argument(
             metavar="DIR",
-            help="Your templates folder. Default: the brief's templates:, else the built-ins.",
+            help=N_("Your templates folder. Default: the brief's templates:, else the built-ins."),
             show_default=False,
         ),
     ] = None,
     brief: Annotated[
         Path | None,
-        typer.Option("--brief", "-b", metavar="BRIEF", help="Render with this brief's facts."),
+        typer.Option("--brief", "-b", metavar="BRIEF", help=N_("Render with this brief's facts.")),
     ] = None,
     personas_file: PersonasOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Render every template for every persona and subgroup; report every problem, exit 1 if any.
-
-    Finds syntax errors, unknown names, copy over a channel's limits, bad metadata
-    headers and gaps in copy.yaml. Example: mkbcopy templates check mijn-templates
-    """
     import time
 
     from mkbcopy.compose.channels import template_files

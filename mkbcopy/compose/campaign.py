@@ -19,6 +19,7 @@ from mkbcopy.compose.copydeck import load_copydeck
 from mkbcopy.compose.plan import sentences
 from mkbcopy.compose.rendering import Draft, plan_variants, render_draft
 from mkbcopy.errors import MissingFactsError, OutputError, UsageError
+from mkbcopy.i18n import N_, _
 from mkbcopy.research.brief import FACT_QUESTIONS, Brief
 from mkbcopy.research.personas import Persona, Research, Subgroup
 from mkbcopy.writers.eml import build_message
@@ -76,7 +77,10 @@ def _targets(
     ]
     if not chosen:
         known = sorted({s.id for p in personas for s in p.subgroups})
-        raise UsageError(f"no persona has subgroup '{subgroup_id}' (known: {', '.join(known)})")
+        raise UsageError(
+            _("no persona has subgroup '%(subgroup)s' (known: %(known)s)")
+            % {"subgroup": subgroup_id, "known": ", ".join(known)}
+        )
     return chosen
 
 
@@ -106,8 +110,11 @@ def plan_campaign(
         wanted = [f for f in formats if _supports(meta, f)] if formats else list(meta.formats)
         skipped = [f for f in formats if f not in wanted]
         if skipped:
-            needs = "; ".join(dict.fromkeys(_NEEDS.get(f, "not supported") for f in skipped))
-            plan.notes.append(f"{meta.name}: skipped format {', '.join(skipped)} ({needs})")
+            needs = "; ".join(dict.fromkeys(_(_NEEDS.get(f, N_("not supported"))) for f in skipped))
+            plan.notes.append(
+                _("%(channel)s: skipped format %(formats)s (%(needs)s)")
+                % {"channel": meta.name, "formats": ", ".join(skipped), "needs": needs}
+            )
         if not wanted:
             continue
         for persona, sub in _targets(research, personas, subgroup):
@@ -127,7 +134,7 @@ def plan_campaign(
                 for fmt in wanted:
                     plan.files.append((draft, fmt, f"{draft.slug}/{name}.{fmt}"))
     if not plan.files:
-        raise UsageError("nothing to write: no channel supports the formats you asked for")
+        raise UsageError(_("nothing to write: no channel supports the formats you asked for"))
     if brief.brand and any(fmt in ("docx", "pdf") for _, fmt, _ in plan.files):
         from mkbcopy.writers.docx import check_brand_files  # python-docx is slow to import
 
@@ -143,7 +150,10 @@ def _path(value: str | None) -> Path | None:
     return Path(value) if value else None
 
 
-_NEEDS = {"eml": "needs an email channel", "pdf": "needs a print channel such as flyer"}
+_NEEDS = {
+    "eml": N_("needs an email channel"),
+    "pdf": N_("needs a print channel such as flyer"),
+}
 
 
 def _supports(meta: ChannelMeta, fmt: str) -> bool:
@@ -194,7 +204,7 @@ def render_file(draft: Draft, fmt: str, brief: Brief) -> bytes:
 
         # The PDF is LibreOffice's print of the same Word file, so the two never differ.
         return docx_to_pdf(word, name=f"{draft.slug}/{draft.channel.name}.pdf")
-    raise UsageError(f"unknown format '{fmt}'")
+    raise UsageError(_("unknown format '%(value)s'") % {"value": fmt})
 
 
 def _entry(draft: Draft, fmt: str, path: str) -> dict[str, Any]:
@@ -251,8 +261,16 @@ def write_campaign(
     if strict and missing:
         first, personas = next(iter(missing.items()))
         raise MissingFactsError(
-            f"the brief lacks {len(missing)} fact(s) the copy needs, e.g. '{first}' "
-            f"({FACT_QUESTIONS[first]}) for {', '.join(personas)}; nothing written",
+            _(
+                "the brief lacks %(count)s fact(s) the copy needs, e.g. '%(fact)s' "
+                "(%(question)s) for %(personas)s; nothing written"
+            )
+            % {
+                "count": len(missing),
+                "fact": first,
+                "question": FACT_QUESTIONS[first],
+                "personas": ", ".join(personas),
+            },
             path=brief_path,
         )
     paths = [path for _, _, path in plan.files]
@@ -305,7 +323,9 @@ def _write_files(
     gone = missing_files(out, manifest)
     if gone:
         raise OutputError(
-            f"'{gone[0]}' was removed while mkbcopy wrote; run the command again", path=out
+            _("'%(file)s' was removed while mkbcopy wrote; run the command again")
+            % {"file": gone[0]},
+            path=out,
         )
     manifest["complete"] = True
     del manifest["planned"]

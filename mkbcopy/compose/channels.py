@@ -24,8 +24,9 @@ from pydantic import Field
 
 from mkbcopy.bundle import bundled_path
 from mkbcopy.errors import InputError, TemplateError
+from mkbcopy.i18n import _
 from mkbcopy.research.text import Slug, Strict
-from mkbcopy.research.yamlfile import BoundedLoader
+from mkbcopy.research.yamlfile import BoundedLoader, error_message
 
 TEMPLATE_FILE = "template.md.j2"
 FORMATS = ("docx", "txt", "md", "html", "eml", "pdf")
@@ -70,7 +71,7 @@ def template_dirs(user_dir: Path | None) -> list[Path]:
     if user_dir is None:
         return [builtin_templates_dir()]
     if not user_dir.is_dir():  # else a typo would silently mean "built-ins only"
-        raise InputError("templates folder not found", path=user_dir)
+        raise InputError(_("templates folder not found"), path=user_dir)
     refuse_links(user_dir)
     return [user_dir, builtin_templates_dir()]
 
@@ -84,8 +85,10 @@ def refuse_links(folder: Path) -> None:
             path = Path(root, name)
             if path.is_symlink() and not name.startswith("."):
                 raise TemplateError(
-                    "is a symbolic link; a templates folder may hold only real files and "
-                    "folders: copy the file in instead",
+                    _(
+                        "is a symbolic link; a templates folder may hold only real files and "
+                        "folders: copy the file in instead"
+                    ),
                     path=path,
                 )
 
@@ -94,7 +97,9 @@ def parse_header(source: str, path: Path) -> dict[str, object]:
     match = _HEADER.match(source)
     if not match:
         raise TemplateError(
-            "has no metadata header; start the file with '{#- mkbcopy' ... '-#}'", path=path, line=1
+            _("has no metadata header; start the file with '{#- mkbcopy' ... '-#}'"),
+            path=path,
+            line=1,
         )
     try:
         data = yaml.load(match.group(1), Loader=BoundedLoader) or {}  # safe, and bounded
@@ -102,14 +107,16 @@ def parse_header(source: str, path: Path) -> dict[str, object]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else 1
         problem = getattr(exc, "problem", None)
-        message = f"metadata header is not valid YAML: {problem}" if problem else ""
-        raise TemplateError(
-            message or "metadata header is not valid YAML", path=path, line=line
-        ) from None
+        message = _("metadata header is not valid YAML")
+        if problem:
+            message += f": {problem}"
+        raise TemplateError(message, path=path, line=line) from None
     except ValueError as exc:  # e.g. an integer with more digits than Python converts
-        raise TemplateError(f"metadata header: {exc}", path=path, line=1) from None
+        raise TemplateError(
+            _("metadata header: %(problem)s") % {"problem": exc}, path=path, line=1
+        ) from None
     if not isinstance(data, dict):
-        raise TemplateError("metadata header must be 'key: value' lines", path=path, line=1)
+        raise TemplateError(_("metadata header must be 'key: value' lines"), path=path, line=1)
     return data
 
 
@@ -122,7 +129,10 @@ def load_channel(name: str, user_dir: Path | None = None) -> ChannelMeta:
                 raise problems[0]
             assert meta is not None
             return meta
-    raise TemplateError(f"unknown channel '{name}' (known: {', '.join(channel_names(user_dir))})")
+    raise TemplateError(
+        _("unknown channel '%(name)s' (known: %(known)s)")
+        % {"name": name, "known": ", ".join(channel_names(user_dir))}
+    )
 
 
 def read_channel(path: Path) -> tuple[ChannelMeta | None, list[TemplateError]]:
@@ -131,14 +141,18 @@ def read_channel(path: Path) -> tuple[ChannelMeta | None, list[TemplateError]]:
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return None, [TemplateError(f"cannot read the template: {exc}", path=path)]
+        message = _("cannot read the template: %(reason)s") % {"reason": exc}
+        return None, [TemplateError(message, path=path)]
     try:
         data = parse_header(source, path)
     except TemplateError as exc:
         return None, [exc]
     if data.setdefault("name", name) != name:
         line = _header_line(source, "name")
-        problem = f"metadata header: name: '{data['name']}' must be the folder name '{name}'"
+        problem = _("metadata header: name: '%(value)s' must be the folder name '%(name)s'") % {
+            "value": data["name"],
+            "name": name,
+        }
         return None, [TemplateError(problem, path=path, line=line)]
     data["path"] = str(path)
     try:
@@ -148,11 +162,15 @@ def read_channel(path: Path) -> tuple[ChannelMeta | None, list[TemplateError]]:
         for err in exc.errors():
             key = ".".join(str(p) for p in err["loc"])
             line = _header_line(source, str(err["loc"][0])) if err["loc"] else 1
-            message = str(err["msg"]).removeprefix("Value error, ")
+            message = error_message(err)
             if err["type"] == "extra_forbidden":
-                message = f"unknown key (known: {', '.join(_HEADER_KEYS)})"
+                message = _("unknown key (known: %(keys)s)") % {"keys": ", ".join(_HEADER_KEYS)}
             problems.append(
-                TemplateError(f"metadata header: {key}: {message}", path=path, line=line)
+                TemplateError(
+                    _("metadata header: %(problem)s") % {"problem": f"{key}: {message}"},
+                    path=path,
+                    line=line,
+                )
             )
         return None, problems
 

@@ -11,6 +11,7 @@ from mkbcopy.compose.copydeck import PersonaCopy
 from mkbcopy.compose.plan import Composition, Fact, Item, Point, compose
 from mkbcopy.document import escape_md, plain_inline
 from mkbcopy.errors import TemplateError
+from mkbcopy.i18n import _
 from mkbcopy.links import slugify, tag_url
 from mkbcopy.research.brief import FACT_LABELS, FACT_QUESTIONS, Brief
 from mkbcopy.research.personas import Persona, Subgroup
@@ -40,8 +41,8 @@ class Recorder:
     def fact(self, key: str) -> str:
         if key not in FACT_QUESTIONS:
             close = difflib.get_close_matches(key, FACT_QUESTIONS, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise TemplateError(f"unknown fact '{key}'{hint}")
+            hint = _("; did you mean '%(key)s'?") % {"key": close[0]} if close else ""
+            raise TemplateError(_("unknown fact '%(key)s'") % {"key": key} + hint)
         return Fact(key, getattr(self.brief.facts, key)).text()
 
 

@@ -14,6 +14,7 @@ import pydantic
 
 from mkbcopy.compose.channels import template_dirs
 from mkbcopy.errors import InputError, MkbcopyError, ValidationError
+from mkbcopy.i18n import N_, _
 from mkbcopy.research.personas import Research
 from mkbcopy.research.text import Strict, Text
 from mkbcopy.research.yamlfile import YamlDoc, error_message, format_key, load_yaml
@@ -55,7 +56,7 @@ def copy_path(user_dir: Path | None) -> Path:
     for folder in template_dirs(user_dir):
         if (folder / COPY_FILE).is_file():
             return folder / COPY_FILE
-    raise InputError(f"no {COPY_FILE} in the templates")
+    raise InputError(_("no %(file)s in the templates") % {"file": COPY_FILE})
 
 
 def load_copydeck(research: Research, user_dir: Path | None = None) -> dict[str, PersonaCopy]:
@@ -71,19 +72,26 @@ def load_copydeck(research: Research, user_dir: Path | None = None) -> dict[str,
 
 
 def _load_copydeck(research: Research, user_dir: Path | None) -> dict[str, PersonaCopy]:
-    deck, errors, _ = check_copydeck(research, user_dir)
+    deck, errors, _unknown = check_copydeck(research, user_dir)
     if len(errors) == 1:
         raise errors[0]
     if errors:
         shown = "; ".join(
-            f"line {e.line} {e.key}: {e.message}" if e.key else f"line {e.line}: {e.message}"
+            _("line %(line)s %(key)s: %(problem)s")
+            % {"line": e.line, "key": e.key, "problem": e.message}
+            if e.key
+            else _("line %(line)s: %(problem)s") % {"line": e.line, "problem": e.message}
             for e in errors[:_SHOWN]
         )
-        more = f"; and {len(errors) - _SHOWN} more" if len(errors) > _SHOWN else ""
+        if len(errors) > _SHOWN:
+            shown += _("; and %(count)s more") % {"count": len(errors) - _SHOWN}
         folder = f" {user_dir}" if user_dir else ""
         raise ValidationError(
-            f"the copy deck is not complete, {len(errors)} line(s) to fix: {shown}{more} "
-            f"(mkbcopy templates check{folder} lists them one per line)",
+            _(
+                "the copy deck is not complete, %(count)s line(s) to fix: %(shown)s "
+                "(mkbcopy templates check%(folder)s lists them one per line)"
+            )
+            % {"count": len(errors), "shown": shown, "folder": folder},
             path=errors[0].path,
         )
     return deck
@@ -102,11 +110,12 @@ def check_copydeck(
     """
     path = copy_path(user_dir)
     try:
-        doc = load_yaml(path, what="copy deck")
+        doc = load_yaml(path, what=N_("copy deck"))
     except InputError as exc:
         return {}, [exc], []
     if not isinstance(doc.data, dict):
-        return {}, [ValidationError("must be a mapping of persona ids", path=path, line=1)], []
+        problem = ValidationError(_("must be a mapping of persona ids"), path=path, line=1)
+        return {}, [problem], []
     deck: dict[str, PersonaCopy] = {}
     errors: list[MkbcopyError] = []
     for key, value in doc.data.items():
@@ -126,7 +135,7 @@ def _each_error(
     for err in exc.errors():
         loc = prefix + tuple(str(p) for p in err["loc"])
         empty = err.get("input", ...) is None and err["type"].endswith("_type")
-        message = "is still empty: fill it in" if empty else error_message(err)
+        message = _("is still empty: fill it in") if empty else error_message(err)
         out.append(
             ValidationError(message, path=doc.path, line=doc.line_of(loc), key=format_key(loc))
         )
@@ -140,23 +149,28 @@ def _missing(
     if persona_id not in deck:
         if persona_id in (doc.data or {}):
             return []  # invalid, and reported as such
-        message = (
-            f"has no copy for persona '{persona_id}' "
+        message = _(
+            "has no copy for persona '%(persona)s' "
             "(a study of your own needs its own deck: mkbcopy personas init-deck)"
-        )
+        ) % {"persona": persona_id}
         return [ValidationError(message, path=doc.path, line=1)]
     entry = deck[persona_id]
     out: list[MkbcopyError] = []
-    for kind, items, have in (
-        ("motivators", persona.motivators, entry.motivators),
-        ("drempels", persona.drempels, entry.drempels),
+    for kind, items, have, message in (
+        (
+            "motivators",
+            persona.motivators,
+            entry.motivators,
+            N_("has no copy for motivator '%(id)s'"),
+        ),
+        ("drempels", persona.drempels, entry.drempels, N_("has no copy for drempel '%(id)s'")),
     ):
         for item in items:
             if item.id not in have:
                 key = (persona_id, kind)
                 out.append(
                     ValidationError(
-                        f"has no copy for {kind[:-1]} '{item.id}'",
+                        _(message) % {"id": item.id},
                         path=doc.path,
                         line=doc.line_of(key),
                         key=format_key(key),
@@ -172,20 +186,35 @@ def _unknown(doc: YamlDoc, deck: dict[str, PersonaCopy], research: Research) -> 
     for persona_id, entry in deck.items():
         persona = known.get(persona_id)
         if persona is None:
-            message = f"copy for unknown persona '{persona_id}' is never used"
+            message = _("copy for unknown persona '%(id)s' is never used") % {"id": persona_id}
             out.append(ValidationError(message, path=doc.path, line=doc.line_of((persona_id,))))
             continue
-        for kind, ids, have in (
-            ("motivators", {m.id for m in persona.motivators}, entry.motivators),
-            ("drempels", {d.id for d in persona.drempels}, entry.drempels),
-            ("subgroups", {s.id for s in persona.subgroups}, entry.subgroups),
+        for kind, ids, have, message in (
+            (
+                "motivators",
+                {m.id for m in persona.motivators},
+                entry.motivators,
+                N_("copy for unknown motivator '%(id)s' is never used"),
+            ),
+            (
+                "drempels",
+                {d.id for d in persona.drempels},
+                entry.drempels,
+                N_("copy for unknown drempel '%(id)s' is never used"),
+            ),
+            (
+                "subgroups",
+                {s.id for s in persona.subgroups},
+                entry.subgroups,
+                N_("copy for unknown subgroup '%(id)s' is never used"),
+            ),
         ):
             for item_id in have:
                 if item_id not in ids:
                     key = (persona_id, kind, item_id)
                     out.append(
                         ValidationError(
-                            f"copy for unknown {kind[:-1]} '{item_id}' is never used",
+                            _(message) % {"id": item_id},
                             path=doc.path,
                             line=doc.line_of(key),
                             key=format_key(key),

@@ -7,6 +7,7 @@ import unicodedata
 
 from mkbcopy.compose.channels import ChannelMeta
 from mkbcopy.document import Document, inline_text, plain_blocks
+from mkbcopy.i18n import _
 from mkbcopy.writers.text import render_text
 
 URL = re.compile(r"https?://\S+")
@@ -43,15 +44,24 @@ def length_problems(document: Document, channel: ChannelMeta) -> list[str]:
     if channel.limit is not None:
         length = channel_length(text, channel)
         if length > channel.limit:
-            problems.append(f"{length} characters; {channel.name} allows {channel.limit}")
+            problems.append(
+                _("%(length)s characters; %(channel)s allows %(limit)s")
+                % {"length": length, "channel": channel.name, "limit": channel.limit}
+            )
     if channel.hashtags is not None:
         count = len(HASHTAG.findall(text))
         if count > channel.hashtags:
-            problems.append(f"{count} hashtags; {channel.name} allows {channel.hashtags}")
+            problems.append(
+                _("%(count)s hashtags; %(channel)s allows %(limit)s")
+                % {"count": count, "channel": channel.name, "limit": channel.hashtags}
+            )
     subject = document.meta.get("subject")
     limit = channel.subject_limit
     if limit is not None and subject is not None and len(subject) > limit:
-        problems.append(f"subject is {len(subject)} characters; keep it within {limit}")
+        problems.append(
+            _("subject is %(length)s characters; keep it within %(limit)s")
+            % {"length": len(subject), "limit": limit}
+        )
     return problems
 
 

@@ -24,6 +24,7 @@ from mkbcopy.compose.plan import Fact, compose, emphasis_order
 from mkbcopy.compose.templating import make_environment, render_template
 from mkbcopy.document import Document, parse_document, plain_inline
 from mkbcopy.errors import TemplateError, UsageError
+from mkbcopy.i18n import N_, _
 from mkbcopy.research.brief import FACT_QUESTIONS, Brief
 from mkbcopy.research.personas import Persona, Subgroup
 from mkbcopy.research.text import BAD_CHARS
@@ -43,7 +44,10 @@ def plan_variants(
     Deterministic, so the same brief and options always give the same variants.
     """
     if not 2 <= count <= len(VARIANT_LABELS):
-        raise UsageError(f"--variants takes 2 to {len(VARIANT_LABELS)}, not {count}")
+        raise UsageError(
+            _("--variants takes 2 to %(most)s, not %(count)s")
+            % {"most": len(VARIANT_LABELS), "count": count}
+        )
     items = emphasis_order(persona, copy, subgroup)
     return [Variant(VARIANT_LABELS[i], item.id, item.kind) for i, item in enumerate(items[:count])]
 
@@ -133,15 +137,18 @@ def render_draft(
         variant=variant,
     )
     draft.warnings = (
-        [f"missing fact '{key}': {FACT_QUESTIONS[key]}" for key in missing]
+        [_(MISSING_FACT) % {"key": key, "question": FACT_QUESTIONS[key]} for key in missing]
         + [
-            f"fact '{key}' is said {count} times; say it once"
+            _("fact '%(key)s' is said %(count)s times; say it once") % {"key": key, "count": count}
             for key, count in stated.items()
             if not comp_facts[key].missing and count > sharing[_probe(comp_facts[key])]
         ]
         + length_problems(document, channel)
     )
     return draft
+
+
+MISSING_FACT = N_("missing fact '%(key)s': %(question)s")
 
 
 def _probe(fact: Fact) -> str:
@@ -197,7 +204,10 @@ def _check_characters(text: str, channel: ChannelMeta) -> None:
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         raise TemplateError(
-            f"writes the control character U+{ord(bad.group()):04X} "
-            f"(output line {line}); remove it from the template",
+            _(
+                "writes the control character U+%(code)s (output line %(line)s); "
+                "remove it from the template"
+            )
+            % {"code": f"{ord(bad.group()):04X}", "line": line},
             path=channel.path or channel.template,
         )

@@ -31,13 +31,14 @@ from jinja2.utils import missing
 from jinja2.visitor import NodeTransformer
 
 from mkbcopy.compose.templatewords import field_message
+from mkbcopy.i18n import N_, _
 from mkbcopy.usercache import private_folder
 
 MAX_STEPS = 250_000  # loop iterations plus calls, per render
 # Wall-clock time per render: steps alone let a loop whose every step is slow (growing a
 # list, sorting, wrapping) run for minutes. Checked at every step and output.
 MAX_SECONDS = 3.0
-TOO_LONG = "the template takes too long"
+TOO_LONG = N_("the template takes too long")
 MAX_OUTPUT = 5_000_000  # characters written per render; macro output counts too
 MAX_VALUE = 1_000_000  # characters or items in one computed value
 MAX_WIDTH = 1_000  # a padding, indent, batch or format width
@@ -70,8 +71,11 @@ class _Budget:
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
             raise SecurityError(
-                f"{TOO_LONG} (over {MAX_SECONDS:g} s for one draft); "
-                "a loop or filter does too much work"
+                _(
+                    "%(problem)s (over %(seconds)s s for one draft); "
+                    "a loop or filter does too much work"
+                )
+                % {"problem": _(TOO_LONG), "seconds": f"{MAX_SECONDS:g}"}
             )
 
 
@@ -94,7 +98,9 @@ def _tick() -> None:
     if budget is not None:
         budget.steps += 1
         if budget.steps > MAX_STEPS:
-            raise SecurityError(f"the template does too much work (over {MAX_STEPS} steps)")
+            raise SecurityError(
+                _("the template does too much work (over %(limit)s steps)") % {"limit": MAX_STEPS}
+            )
         budget.check_time()
 
 
@@ -109,37 +115,45 @@ def _charge_output(value: Any) -> Any:
     if budget is not None:
         budget.output += len(value) if isinstance(value, str) else len(str(value))
         if budget.output > MAX_OUTPUT:
-            raise SecurityError(f"the template writes too much (over {MAX_OUTPUT} characters)")
+            raise SecurityError(
+                _("the template writes too much (over %(limit)s characters)")
+                % {"limit": MAX_OUTPUT}
+            )
         budget.check_time()
     return value
 
 
 def _check_size(value: _T) -> _T:
     if isinstance(value, str | list | tuple | dict) and len(value) > MAX_VALUE:
-        raise SecurityError(f"a value of {len(value)} characters or items is too large")
+        raise SecurityError(
+            _("a value of %(size)s characters or items is too large") % {"size": len(value)}
+        )
     return value
 
 
 def _check_width(value: int, what: str) -> None:
     if value > MAX_WIDTH:
-        raise SecurityError(f"{what} {value} is too large (at most {MAX_WIDTH})")
+        raise SecurityError(
+            _("%(what)s %(value)s is too large (at most %(limit)s)")
+            % {"what": _(what), "value": value, "limit": MAX_WIDTH}
+        )
 
 
 def _check_printf(text: str) -> None:
     for match in _PRINTF.finditer(text):
         for width in match.groups():
             if width == "*":
-                raise SecurityError("'*' widths in a format string are not allowed")
+                raise SecurityError(_("'*' widths in a format string are not allowed"))
             if width:
-                _check_width(int(width), "format width")
+                _check_width(int(width), N_("format width"))
 
 
 def _check_format(text: str) -> None:
-    for _, _, spec, _ in string.Formatter().parse(text):
+    for _text, _field, spec, _conversion in string.Formatter().parse(text):
         if spec and "{" in spec:
-            raise SecurityError("nested fields in a format string are not allowed")
+            raise SecurityError(_("nested fields in a format string are not allowed"))
         for width in re.findall(r"\d+", spec or ""):
-            _check_width(int(width), "format width")
+            _check_width(int(width), N_("format width"))
 
 
 class _Guard(NodeTransformer):
@@ -258,7 +272,9 @@ GUARDED_FILTERS: dict[str, Callable[..., Any]] = {
 
 def _check_growth(size: int) -> None:
     if size > MAX_VALUE:
-        raise SecurityError(f"a value of {size} characters or items is too large")
+        raise SecurityError(
+            _("a value of %(size)s characters or items is too large") % {"size": size}
+        )
 
 
 @cache
@@ -370,7 +386,7 @@ def _check_repeat(left: Any, right: Any) -> None:
         and isinstance(right, int)
         and _bits(left) + _bits(right) > MAX_INT_BITS
     ):
-        raise SecurityError("a number in the template is too large")
+        raise SecurityError(_("a number in the template is too large"))
 
 
 def _check_power(base: Any, exponent: Any) -> None:
@@ -379,7 +395,7 @@ def _check_power(base: Any, exponent: Any) -> None:
         and isinstance(exponent, int)
         and _bits(base) * exponent > MAX_INT_BITS
     ):
-        raise SecurityError("a number in the template is too large")
+        raise SecurityError(_("a number in the template is too large"))
 
 
 def _bits(number: int) -> int:

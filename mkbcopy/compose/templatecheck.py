@@ -31,9 +31,10 @@ from mkbcopy.compose.context import CONTEXT_NAMES, Recorder, build_context
 from mkbcopy.compose.copydeck import PersonaCopy, check_copydeck
 from mkbcopy.compose.rendering import render_draft
 from mkbcopy.compose.sandbox import KEPT_GLOBALS, TOO_LONG, names_of
-from mkbcopy.compose.templatewords import syntax_problem
+from mkbcopy.compose.templatewords import MSG_FIELDS, syntax_problem
 from mkbcopy.compose.templating import make_environment, unknown_name_message
 from mkbcopy.errors import MkbcopyError, OutputError, UsageError
+from mkbcopy.i18n import N_, _
 from mkbcopy.research.brief import Brief, Facts, load_brief
 from mkbcopy.research.personas import Persona, Research, Subgroup
 from mkbcopy.writers.folder import atomic_write
@@ -43,7 +44,10 @@ from mkbcopy.writers.folder import atomic_write
 COPY_BLOCKS = ("hook", "opening", "offer", "points", "lead", "motivators", "drempels")
 BLOCK_MACROS = ("fact_bullets", "intro", "motivator", "motivator_line", "drempel", "facts")
 README = "templates-readme.md"
-_BARE = "with a brief that has no event, phone, brand or facts"
+_BARE = N_("with a brief that has no event, phone, brand or facts")
+
+
+_SEVERITY = {"error": N_("error"), "warning": N_("warning")}
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        text = f"{where}: {self.severity}: {' '.join(self.message.split())}"
+        text = f"{where}: {_(_SEVERITY[self.severity])}: {' '.join(self.message.split())}"
         source = " ".join((self.source or "").split())
         return f"{text} | {source}" if source else text
 
@@ -94,14 +98,14 @@ def check_templates(
         _check_names(tree, files[rel], sample, found)
     parsed_channels = [m for m in metas if m.template in trees]
     stopped: set[str] = set()  # out of time once: the same budget would stop every render
-    for label, data in ((None, brief), (_BARE, _bare(brief))):
+    for label, data in ((None, brief), (_(_BARE), _bare(brief))):
         for channel in parsed_channels:
             for persona, subgroup in _targets(research, deck):
                 if channel.name in stopped:
                     break
                 before = len(found.problems)
                 _render(data, persona, subgroup, channel, deck[persona.id], user_dir, label, found)
-                if any(TOO_LONG in p.message for p in found.problems[before:]):
+                if any(_(TOO_LONG) in p.message for p in found.problems[before:]):
                     stopped.add(channel.name)
     return sorted(found.problems, key=lambda p: (p.path, p.line or 0))
 
@@ -130,9 +134,12 @@ def describe_channels(user_dir: Path | None = None) -> list[ChannelInfo]:
             info.blocks = blocks_used(env, f"{name}/{TEMPLATE_FILE}")
         except jinja2.TemplateSyntaxError as exc:
             line, message = _syntax(env, exc, path)
-            info.problem = info.problem or f"syntax error on line {line}: {message}"
+            info.problem = info.problem or _("syntax error on line %(line)s: %(problem)s") % {
+                "line": line,
+                "problem": message,
+            }
         except (jinja2.TemplateError, OSError, UnicodeDecodeError) as exc:
-            info.problem = info.problem or f"cannot read: {exc}"
+            info.problem = info.problem or _("cannot read: %(reason)s") % {"reason": exc}
         infos.append(info)
     return infos
 
@@ -167,7 +174,10 @@ def find_template(name: str, user_dir: Path | None = None) -> TemplateSource:
     rel = name if name in files else f"{name.strip('/')}/{TEMPLATE_FILE}"
     if rel not in files:
         known = [*channel_names(user_dir), *(f for f in files if f.startswith("_"))]
-        raise UsageError(f"no template '{name}' (known: {', '.join(known)})")
+        raise UsageError(
+            _("no template '%(name)s' (known: %(known)s)")
+            % {"name": name, "known": ", ".join(known)}
+        )
     path = files[rel]
     builtin = is_builtin(path)
     overrides = not builtin and (builtin_templates_dir() / rel).is_file()
@@ -182,13 +192,16 @@ def init_templates(folder: Path, *, force: bool = False) -> list[Path]:
     for target in targets:  # a sub-folder that is a symbolic link out of DIR
         if not target.parent.resolve().is_relative_to(root):
             rel = target.relative_to(folder)
-            raise OutputError(f"'{rel}' would be written outside the folder", path=folder)
+            raise OutputError(
+                _("'%(file)s' would be written outside the folder") % {"file": rel}, path=folder
+            )
     existing = [t for t in targets if t.exists() or t.is_symlink()]
     if existing and not force:
         names = ", ".join(str(t.relative_to(folder)) for t in existing[:3])
-        more = f" and {len(existing) - 3} more" if len(existing) > 3 else ""
+        more = _(" and %(count)s more") % {"count": len(existing) - 3} if len(existing) > 3 else ""
         raise OutputError(
-            f"{len(existing)} file(s) exist already ({names}{more}); use --force to overwrite",
+            _("%(count)s file(s) exist already (%(names)s); use --force to overwrite")
+            % {"count": len(existing), "names": names + more},
             path=folder,
         )
     for target, source in targets.items():
@@ -210,9 +223,10 @@ class _Found:
         message: str,
         severity: Literal["error", "warning"] = "error",
     ) -> None:
-        shown = str(path) if path else "(templates)"
+        shown = str(path) if path else _("(templates)")
         # one finding per mistake: renders for other personas list other fields
-        key = (shown, line, message.removesuffix(f" ({_BARE})").split(" (fields here:")[0])
+        fields = _(MSG_FIELDS).split("{names}")[0]
+        key = (shown, line, message.removesuffix(f" ({_(_BARE)})").split(fields)[0])
         if key in self._seen:
             return
         self._seen.add(key)
@@ -247,9 +261,9 @@ def _parse_all(
         except jinja2.TemplateSyntaxError as exc:
             trees.pop(rel, None)
             line, message = _syntax(env, exc, path)
-            found.add(path, line, f"syntax error: {message}")
+            found.add(path, line, _("syntax error: %(problem)s") % {"problem": message})
         except (OSError, UnicodeDecodeError) as exc:
-            found.add(path, None, f"cannot read the template: {exc}")
+            found.add(path, None, _("cannot read the template: %(reason)s") % {"reason": exc})
     return trees
 
 
@@ -280,7 +294,7 @@ def _check_headers(
         for folder in sorted(user_dir.iterdir()):
             channel_like = folder.is_dir() and not folder.name.startswith(("_", "."))
             if channel_like and not (folder / TEMPLATE_FILE).is_file():
-                message = f"has no {TEMPLATE_FILE}, so it is not a channel"
+                message = _("has no %(file)s, so it is not a channel") % {"file": TEMPLATE_FILE}
                 found.add(folder, None, message, "warning")
     return metas
 

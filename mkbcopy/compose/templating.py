@@ -23,6 +23,7 @@ from mkbcopy.compose.sandbox import (
 from mkbcopy.compose.templatewords import syntax_problem
 from mkbcopy.document import escape_md
 from mkbcopy.errors import TemplateError
+from mkbcopy.i18n import _
 
 
 @cache
@@ -54,11 +55,15 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
             tests=env.tests,
         )
         raise TemplateError(
-            f"syntax error: {message}", path=exc.filename or exc.name, line=line
+            _("syntax error: %(problem)s") % {"problem": message},
+            path=exc.filename or exc.name,
+            line=line,
         ) from None
     except jinja2.TemplateNotFound as exc:
         path, line = _template_frame(exc)
-        raise TemplateError(f"template not found: {exc.name}", path=path, line=line) from None
+        raise TemplateError(
+            _("template not found: %(name)s") % {"name": exc.name}, path=path, line=line
+        ) from None
     except jinja2.UndefinedError as exc:
         path, line = _template_frame(exc)
         raise TemplateError(
@@ -66,25 +71,29 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
         ) from None
     except SecurityError as exc:
         path, line = _template_frame(exc)
-        raise TemplateError(f"not allowed in a template: {exc}", path=path, line=line) from None
+        raise TemplateError(
+            _("not allowed in a template: %(what)s") % {"what": exc}, path=path, line=line
+        ) from None
     except TemplateError as exc:
         path, line = _template_frame(exc)
         exc.path, exc.line = exc.path or path, exc.line or line
         raise
     except OverflowError as exc:  # range() over the sandbox's limit, a float too large
         path, line = _template_frame(exc)
-        detail = str(exc) if "MAX_RANGE" in str(exc) else "a number is too large"
-        raise TemplateError(f"not allowed in a template: {detail}", path=path, line=line) from None
+        detail = str(exc) if "MAX_RANGE" in str(exc) else _("a number is too large")
+        raise TemplateError(
+            _("not allowed in a template: %(what)s") % {"what": detail}, path=path, line=line
+        ) from None
     except RecursionError as exc:
         path, line = _template_frame(exc)
         raise TemplateError(
-            "the template includes, imports or calls itself without end",
+            _("the template includes, imports or calls itself without end"),
             path=path or name,
             line=line,
         ) from None
     except MemoryError as exc:
         path, line = _template_frame(exc)
-        raise TemplateError("the template needs too much memory", path=path, line=line) from None
+        raise TemplateError(_("the template needs too much memory"), path=path, line=line) from None
     except (
         *(TypeError, ValueError, AttributeError, KeyError, IndexError),
         ArithmeticError,  # {{ 1 // 0 }}
@@ -92,14 +101,18 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
         jinja2.TemplateError,  # runtime errors such as a bad filter argument
     ) as exc:
         path, line = _template_frame(exc)
-        raise TemplateError(f"template failed: {exc}", path=path, line=line) from None
+        raise TemplateError(
+            _("template failed: %(reason)s") % {"reason": exc}, path=path, line=line
+        ) from None
 
 
 def _undefined_message(message: str, context: dict[str, Any]) -> str:
     match = re.search(r"'([^']+)' is undefined", message)
     if match:
         return unknown_name_message(match.group(1), context)
-    return message if message.startswith("unknown field") else f"unknown field: {message}"
+    if message.startswith(_("unknown field")):  # field_message said it already
+        return message
+    return _("unknown field: %(problem)s") % {"problem": message}
 
 
 def _read(path: str | None) -> str | None:
@@ -113,8 +126,8 @@ def _read(path: str | None) -> str | None:
 def unknown_name_message(name: str, known: Iterable[str]) -> str:
     """`unknown variable 'x'`, with the closest existing name as a hint."""
     close = difflib.get_close_matches(name, [*known, *KEPT_GLOBALS], n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    return f"unknown variable '{name}'{hint}"
+    hint = _("; did you mean '%(key)s'?") % {"key": close[0]} if close else ""
+    return _("unknown variable '%(name)s'") % {"name": name} + hint
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:

@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import AfterValidator
 
 from mkbcopy.errors import InputError, ValidationError
+from mkbcopy.i18n import N_, _
 from mkbcopy.research.text import Strict, Text
 from mkbcopy.research.yamlfile import load_yaml, validate
 
@@ -58,20 +59,26 @@ _COLOUR = re.compile(r"^#?[0-9a-fA-F]{6}$")
 
 def _url(value: str) -> str:
     if not _URL.match(value):
-        raise ValueError(f"'{value}' is not a web address (start it with https://)")
+        raise ValueError(
+            _("'%(value)s' is not a web address (start it with https://)") % {"value": value}
+        )
     return value
 
 
 def _email(value: str) -> str:
     if not _EMAIL.match(value):
-        raise ValueError(f"'{value}' is not an email address")
-    local, _, domain = value.rpartition("@")
+        raise ValueError(_("'%(value)s' is not an email address") % {"value": value})
+    local, _at, domain = value.rpartition("@")
     if not local.isascii():  # an .eml header cannot carry it
-        raise ValueError(f"'{value}': use only a-z, 0-9 and . _ - + before the @")
+        raise ValueError(
+            _("'%(value)s': use only a-z, 0-9 and . _ - + before the @") % {"value": value}
+        )
     try:
         domain.encode("idna")
     except UnicodeError:
-        raise ValueError(f"'{value}' has a domain that cannot exist") from None
+        raise ValueError(
+            _("'%(value)s' has a domain that cannot exist") % {"value": value}
+        ) from None
     return value
 
 
@@ -82,32 +89,40 @@ def _unsubscribe(value: str) -> str:
     """An opt-out a mail program can act on: https for one click, or a mailto address."""
     if len(value) > MAX_UNSUBSCRIBE:
         raise ValueError(
-            f"is {len(value)} characters; use a link of at most {MAX_UNSUBSCRIBE}, "
-            "or mail programs cannot read it from the List-Unsubscribe header"
+            _(
+                "is %(length)s characters; use a link of at most %(limit)s, "
+                "or mail programs cannot read it from the List-Unsubscribe header"
+            )
+            % {"length": len(value), "limit": MAX_UNSUBSCRIBE}
         )
     if value.lower().startswith("mailto:"):
         _email(value[len("mailto:") :].partition("?")[0])
         if any(c in value for c in " <>"):
-            raise ValueError(f"'{value}' may not hold spaces or < >")
+            raise ValueError(_("'%(value)s' may not hold spaces or < >") % {"value": value})
         return value
     if not value.lower().startswith("https://"):
-        raise ValueError(f"'{value}' is not an opt-out link: start it with https:// or mailto:")
+        raise ValueError(
+            _("'%(value)s' is not an opt-out link: start it with https:// or mailto:")
+            % {"value": value}
+        )
     _url(value)
     if any(c in value for c in "<>"):
-        raise ValueError(f"'{value}' may not hold < or >")
+        raise ValueError(_("'%(value)s' may not hold < or >") % {"value": value})
     return value
 
 
 def _colour(value: str) -> str:
     if not _COLOUR.match(value):
-        raise ValueError(f"'{value}' is not a colour; write it as #RRGGBB, e.g. #0B5FA5")
+        raise ValueError(
+            _("'%(value)s' is not a colour; write it as #RRGGBB, e.g. #0B5FA5") % {"value": value}
+        )
     return "#" + value.lstrip("#").upper()
 
 
 def _one_line(value: str) -> str:
     """Values that become mail headers (From, Subject) must be one line."""
     if any(c in value for c in "\r\n\x85\u2028\u2029"):
-        raise ValueError("must be one line: it goes into the email's headers")
+        raise ValueError(_("must be one line: it goes into the email's headers"))
     return value
 
 
@@ -156,10 +171,10 @@ class Contact(Strict):
     address: Line | None = None
 
 
-# What `batch` needs under contact:, and what to write there.
+# What `batch` needs under contact:, and what to write there (N_: said in the user's language).
 MAIL_FIELDS: dict[str, str] = {
-    "unsubscribe": "an opt-out link (https://...) or mailto: address",
-    "address": "your organisation's postal address on one line",
+    "unsubscribe": N_("an opt-out link (https://...) or mailto: address"),
+    "address": N_("your organisation's postal address on one line"),
 }
 
 
@@ -173,10 +188,11 @@ def check_mail_fields(brief: Brief, path: Path | None = None) -> None:
     missing = mail_gaps(brief)
     if not missing:
         return
-    line = load_yaml(path, what="brief").line_of(["contact"]) if path else None
-    wanted = "; ".join(f"{key}: ({MAIL_FIELDS[key]})" for key in missing)
+    line = load_yaml(path, what=N_("brief")).line_of(["contact"]) if path else None
+    wanted = "; ".join(f"{key}: ({_(MAIL_FIELDS[key])})" for key in missing)
     raise ValidationError(
-        f"email needs an opt-out and a postal address: add {wanted} under contact:",
+        _("email needs an opt-out and a postal address: add %(fields)s under contact:")
+        % {"fields": wanted},
         path=path,
         line=line,
         key="contact",
@@ -238,9 +254,9 @@ def example_brief_path() -> Path:
 def load_brief(path: Path | None = None) -> Brief:
     """Read and validate a brief; None means the bundled example."""
     path = path or example_brief_path()
-    doc = load_yaml(path, what="brief")
+    doc = load_yaml(path, what=N_("brief"))
     if not isinstance(doc.data, dict):
-        raise InputError("a brief must be a mapping of keys (campaign:, facts:, ...)", path=path)
+        raise InputError(_("a brief must be a mapping of keys (campaign:, facts:, ...)"), path=path)
     return _resolve_paths(validate(doc, Brief), path.parent)
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Final
 from pydantic import AfterValidator, Field, model_validator
 
 from mkbcopy.errors import ValidationError, one_line
+from mkbcopy.i18n import _
 from mkbcopy.research.brief import FACT_KEYS
 from mkbcopy.research.text import Slug, Strict, Text
 
@@ -17,19 +18,23 @@ _RANGE = re.compile(r"^(\d+)-(\d+)$")
 def _fact_key(value: str) -> str:
     if value not in FACT_KEYS:
         raise ValueError(
-            f"'{one_line(value)}' is not a brief fact; use one of {', '.join(FACT_KEYS)}"
+            _("'%(value)s' is not a brief fact; use one of %(facts)s")
+            % {"value": one_line(value), "facts": ", ".join(FACT_KEYS)}
         )
     return value
 
 
 def _source_lines(value: list[int | str]) -> list[int | str]:
     if not value:
-        raise ValueError("must name at least one line of the report")
+        raise ValueError(_("must name at least one line of the report"))
     for item in value:
         if isinstance(item, str):
             match = _RANGE.match(item)
             if not match or int(match.group(1)) > int(match.group(2)):
-                raise ValueError(f"'{one_line(item)}' is not a line or a range like '112-116'")
+                raise ValueError(
+                    _("'%(value)s' is not a line or a range like '112-116'")
+                    % {"value": one_line(item)}
+                )
     return value
 
 
@@ -127,7 +132,8 @@ class Match(Strict):
                 bounds = parse_range(value) if isinstance(value, (str, int)) else None
                 if bounds is None or isinstance(value, bool):
                     raise ValueError(
-                        f"leeftijd: '{value}' is not an age or a range like 16-34 or 35+"
+                        _("leeftijd: '%(value)s' is not an age or a range like 16-34 or 35+")
+                        % {"value": value}
                     )
                 out["min_age"], out["max_age"] = bounds
             elif key in own or key in cls.model_fields:
@@ -194,9 +200,10 @@ class Persona(Strict):
         for sub in self.subgroups:
             if sub.id == subgroup_id:
                 return sub
-        known = ", ".join(s.id for s in self.subgroups) or "none"
+        known = ", ".join(s.id for s in self.subgroups) or _("none")
         raise ValidationError(
-            f"persona '{self.id}' has no subgroup '{subgroup_id}' (known: {known})"
+            _("persona '%(persona)s' has no subgroup '%(subgroup)s' (known: %(known)s)")
+            % {"persona": self.id, "subgroup": subgroup_id, "known": known}
         )
 
 
@@ -240,5 +247,6 @@ class Research(Strict):
             if persona.id == persona_id:
                 return persona
         raise ValidationError(
-            f"unknown persona '{persona_id}' (known: {', '.join(p.id for p in self.personas)})"
+            _("unknown persona '%(persona)s' (known: %(known)s)")
+            % {"persona": persona_id, "known": ", ".join(p.id for p in self.personas)}
         )

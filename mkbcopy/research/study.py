@@ -13,6 +13,7 @@ import pydantic
 
 from mkbcopy.bundle import bundled_path
 from mkbcopy.errors import InputError
+from mkbcopy.i18n import N_, _
 from mkbcopy.research.personas import Research
 from mkbcopy.research.studycheck import study_problems
 from mkbcopy.research.yamlfile import load_yaml
@@ -46,14 +47,17 @@ def _load(path: Path) -> Research:
 
 
 def _read(path: Path) -> Research:
-    doc = load_yaml(path, what="personas file")
+    doc = load_yaml(path, what=N_("personas file"))
     if not isinstance(doc.data, dict):
-        raise InputError("must be a mapping with a top-level 'personas:' list", path=path)
+        raise InputError(_("must be a mapping with a top-level 'personas:' list"), path=path)
     problems = study_problems(doc)
     if problems:
         first = problems[0]
         if len(problems) > 1:
-            first.message += f" (and {len(problems) - 1} more: run mkbcopy personas check {path})"
+            first.message += _(" (and %(count)s more: run mkbcopy personas check %(path)s)") % {
+                "count": len(problems) - 1,
+                "path": path,
+            }
         raise first
     return Research.model_validate(doc.data)
 
@@ -64,7 +68,7 @@ def describe_study(path: Path) -> str:
     items = sum(len(p.motivators) + len(p.drempels) for p in research.personas)
     subs = sum(len(p.subgroups) for p in research.personas)
     rules = len(research.segmentation.rules)
-    return (
-        f"{len(research.personas)} personas, {items} motivators and drempels, "
-        f"{subs} subgroups, {rules} segmentation rule(s); shares add up to 100."
-    )
+    return _(
+        "%(personas)s personas, %(items)s motivators and drempels, %(subgroups)s subgroups, "
+        "%(rules)s segmentation rule(s); shares add up to 100."
+    ) % {"personas": len(research.personas), "items": items, "subgroups": subs, "rules": rules}

@@ -14,6 +14,7 @@ from typing import Any
 import pydantic
 
 from mkbcopy.errors import ValidationError, one_line
+from mkbcopy.i18n import N_, _
 from mkbcopy.research.personas import (
     AGE,
     BUILTIN_COLUMNS,
@@ -57,7 +58,7 @@ def study_problems(doc: YamlDoc) -> list[ValidationError]:
     report = _Report(doc)
     data = doc.data
     if not isinstance(data, dict):
-        report.add((), "must be a mapping with a top-level 'personas:' list")
+        report.add((), _("must be a mapping with a top-level 'personas:' list"))
         return report.problems
     try:
         Research.model_validate(data)
@@ -115,13 +116,17 @@ def _check_shares(report: _Report, raw: Any) -> None:
     total = sum(share for _, share in shares)
     if total != 100:
         each = ", ".join(f"{pid} {share}" for pid, share in shares)
-        report.add(("personas",), f"shares add up to {total}, not 100 ({each})")
+        report.add(
+            ("personas",),
+            _("shares add up to %(total)s, not 100 (%(each)s)") % {"total": total, "each": each},
+        )
 
 
 def _check_ids(report: _Report, raw: Any) -> None:
     if not isinstance(raw, list):
         return
-    _repeats(report, [(("personas", i, "id"), p.get("id")) for i, p in _dicts(raw)], "persona")
+    ids: list[tuple[Key, Any]] = [(("personas", i, "id"), p.get("id")) for i, p in _dicts(raw)]
+    _repeats(report, ids, N_("persona id '%(id)s' is used twice (first on line %(line)s)"))
     for i, persona in _dicts(raw):
         items: list[tuple[Key, Any]] = []
         for kind in ("motivators", "drempels"):
@@ -129,12 +134,16 @@ def _check_ids(report: _Report, raw: Any) -> None:
                 ((("personas", i, kind, j, "id")), it.get("id"))
                 for j, it in _dicts(persona.get(kind))
             ]
-        _repeats(report, items, "motivator or drempel")
+        _repeats(
+            report,
+            items,
+            N_("motivator or drempel id '%(id)s' is used twice (first on line %(line)s)"),
+        )
         subs: list[tuple[Key, Any]] = [
             (("personas", i, "subgroups", j, "id"), s.get("id"))
             for j, s in _dicts(persona.get("subgroups"))
         ]
-        _repeats(report, subs, "subgroup")
+        _repeats(report, subs, N_("subgroup id '%(id)s' is used twice (first on line %(line)s)"))
 
 
 def _dicts(raw: Any) -> list[tuple[int, dict[str, Any]]]:
@@ -143,14 +152,15 @@ def _dicts(raw: Any) -> list[tuple[int, dict[str, Any]]]:
     return [(i, item) for i, item in enumerate(raw) if isinstance(item, dict)]
 
 
-def _repeats(report: _Report, items: list[tuple[Key, Any]], what: str) -> None:
+def _repeats(report: _Report, items: list[tuple[Key, Any]], message: str) -> None:
+    """Ids used twice; `message` (N_) says which kind of id, with %(id)s and %(line)s."""
     first: dict[str, Key] = {}
     for key, value in items:
         if not isinstance(value, str):
             continue
         if value in first:
             line = report.doc.line_of(first[value])
-            report.add(key, f"{what} id '{one_line(value)}' is used twice (first on line {line})")
+            report.add(key, _(message) % {"id": one_line(value), "line": line})
         else:
             first[value] = key
 
@@ -169,7 +179,8 @@ def _check_stress(report: _Report, raw: Any, subgroups: Subgroups) -> None:
                 if item_id not in ids:
                     report.add(
                         ("personas", index, "subgroups", j, "stress", k),
-                        f"'{item_id}' is not a motivator or drempel of persona '{pid}'",
+                        _("'%(item)s' is not a motivator or drempel of persona '%(persona)s'")
+                        % {"item": item_id, "persona": pid},
                     )
 
 
@@ -183,17 +194,21 @@ def _check_segmentation(
         if name in BUILTIN_COLUMNS and (column.values or column.numeric):
             report.add(
                 ("segmentation", "columns", name),
-                f"'{name}' is a built-in vocabulary: give it only headers, required or label",
+                _("'%(name)s' is a built-in vocabulary: give it only headers, required or label")
+                % {"name": name},
             )
         elif column.numeric and column.values:
             report.add(
                 ("segmentation", "columns", name),
-                "a numeric column is matched by ranges; it cannot also list values",
+                _("a numeric column is matched by ranges; it cannot also list values"),
             )
     for r, rule in enumerate(seg.rules):
         where: Key = ("segmentation", "rules", r)
         if isinstance(raw_personas, list) and rule.persona not in _raw_ids(raw_personas):
-            report.add((*where, "persona"), f"names unknown persona '{rule.persona}'")
+            report.add(
+                (*where, "persona"),
+                _("names unknown persona '%(persona)s'") % {"persona": rule.persona},
+            )
         _check_match(report, seg, rule, where, _raw_at(report.doc.data, where))
     for (index, pid), subs in subgroups.items():
         rules = [r for r in seg.rules if r.persona == pid]
@@ -235,7 +250,7 @@ def _check_match(
         key = (*where, _yaml_key(name, raw))
         problem = _condition_problem(seg, name, condition)
         if problem:
-            report.add(key, f"no contact could match: {problem}")
+            report.add(key, _("no contact could match: %(problem)s") % {"problem": problem})
             sound = False
     return sound
 
@@ -244,26 +259,31 @@ def _condition_problem(seg: Segmentation, name: str, condition: Condition) -> st
     column = seg.columns.get(name)
     if column is None and name not in BUILTIN_COLUMNS:
         defined = ", ".join(dict.fromkeys([*BUILTIN_COLUMNS, *seg.columns]))
-        return (
-            f"'{one_line(name)}' is not a column "
-            f"(define it under segmentation.columns; known: {defined})"
-        )
+        return _(
+            "'%(name)s' is not a column (define it under segmentation.columns; known: %(known)s)"
+        ) % {"name": one_line(name), "known": defined}
     numeric = name == AGE or (column is not None and column.numeric)
     if numeric:
         bounds = parse_range(condition) if isinstance(condition, str | int) else None
         if bounds is None:
-            return f"'{one_line(str(condition))}' is not a range like 16-34, 35+ or -34"
+            return _("'%(value)s' is not a range like 16-34, 35+ or -34") % {
+                "value": one_line(str(condition))
+            }
         low, high = bounds
         if low is not None and high is not None and low > high:
-            return f"the range {low}-{high} is empty"
+            return _("the range %(low)s-%(high)s is empty") % {"low": low, "high": high}
         return None
     if not isinstance(condition, list):
-        return f"'{one_line(str(condition))}' is not a list of values"
+        return _("'%(value)s' is not a list of values") % {"value": one_line(str(condition))}
     if not condition:
-        return "the list of values is empty"
+        return _("the list of values is empty")
     for value in condition:
         if _normalise(seg, name, value) is None:
-            return f"'{one_line(value)}' is not a value of {name} ({_known(seg, name)})"
+            return _("'%(value)s' is not a value of %(name)s (%(known)s)") % {
+                "value": one_line(value),
+                "name": name,
+                "known": _known(seg, name),
+            }
     return None
 
 
@@ -284,10 +304,12 @@ def _normalise(seg: Segmentation, name: str, value: str) -> str | None:
 
 def _known(seg: Segmentation, name: str) -> str:
     if name == "werkzaamheid":
-        return "the built-in vocabulary knows " + ", ".join(WORK_STATUSES)
+        return _("the built-in vocabulary knows %(values)s") % {"values": ", ".join(WORK_STATUSES)}
     if name == "opleidingsniveau":
-        return "the built-in vocabulary knows " + ", ".join(EDUCATION_LEVELS)
-    return "known: " + ", ".join(seg.columns[name].values)
+        return _("the built-in vocabulary knows %(values)s") % {
+            "values": ", ".join(EDUCATION_LEVELS)
+        }
+    return _("known: %(values)s") % {"values": ", ".join(seg.columns[name].values)}
 
 
 def _check_fits_rules(
@@ -308,8 +330,11 @@ def _check_fits_rules(
             continue
         report.add(
             (*where, _yaml_key(name, raw)),
-            f"no contact could match: the segmentation rule places no contact with this "
-            f"{name} in persona '{persona_id}'",
+            _(
+                "no contact could match: the segmentation rule places no contact with this "
+                "%(name)s in persona '%(persona)s'"
+            )
+            % {"name": name, "persona": persona_id},
         )
 
 
@@ -329,4 +354,4 @@ def _overlap(seg: Segmentation, name: str, one: Condition, other: Condition) -> 
 
 def check_study(path: Path) -> list[ValidationError]:
     """Every problem in the study file (a file that is not YAML raises InputError)."""
-    return study_problems(load_yaml(path, what="personas file"))
+    return study_problems(load_yaml(path, what=N_("personas file")))

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from mkbcopy.errors import one_line
+from mkbcopy.i18n import _
 
 # Characters that XML 1.0 (and so docx) cannot hold, plus lone surrogates.
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
@@ -20,18 +21,21 @@ def _clean(value: str) -> str:
     bad = _BAD_CHARS.search(value)
     if bad:
         raise ValueError(
-            f"contains the control character U+{ord(bad.group()):04X} at position "
-            f"{bad.start() + 1}; remove it"
+            _("contains the control character U+%(code)s at position %(position)s; remove it")
+            % {"code": f"{ord(bad.group()):04X}", "position": bad.start() + 1}
         )
     value = value.strip()
     if len(value) > MAX_TEXT:
-        raise ValueError(f"is {len(value)} characters; keep it under {MAX_TEXT}")
+        raise ValueError(
+            _("is %(length)s characters; keep it under %(limit)s")
+            % {"length": len(value), "limit": MAX_TEXT}
+        )
     return value
 
 
 def _nonempty(value: str) -> str:
     if not value:
-        raise ValueError("must not be empty")
+        raise ValueError(_("must not be empty"))
     return value
 
 
@@ -39,7 +43,8 @@ def _slug(value: str) -> str:
     if not _SLUG.match(value):
         # one_line: pydantic-core cannot carry a lone surrogate in a message.
         raise ValueError(
-            f"'{one_line(value)}' is not a valid id: use lowercase letters, digits and '-'"
+            _("'%(value)s' is not a valid id: use lowercase letters, digits and '-'")
+            % {"value": one_line(value)}
         )
     return value
 

@@ -19,6 +19,7 @@ import pydantic
 import yaml
 
 from mkbcopy.errors import InputError, MkbcopyError, ValidationError, problems
+from mkbcopy.i18n import N_, _
 from mkbcopy.suggest import did_you_mean
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -76,33 +77,43 @@ def format_key(key: Sequence[str | int]) -> str:
 
 
 def read_text(path: Path, *, what: str, max_bytes: int = MAX_BYTES) -> str:
-    """Read a user's text file as UTF-8 (BOM allowed) with one-line errors."""
+    """Read a user's text file as UTF-8 (BOM allowed) with one-line errors.
+
+    `what` names the file ('brief'): an N_() text, said in the user's language.
+    """
+    what = _(what)
     try:
         with path.open("rb") as handle:  # a pipe or device has no size: read limit + 1
             raw = handle.read(max_bytes + 1)
         if len(raw) > max_bytes:
             size = path.stat().st_size
-            shown = f"{size / 1_048_576:.1f} MB" if size > max_bytes else "more"
+            shown = f"{size / 1_048_576:.1f} MB" if size > max_bytes else _("more")
             raise InputError(
-                f"{what} is {shown}; the limit is {max_bytes / 1_048_576:.0f} MB",
+                _("%(what)s is %(size)s; the limit is %(limit).0f MB")
+                % {"what": what, "size": shown, "limit": max_bytes / 1_048_576},
                 path=path,
             )
     except FileNotFoundError:
-        raise InputError(f"{what} not found", path=path) from None
+        raise InputError(_("%(what)s not found") % {"what": what}, path=path) from None
     except IsADirectoryError:
-        raise InputError(f"{what} is a folder, not a file", path=path) from None
+        raise InputError(
+            _("%(what)s is a folder, not a file") % {"what": what}, path=path
+        ) from None
     except OSError as exc:
-        raise InputError(f"cannot read {what}: {exc.strerror}", path=path) from None
+        raise InputError(
+            _("cannot read %(what)s: %(reason)s") % {"what": what, "reason": exc.strerror},
+            path=path,
+        ) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(
-            "is not UTF-8 text; save it as UTF-8 and try again", path=path, line=line
+            _("is not UTF-8 text; save it as UTF-8 and try again"), path=path, line=line
         ) from None
 
 
-def load_yaml(path: Path, *, what: str = "YAML file", text: str | None = None) -> YamlDoc:
+def load_yaml(path: Path, *, what: str = N_("YAML file"), text: str | None = None) -> YamlDoc:
     """Parse `path` (or `text`, reported as `path`) into a YamlDoc."""
     if text is None:
         text = read_text(path, what=what)
@@ -114,7 +125,8 @@ def load_yaml(path: Path, *, what: str = "YAML file", text: str | None = None) -
         line = text.count("\n", 0, exc.position) + 1
         char = exc.character if isinstance(exc.character, int) else 0
         raise InputError(
-            f"contains the control character U+{char:04X}, which YAML cannot hold; remove it",
+            _("contains the control character U+%(code)s, which YAML cannot hold; remove it")
+            % {"code": f"{char:04X}"},
             path=path,
             line=line,
         ) from None
@@ -122,9 +134,13 @@ def load_yaml(path: Path, *, what: str = "YAML file", text: str | None = None) -
         raise InputError(_too_deep(), path=path) from None
     except yaml.MarkedYAMLError as exc:
         where, problem = _explain(exc, text.splitlines())
-        raise InputError(f"invalid YAML: {problem}", path=path, line=where) from None
+        raise InputError(
+            _("invalid YAML: %(problem)s") % {"problem": problem}, path=path, line=where
+        ) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"invalid YAML: {' '.join(str(exc).split())}", path=path) from None
+        raise InputError(
+            _("invalid YAML: %(problem)s") % {"problem": " ".join(str(exc).split())}, path=path
+        ) from None
     doc = YamlDoc(path=path, data=None, text=text)
     if node is None:
         return doc
@@ -133,16 +149,40 @@ def load_yaml(path: Path, *, what: str = "YAML file", text: str | None = None) -
     return doc
 
 
+_OPEN_QUOTE = re.compile(r"""^\s*(?:- )?[^\s:#'"]+:\s+(["'])(?:(?!\1).)*$""")
+_INDENT_PROBLEMS = r"expected <block end>|did not find expected key|could not find expected ':'"
 _NO_SPACE = re.compile(r"^\s*(?:- )?([^\s:#'\"]+):([^\s:].*)$")
 _KEY_VALUE = re.compile(r"^\s*(?:- )?([^\s:#'\"]+):\s+(.*\S)\s*$")
 
 
 def _explain(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int | None, str]:
-    """PyYAML's message, with the fix for the traps hand-written files fall into."""
+    """PyYAML's message, with the fix for the traps hand-written files fall into.
+
+    PyYAML's own words stay English where neither a trap nor _PYYAML explains them.
+    """
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or exc.context or "invalid YAML"
+    if problem == "could not find expected ':'" and exc.context_mark is not None:
+        at = exc.context_mark.line  # PyYAML finds out a line later, or at the end of the file
+        if at < len(lines):
+            return _missing_colon(at, lines)
+    if problem.startswith("found unexpected end of stream") and exc.context_mark is not None:
+        return exc.context_mark.line + 1, _plain(problem)  # where the quote opens
+    if mark is not None and re.match(_INDENT_PROBLEMS, problem):
+        # A quote left open swallows the lines below it until the next quote: the
+        # problem shows up there, but the mistake is where the quote opens.
+        opened = next(
+            (
+                i
+                for i in range(min(mark.line, len(lines) - 1), -1, -1)
+                if _OPEN_QUOTE.match(lines[i])
+            ),
+            None,
+        )
+        if opened is not None:
+            return opened + 1, _plain("found unexpected end of stream")
     if mark is None or mark.line >= len(lines):
-        return (mark.line + 1 if mark else None), problem
+        return (mark.line + 1 if mark else None), _plain(problem)
     at = mark.line
     before = next(
         (i for i in range(at - 1, -1, -1) if lines[i].strip() and not _comment(lines[i])), None
@@ -150,35 +190,72 @@ def _explain(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int | None, s
     if "'\\t'" in problem or "\t" in problem:
         indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
         if "\t" in indent:
-            return at + 1, "a tab is used for indentation; use spaces"
-        return at + 1, "a tab after a colon or in a value; use a space, or put the text in quotes"
+            return at + 1, _("a tab is used for indentation; use spaces")
+        return at + 1, _(
+            "a tab after a colon or in a value; use a space, or put the text in quotes"
+        )
     if problem == "mapping values are not allowed here":
         if before is not None and (bad := _NO_SPACE.match(lines[before])):
             return before + 1, _no_space(*bad.groups())
         if found := _KEY_VALUE.match(lines[at]):
             key, value = found.groups()
             example = f'{key}: "{value}"' if len(value) <= 50 else f'{key}: "..."'
-            return at + 1, (
+            return at + 1, _(
                 "a colon followed by a space inside a value starts a new key; "
-                f"put the text in quotes: {example}"
-            )
-    if problem == "could not find expected ':'" and exc.context_mark is not None:
-        at = exc.context_mark.line
-        if bad := _NO_SPACE.match(lines[at]):
-            return at + 1, _no_space(*bad.groups())
-        above = next((i for i in range(at - 1, -1, -1) if lines[i].strip()), None)
-        if above is not None and lines[above].rstrip().endswith(":") and ":" not in lines[at]:
-            key = lines[above].strip().removeprefix("- ")[:-1]
-            return at + 1, (
-                f"the value of '{key}' is on the next line; write it after the colon "
-                f"('{key}: {lines[at].strip()}') or indent it"
-            )
-        return at + 1, "this line has no 'key: value'; to continue the line above, indent it"
-    return at + 1, problem
+                "put the text in quotes: %(example)s"
+            ) % {"example": example}
+    return at + 1, _plain(problem)
+
+
+# PyYAML's other problems, by how they start (a regular expression), in words a marketer uses.
+_PYYAML = {
+    r"found unexpected end of stream": N_(
+        "a quote is opened but never closed; close it, or leave the quotes out"
+    ),
+    r"expected <block end>": N_(
+        "this line is not indented like the lines above it; check its spaces"
+    ),
+    r"did not find expected key": N_(
+        "this line is not indented like the lines above it; check its spaces"
+    ),
+    r"found undefined alias": N_(
+        "a * at the start of a value reads as a link; put the text in quotes"
+    ),
+    r"found character .* that cannot start any token": N_(
+        "a value cannot start with this character; put the text in quotes"
+    ),
+    r"expected ',' or '\]'": N_(
+        "a [ list is never closed with ]; close it, or put the text in quotes"
+    ),
+    r"expected ',' or '\}'": N_("a { is never closed with }; close it, or put the text in quotes"),
+}
+
+
+def _plain(problem: str) -> str:
+    """PyYAML's problem in plain words where we know it, else as PyYAML says it."""
+    known = next((text for start, text in _PYYAML.items() if re.match(start, problem)), None)
+    return _(known) if known else problem
+
+
+def _missing_colon(at: int, lines: list[str]) -> tuple[int, str]:
+    """A line without 'key: value': no space after the colon, or a value a line too low."""
+    if bad := _NO_SPACE.match(lines[at]):
+        return at + 1, _no_space(*bad.groups())
+    above = next((i for i in range(at - 1, -1, -1) if lines[i].strip()), None)
+    if above is not None and lines[above].rstrip().endswith(":") and ":" not in lines[at]:
+        key = lines[above].strip().removeprefix("- ")[:-1]
+        return at + 1, _(
+            "the value of '%(key)s' is on the next line; write it after the colon "
+            "('%(key)s: %(value)s') or indent it"
+        ) % {"key": key, "value": lines[at].strip()}
+    return at + 1, _("this line has no 'key: value'; to continue the line above, indent it")
 
 
 def _no_space(key: str, value: str) -> str:
-    return f"no space after the colon in '{key}:{value}'; write '{key}: {value}'"
+    return _("no space after the colon in '%(key)s:%(value)s'; write '%(key)s: %(value)s'") % {
+        "key": key,
+        "value": value,
+    }
 
 
 def _comment(line: str) -> bool:
@@ -222,7 +299,9 @@ class BoundedLoader(yaml.SafeLoader):
             and node.tag in (_INT, _FLOAT)
             and len(node.value) > MAX_NUMBER  # int('9' * 10**6) and 1:0:0:... would hang
         ):
-            message = f"a number of {len(node.value)} characters is too long; put text in quotes"
+            message = _("a number of %(count)s characters is too long; put text in quotes") % {
+                "count": len(node.value)
+            }
             raise _TooBig(message, node.start_mark)
         return node
 
@@ -237,11 +316,13 @@ def _compose(text: str) -> yaml.Node | None:
 
 
 def _too_many() -> str:
-    return f"has more than {MAX_NODES} values (alias expansion?); refusing to read it"
+    return _("has more than %(limit)s values (alias expansion?); refusing to read it") % {
+        "limit": MAX_NODES
+    }
 
 
 def _too_deep() -> str:
-    return f"values are nested too deeply (more than {MAX_DEPTH} levels)"
+    return _("values are nested too deeply (more than %(limit)s levels)") % {"limit": MAX_DEPTH}
 
 
 def _build(node: yaml.Node, key: Key, doc: YamlDoc, counter: list[int]) -> Any:
@@ -259,13 +340,13 @@ def _build(node: yaml.Node, key: Key, doc: YamlDoc, counter: list[int]) -> Any:
         for knode, vnode in node.value:
             if knode.tag == "tag:yaml.org,2002:merge":
                 raise InputError(
-                    "merge keys (<<) are not supported",
+                    _("merge keys (<<) are not supported"),
                     path=doc.path,
                     line=knode.start_mark.line + 1,
                 )
             if not isinstance(knode, yaml.ScalarNode):
                 raise ValidationError(
-                    "a key must be plain text",
+                    _("a key must be plain text"),
                     path=doc.path,
                     line=knode.start_mark.line + 1,
                     key=format_key(key) or None,
@@ -274,7 +355,8 @@ def _build(node: yaml.Node, key: Key, doc: YamlDoc, counter: list[int]) -> Any:
             name = str(name) if not isinstance(name, str) else name
             if name in result:
                 raise ValidationError(
-                    f"duplicate key '{name}' (first at line {doc.lines[(*key, name)]})",
+                    _("duplicate key '%(key)s' (first at line %(line)s)")
+                    % {"key": name, "line": doc.lines[(*key, name)]},
                     path=doc.path,
                     line=knode.start_mark.line + 1,
                     key=format_key(key) or None,
@@ -310,7 +392,7 @@ def _scalar(node: yaml.Node, key: Key, doc: YamlDoc) -> Any:
 
 def _bad_tag(node: yaml.Node, key: Key, doc: YamlDoc) -> InputError:
     return InputError(
-        f"the tag {node.tag} is not allowed; write plain values",
+        _("the tag %(tag)s is not allowed; write plain values") % {"tag": node.tag},
         path=doc.path,
         line=node.start_mark.line + 1,
         key=format_key(key) or None,
@@ -324,7 +406,7 @@ def validate(doc: YamlDoc, model: type[M]) -> M:
     """Validate `doc` as `model`; report every problem at once, each with line and key."""
     found: list[MkbcopyError] = [
         ValidationError(
-            "a # starts a comment, so the text from it was left out; put the text in quotes",
+            _("a # starts a comment, so the text from it was left out; put the text in quotes"),
             path=doc.path,
             line=doc.line_of(key),
             key=format_key(key) or None,
@@ -352,9 +434,9 @@ def _each(
             allowed = _keys_at(model, loc[:-1])
             guess = did_you_mean(str(loc[-1]), allowed)
             if guess:
-                message += f"; did you mean '{guess}'?"
+                message += _("; did you mean '%(key)s'?") % {"key": guess}
             elif allowed:
-                message += f" (allowed here: {', '.join(allowed)})"
+                message += _(" (allowed here: %(keys)s)") % {"keys": ", ".join(allowed)}
         found.append(
             ValidationError(
                 message, path=doc.path, line=doc.line_of(loc), key=format_key(loc) or None
@@ -399,23 +481,24 @@ def _model_in(annotation: Any) -> type[pydantic.BaseModel] | None:
     return None
 
 
+# What pydantic expected and what it got, in words a marketer uses (N_: said later).
 _EXPECTED = {
-    "string_type": "text",
-    "int_type": "a whole number",
-    "float_type": "a number",
-    "bool_type": "true or false",
-    "list_type": "a list",
-    "dict_type": "a mapping of keys",
-    "model_type": "a mapping of keys",
+    "string_type": N_("must be text, not %(got)s"),
+    "int_type": N_("must be a whole number, not %(got)s"),
+    "float_type": N_("must be a number, not %(got)s"),
+    "bool_type": N_("must be true or false, not %(got)s"),
+    "list_type": N_("must be a list, not %(got)s"),
+    "dict_type": N_("must be a mapping of keys, not %(got)s"),
+    "model_type": N_("must be a mapping of keys, not %(got)s"),
 }
 _NAMES = {
-    "str": "text",
-    "int": "a number",
-    "float": "a number",
-    "bool": "true/false",
-    "list": "a list",
-    "dict": "a mapping",
-    "NoneType": "empty",
+    "str": N_("text"),
+    "int": N_("a number"),
+    "float": N_("a number"),
+    "bool": N_("true/false"),
+    "list": N_("a list"),
+    "dict": N_("a mapping"),
+    "NoneType": N_("empty"),
 }
 
 
@@ -427,13 +510,33 @@ def error_message(err: Any) -> str:
 def _message(err: Any) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
-        return "unknown key"
+        return _("unknown key")
     if kind == "missing":
-        return "is required but missing"
+        return _("is required but missing")
     expected = _EXPECTED.get(kind)
     if expected:
         got = type(err.get("input")).__name__
-        hint = " (put it in quotes)" if kind == "string_type" and got in ("int", "float") else ""
-        return f"must be {expected}, not {_NAMES.get(got, got)}{hint}"
+        hint = _(" (put it in quotes)") if kind == "string_type" and got in ("int", "float") else ""
+        return _(expected) % {"got": _(_NAMES[got]) if got in _NAMES else got} + hint
+    bound = _BOUNDS.get(kind)
+    if bound is not None:
+        message, field = bound
+        return _(message) % {"limit": (err.get("ctx") or {}).get(field, "?")}
+    if kind == "literal_error":
+        expected = str((err.get("ctx") or {}).get("expected", "?"))  # "'a', 'b' or 'c'"
+        return _("must be one of %(choices)s") % {"choices": expected.replace(" or ", ", ")}
+    # A validator's own message (Value error, ...) is said in the user's language already;
+    # pydantic's other words stay English.
     msg = str(err["msg"])
     return msg.removeprefix("Value error, ")
+
+
+# Limits a model sets (Field(ge=...), min_length) and the ctx key pydantic names them by.
+_BOUNDS = {
+    "greater_than": (N_("must be more than %(limit)s"), "gt"),
+    "greater_than_equal": (N_("must be at least %(limit)s"), "ge"),
+    "less_than": (N_("must be less than %(limit)s"), "lt"),
+    "less_than_equal": (N_("must be at most %(limit)s"), "le"),
+    "too_short": (N_("needs at least %(limit)s item(s)"), "min_length"),
+    "too_long": (N_("may hold at most %(limit)s item(s)"), "max_length"),
+}

@@ -29,6 +29,7 @@ from mkbcopy.checks.findings import Counts, first_format_per_draft
 from mkbcopy.checks.lint import LintReport
 from mkbcopy.compose.channels import ChannelMeta, load_channel
 from mkbcopy.errors import MkbcopyError
+from mkbcopy.i18n import _, ngettext
 from mkbcopy.research.brief import Brief, load_brief
 from mkbcopy.research.personas import Research
 from mkbcopy.review.cards import (
@@ -378,13 +379,18 @@ def _coverage(
 def summary_line(path: Path, preview: Preview, seconds: float) -> str:
     """What the CLI prints after writing the page."""
     size = len(preview.html.encode("utf-8"))
-    return (
-        f"Wrote {path} ({size / 1024:.0f} kB, {_plural(preview.cards, 'draft')}, "
-        f"{_plural(preview.errors, 'lint error')}, {_plural(preview.warnings, 'warning')}) "
-        f"in {seconds:.1f} s; "
-        f"open it in a browser: {path.resolve().as_uri()}"
-    )
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    drafts = ngettext("%(count)s draft", "%(count)s drafts", preview.cards)
+    errors = ngettext("%(count)s lint error", "%(count)s lint errors", preview.errors)
+    warnings = ngettext("%(count)s warning", "%(count)s warnings", preview.warnings)
+    return _(
+        "Wrote %(path)s (%(size).0f kB, %(drafts)s, %(errors)s, %(warnings)s) in "
+        "%(seconds).1f s; open it in a browser: %(uri)s"
+    ) % {
+        "path": path,
+        "size": size / 1024,
+        "drafts": drafts % {"count": preview.cards},
+        "errors": errors % {"count": preview.errors},
+        "warnings": warnings % {"count": preview.warnings},
+        "seconds": seconds,
+        "uri": path.resolve().as_uri(),
+    }
