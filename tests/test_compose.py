@@ -57,7 +57,7 @@ def _check_rules(draft: Draft, brief: Brief) -> None:
     channel = draft.channel
     text = render_text(draft.document)
     plain = " ".join(body_text(draft.document).split())
-    said_twice = [w for w in draft.warnings if "said" in w]
+    said_twice = [str(w) for w in draft.warnings if "said" in str(w)]
     assert not said_twice, (draft.slug, channel.name, said_twice)
     if channel.words and channel.name != "flyer":
         assert word_count(draft.document) <= channel.words, (draft.slug, channel.name)

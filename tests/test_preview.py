@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from email import policy
 from email.parser import BytesParser
 from html import escape, unescape
@@ -522,6 +523,20 @@ def test_lint_findings_on_the_dutch_page_are_dutch(out: Path, research: Research
     page = unescape(build_preview(out, research).html)
     assert "zin van 36 woorden; maak er twee zinnen van" in page
     assert "sentence of" not in page and "split it" not in page
+
+
+def test_generate_warnings_on_the_dutch_page_are_dutch(
+    write_brief: Callable[..., Path], tmp_path: Path, research: Research
+) -> None:
+    """generate ran in English (the default); the manifest keeps the message, not its text."""
+    brief = load_brief(write_brief(drop=("paid_by",)))
+    out = tmp_path / "out"
+    manifest = _generate(out, brief, research, personas=["doelgerichte-doorstromer"])
+    kept = [w for e in manifest["files"] for w in e["warnings"]]
+    assert kept and all(set(w) == {"msgid", "params"} for w in kept), kept
+    page = unescape(build_preview(out, research).html)
+    assert "ontbrekend feit 'paid_by'" in page
+    assert "missing fact" not in page
 
 
 @pytest.mark.skipif(

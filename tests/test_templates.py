@@ -144,7 +144,7 @@ def test_new_channel_over_its_limits_warns_in_generate_and_fails_the_check(
     )
     plan = plan_campaign(example_brief, research, channels=["sms"], templates=folder)
     for draft in plan.drafts:
-        assert any("characters; sms allows 50" in w for w in draft.warnings), draft.warnings
+        assert any("characters; sms allows 50" in str(w) for w in draft.warnings), draft.warnings
     manifest = write_campaign(plan, example_brief, tmp_path / "out")
     assert all(e["warnings"] for e in manifest["files"])
     problems = check_templates(folder, research=research)

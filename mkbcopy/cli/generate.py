@@ -5,7 +5,6 @@ The commands are registered on the app in `mkbcopy/cli/__init__.py`, in --help o
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
@@ -278,7 +277,6 @@ def generate_json(
     from mkbcopy.research.brief import FACT_QUESTIONS
 
     missing = plan.missing_facts()
-    said = _said_as_missing(missing)
     labels = [_label(d) for d in plan.drafts]
     groups = group_findings(
         zip(labels, reports, strict=False), brief=brief, skip_placeholders=True, lang="en"
@@ -312,19 +310,17 @@ def generate_json(
         "warnings": [
             {"draft": label, "message": warning}
             for label, draft in zip(labels, plan.drafts, strict=True)
-            for warning in draft.warnings
-            if warning not in said
+            for warning in _draft_warnings(draft)
         ],
         "preview": str(page) if page is not None else None,
     }
 
 
-def _said_as_missing(missing: Iterable[str]) -> set[str]:
-    """A draft's warnings about these missing facts: listed once per fact, not per draft."""
+def _draft_warnings(draft: Draft) -> list[str]:
+    """A draft's own warnings; its missing facts are listed once per fact, not per draft."""
     from mkbcopy.compose.rendering import MISSING_FACT
-    from mkbcopy.research.brief import FACT_QUESTIONS
 
-    return {_(MISSING_FACT) % {"key": k, "question": FACT_QUESTIONS[k]} for k in missing}
+    return [w.render() for w in draft.warnings if w.msgid != MISSING_FACT]
 
 
 def _label(draft: Draft) -> str:
@@ -387,11 +383,9 @@ def _report_generate(
         _print_lint(reports, summary=False)
     for note in plan.notes:
         _warn(note)
-    said = _said_as_missing(missing)
     for draft in plan.drafts:
-        for warning in draft.warnings:
-            if warning not in said:  # missing facts are listed once, below
-                _warn(f"{draft.slug}/{draft.channel.name}: {warning}")
+        for warning in _draft_warnings(draft):
+            _warn(f"{draft.slug}/{draft.channel.name}: {warning}")
     if missing:
         print()
         where = brief_path or _("your brief (mkbcopy init writes one)")

@@ -219,7 +219,7 @@ def _entry(draft: Draft, fmt: str, path: str) -> dict[str, Any]:
         "format": fmt,
         "motivators": draft.motivators,
         "drempels": draft.drempels,
-        "warnings": draft.warnings,
+        "warnings": [{"msgid": w.msgid, "params": dict(w.params)} for w in draft.warnings],
     }
 
 

@@ -7,7 +7,7 @@ import unicodedata
 
 from mkbcopy.compose.channels import ChannelMeta
 from mkbcopy.document import Document, inline_text, plain_blocks
-from mkbcopy.i18n import _
+from mkbcopy.i18n import N_, Text
 from mkbcopy.writers.text import render_text
 
 URL = re.compile(r"https?://\S+")
@@ -37,30 +37,36 @@ def channel_length(text: str, channel: ChannelMeta) -> int:
     return x_length(text) if channel.counting == "x" else len(text.rstrip("\n"))
 
 
-def length_problems(document: Document, channel: ChannelMeta) -> list[str]:
+def length_problems(document: Document, channel: ChannelMeta) -> list[Text]:
     """Warnings for a draft that breaks its channel's limits."""
-    problems: list[str] = []
+    problems: list[Text] = []
     text = render_text(document)
     if channel.limit is not None:
         length = channel_length(text, channel)
         if length > channel.limit:
             problems.append(
-                _("%(length)s characters; %(channel)s allows %(limit)s")
-                % {"length": length, "channel": channel.name, "limit": channel.limit}
+                Text(
+                    N_("%(length)s characters; %(channel)s allows %(limit)s"),
+                    {"length": length, "channel": channel.name, "limit": channel.limit},
+                )
             )
     if channel.hashtags is not None:
         count = len(HASHTAG.findall(text))
         if count > channel.hashtags:
             problems.append(
-                _("%(count)s hashtags; %(channel)s allows %(limit)s")
-                % {"count": count, "channel": channel.name, "limit": channel.hashtags}
+                Text(
+                    N_("%(count)s hashtags; %(channel)s allows %(limit)s"),
+                    {"count": count, "channel": channel.name, "limit": channel.hashtags},
+                )
             )
     subject = document.meta.get("subject")
     limit = channel.subject_limit
     if limit is not None and subject is not None and len(subject) > limit:
         problems.append(
-            _("subject is %(length)s characters; keep it within %(limit)s")
-            % {"length": len(subject), "limit": limit}
+            Text(
+                N_("subject is %(length)s characters; keep it within %(limit)s"),
+                {"length": len(subject), "limit": limit},
+            )
         )
     return problems
 

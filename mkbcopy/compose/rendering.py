@@ -24,7 +24,7 @@ from mkbcopy.compose.plan import Fact, compose, emphasis_order
 from mkbcopy.compose.templating import make_environment, render_template
 from mkbcopy.document import Document, parse_document, plain_inline
 from mkbcopy.errors import TemplateError, UsageError
-from mkbcopy.i18n import N_, _
+from mkbcopy.i18n import N_, Text, _
 from mkbcopy.research.brief import FACT_QUESTIONS, Brief
 from mkbcopy.research.personas import Persona, Subgroup
 from mkbcopy.research.text import BAD_CHARS
@@ -63,7 +63,7 @@ class Draft:
     motivators: list[str] = field(default_factory=list)
     drempels: list[str] = field(default_factory=list)
     missing_facts: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Text] = field(default_factory=list)
     variant: Variant | None = None
     # A flyer's page as written to its Word file (what fit on it), once it is written.
     page: Document | None = None
@@ -137,9 +137,12 @@ def render_draft(
         variant=variant,
     )
     draft.warnings = (
-        [_(MISSING_FACT) % {"key": key, "question": FACT_QUESTIONS[key]} for key in missing]
+        [Text(MISSING_FACT, {"key": key, "question": FACT_QUESTIONS[key]}) for key in missing]
         + [
-            _("fact '%(key)s' is said %(count)s times; say it once") % {"key": key, "count": count}
+            Text(
+                N_("fact '%(key)s' is said %(count)s times; say it once"),
+                {"key": key, "count": count},
+            )
             for key, count in stated.items()
             if not comp_facts[key].missing and count > sharing[_probe(comp_facts[key])]
         ]

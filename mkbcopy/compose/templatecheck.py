@@ -424,4 +424,4 @@ def _render(
         return
     if label is None:  # limits are measured on the example brief, with every fact
         for warning in draft.warnings:
-            found.add(channel.path, None, f"{draft.slug}: {warning}")
+            found.add(channel.path, None, f"{draft.slug}: {warning.render()}")

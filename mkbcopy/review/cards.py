@@ -25,6 +25,7 @@ from mkbcopy.compose.channels import ChannelMeta
 from mkbcopy.compose.copydeck import load_copydeck
 from mkbcopy.document import Document
 from mkbcopy.errors import MkbcopyError
+from mkbcopy.i18n import Text
 from mkbcopy.research.personas import Research
 from mkbcopy.review.views import (
     Problem,
@@ -368,13 +369,22 @@ def _badges(report: LintReport | None, *, scored: bool) -> Badges | None:
     return Badges(badges.errors, badges.warnings, f"{stats.score:.0f}", tone, note)
 
 
+def _warning(entry: Any) -> str:
+    """A manifest's draft warning in Dutch; an older manifest kept it as text."""
+    if isinstance(entry, dict) and isinstance(entry.get("msgid"), str):
+        return Text(entry["msgid"], entry.get("params") or {}).render("nl")
+    return str(entry)
+
+
 def _after(
     ctx: Context,
     entries: list[dict[str, Any]],
     report: LintReport | None,
     by_format: dict[str, str],
 ) -> After:
-    warnings = list(dict.fromkeys(str(w) for e in entries for w in e.get("warnings") or [] if w))
+    warnings = list(
+        dict.fromkeys(_warning(w) for e in entries for w in e.get("warnings") or [] if w)
+    )
     findings = _findings(report) if report is not None and report.findings else None
     return After(warnings, findings, _files(by_format, ctx.reports))
 
