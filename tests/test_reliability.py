@@ -499,5 +499,5 @@ def test_a_100_mb_contact_list_is_read_in_flat_memory(tmp_path: Path) -> None:
     assert code == 0, stderr
     grown = (peak - baseline) / 1024
     print(f"100 MB list: {seconds:.1f} s, peak {peak / 1024:.0f} MB, {grown:.0f} MB over start")
-    # A dict of the addresses alone took 180 MB; SeenEmails at most 75 (while it grows).
+    # A dict of the addresses alone took 180 MB; SeenEmails about 50, sized up front.
     assert grown < 100, f"{grown:.0f} MB for a {size / MB:.0f} MB list"

@@ -20,9 +20,7 @@ from mkbcopy.contacts.placing import Placement, Placer, reject
 from mkbcopy.contacts.reading import ContactReader, is_blank, open_contacts
 from mkbcopy.contacts.safecsv import atomic_csv
 from mkbcopy.errors import OutputError
-from mkbcopy.research.personas import (
-    Research,
-)
+from mkbcopy.research.personas import Research
 from mkbcopy.writers.folder import remove_stale_temps
 
 DUPLICATE: Final = "duplicate email"
@@ -40,7 +38,8 @@ class SeenEmails:
     rows the list is expected to hold (so it seldom grows). Two addresses share a hash
     with odds of about n**2 / 2**65: one in 20 million for 1.3 million contacts, and the
     cost would be one contact wrongly called a duplicate. Python's string hash is keyed
-    anew in every process, so no list can be made to collide on purpose.
+    anew in every process (unless PYTHONHASHSEED fixes it), so no list can be made to
+    collide on purpose.
     """
 
     _MAX_LOAD = 2 / 3
