@@ -66,13 +66,15 @@ def render_docx_page(
     """The Word file as render_docx makes it, and for a flyer what is on its page, as
     `lint` would read it back from the file (None for other layouts)."""
     doc = deepcopy(_a4_skeleton()) if reference_docx is None else _open(reference_docx)
+    if title:
+        doc.core_properties.title = _xml(title)[:MAX_TITLE]
+    # An explicit brand colour wins; without one, headings keep the reference's colour.
+    rgb = RGBColor.from_string(colour.lstrip("#")) if colour else None
     if layout == "flyer":
-        if title:
-            doc.core_properties.title = _xml(title)[:MAX_TITLE]
         page = _render_flyer(
             doc,
             document,
-            rgb=RGBColor.from_string(colour.lstrip("#")) if colour else None,
+            rgb=rgb,
             paper=PAPERS[paper],
             reference=reference_docx is not None,
             logo=logo,
@@ -80,12 +82,8 @@ def render_docx_page(
         out = io.BytesIO()
         doc.save(out)
         return out.getvalue(), page
-    if title:
-        doc.core_properties.title = _xml(title)[:MAX_TITLE]
     if logo is not None:
         _add_logo(doc, logo)
-    # An explicit brand colour wins; without one, headings keep the reference's colour.
-    rgb = RGBColor.from_string(colour.lstrip("#")) if colour else None
     bullet_style = _style(doc, "List Bullet")
     for block in document.blocks:
         if block.kind == "heading":
