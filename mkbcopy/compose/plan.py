@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from mkbcopy.compose.copydeck import PersonaCopy
+from mkbcopy.compose.qualifiers import safe_short
 from mkbcopy.document import escape_md
 from mkbcopy.research.brief import FACT_QUESTIONS, Brief
 from mkbcopy.research.personas import Persona, Subgroup
@@ -65,16 +66,25 @@ class Fact:
         return self.value is None
 
     def text(self, *, short: bool = False) -> str:
-        """Markdown-safe text; `short` keeps the first sentence (a question with its answer)."""
+        """Markdown-safe text; `short` drops only trailing sentences that qualify nothing."""
         return _fact_text(self.key, self.value, short)
+
+    def opening(self) -> str:
+        """Markdown-safe first sentence (a question with its answer), or the placeholder."""
+        return _fact_text(self.key, self.value, False, opening=True)
 
 
 @lru_cache(maxsize=4096)
-def _fact_text(key: str, value: str | None, short: bool) -> str:
-    """Remembered: fitting a draft asks for the same facts' text dozens of times."""
+def _fact_text(key: str, value: str | None, short: bool, *, opening: bool = False) -> str:
+    """Remembered: fitting a draft asks for the same facts' text dozens of times.
+
+    A short form never drops a condition, exception, cost or pay-back (see qualifiers).
+    """
     if value is None:
         return escape_md(placeholder(key))
-    return escape_md(sentences(value)[0] if short else value)
+    if opening:
+        return escape_md(sentences(value)[0])
+    return escape_md(" ".join(safe_short(sentences(value))) if short else value)
 
 
 @dataclass

@@ -156,7 +156,7 @@ MISSING_FACT = N_("missing fact '%(key)s': %(question)s")
 
 def _probe(fact: Fact) -> str:
     """The text that shows a fact was said: its first sentence, or its placeholder."""
-    return _plain_words(fact.text(short=True))
+    return _plain_words(fact.opening())
 
 
 @lru_cache(maxsize=4096)

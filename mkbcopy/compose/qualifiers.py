@@ -1,0 +1,45 @@
+"""Which sentences of a brief fact qualify it, so a short form never drops them.
+
+A fact cut to its first sentence must not say less than the truth: "Je werkgever
+betaalt de helft. Stop je binnen een jaar? Dan betaal je een deel terug." loses
+its pay-back if cut. A sentence qualifies when it states a condition, an
+exception, a cost or a pay-back, recognised by plain Dutch markers:
+
+- a question with its answer ("Stop je eerder? Dan ..."): a case the fact depends on;
+- conditions and exceptions: als, alleen, behalve, tenzij, mits, voorwaarde(n),
+  zolang, indien, wel, maar, geldt, meestal, soms, minstens, minimaal, maximaal, uiterlijk;
+- costs and pay-back: terug (terugbetalen, betaal je ... terug), betaal/betalen,
+  kost(en), euro, EUR, a euro sign.
+
+The list errs on keeping: a sentence wrongly counted as a qualifier only makes
+the short form longer, never untrue.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MARKERS = re.compile(
+    r"\b(?:als|alleen|behalve|tenzij|mits|voorwaarden?|zolang|indien|wel|maar|geldt"
+    r"|meestal|soms|minstens|minimaal|maximaal|uiterlijk|terug\w*|\w*betaal\w*|kost\w*|euro|eur)\b"
+    r"|€",
+    re.IGNORECASE,
+)
+
+
+def qualifies(sentence: str) -> bool:
+    """True when the sentence states a condition, exception, cost or pay-back."""
+    return "?" in sentence.rstrip("?") or bool(_MARKERS.search(sentence))
+
+
+def safe_short(parts: list[str]) -> list[str]:
+    """The fact's sentences up to its last qualifying one (at least the first).
+
+    Only trailing sentences that qualify nothing are dropped, so the short form
+    keeps every condition and what it leans on ("Daarna ...").
+    """
+    keep = 1
+    for i, sentence in enumerate(parts[1:], start=2):
+        if qualifies(sentence):
+            keep = i
+    return parts[:keep]

@@ -1,0 +1,65 @@
+"""A shortened fact never drops its conditions, and the subject says only what the body says."""
+
+from __future__ import annotations
+
+import pytest
+
+from mkbcopy.compose.campaign import plan_campaign
+from mkbcopy.compose.measure import body_text
+from mkbcopy.compose.plan import sentences
+from mkbcopy.compose.qualifiers import qualifies, safe_short
+from mkbcopy.research.brief import FACT_KEYS, Brief
+from mkbcopy.research.personas import Research
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Stop je binnen een jaar na je diploma bij je werkgever? Dan betaal je een deel terug.",
+        "Je betaalt dan het deel van het collegegeld van dat jaar terug.",
+        "Dit geldt alleen voor studenten met een mbo-diploma.",
+        "Behalve in de zomer.",
+        "Je krijgt een laptop, mits je een contract hebt.",
+        "Het collegegeld is 1.320 euro per jaar.",
+        "Je krijgt korting als je voor 1 mei aanmeldt.",
+    ],
+)
+def test_conditions_costs_and_pay_backs_qualify(sentence: str) -> None:
+    assert qualifies(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Je werkt drie dagen per week.", "De opleiding duurt vier jaar.", "Je leert plannen."],
+)
+def test_plain_statements_qualify_nothing(sentence: str) -> None:
+    assert not qualifies(sentence)
+
+
+def test_short_form_drops_only_trailing_sentences_that_qualify_nothing() -> None:
+    parts = ["A is waar.", "Stop je eerder? Dan betaal je terug.", "Je leert veel.", "B klopt."]
+    assert safe_short(parts) == parts[:2]
+    assert safe_short(["A is waar.", "Je leert veel."]) == ["A is waar."]
+
+
+def _condition(index: int) -> str:
+    return f"Stop je binnen {index + 2} maanden? Dan betaal je {index + 100} euro terug."
+
+
+def test_no_draft_states_a_fact_without_its_conditions(
+    example_brief: Brief, research: Research
+) -> None:
+    """Every fact carries a pay-back; wherever a fact shows, so does its pay-back."""
+    data = example_brief.model_dump()
+    facts = {k: v for k, v in data["facts"].items() if v}
+    data["facts"] = {k: f"{v} {_condition(FACT_KEYS.index(k))}" for k, v in facts.items()}
+    brief = Brief.model_validate(data, strict=False)
+    plan = plan_campaign(
+        brief, research, channels=["email", "linkedin", "instagram", "facebook", "x"]
+    )
+    for draft in plan.drafts:
+        plain = " ".join(body_text(draft.document).split())
+        for key in facts:
+            first = sentences(getattr(brief.facts, key))[0]
+            if first in plain:
+                assert _condition(FACT_KEYS.index(key)) in plain, (draft.slug, key, plain)
