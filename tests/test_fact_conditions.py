@@ -63,3 +63,27 @@ def test_no_draft_states_a_fact_without_its_conditions(
             first = sentences(getattr(brief.facts, key))[0]
             if first in plain:
                 assert _condition(FACT_KEYS.index(key)) in plain, (draft.slug, key, plain)
+
+
+def test_an_email_subject_says_only_what_its_body_says(
+    example_brief: Brief, research: Research
+) -> None:
+    """A lead fact too long for the subject line does not hand the subject to its partner."""
+    data = example_brief.model_dump()
+    for key in FACT_KEYS:
+        value = data["facts"].get(key)
+        if value:  # every first sentence too long for the subject, except a partner's
+            first, *rest = sentences(value)
+            if key not in ("job_security", "costs", "travel", "duration"):
+                first = first.rstrip(".") + " en dat staat ook in je contract met de hogeschool."
+            data["facts"][key] = " ".join([first, *rest])
+    brief = Brief.model_validate(data, strict=False)
+    for subgroup in (None, "hbo", "35+", "16-34"):
+        plan = plan_campaign(brief, research, channels=["email"], subgroup=subgroup, variants=0)
+        for draft in plan.drafts:
+            subject = str(draft.document.meta["subject"])
+            plain = " ".join(body_text(draft.document).split())
+            firsts = [sentences(v)[0] for v in data["facts"].values() if v]
+            for first in firsts:
+                if subject.rstrip(".") == first.rstrip("."):
+                    assert first in plain, (draft.slug, subject)

@@ -284,8 +284,12 @@ def _first_sentence(fact: Fact) -> str | None:
 
 
 def _subject(lead_facts: list[Fact], framing: list[str], limit: int) -> tuple[str, str | None]:
-    """The lead's first fact sentence that fits the subject line, else the deck's question."""
-    for fact in lead_facts:
+    """The lead's first fact sentence if it fits the subject line, else the deck's question.
+
+    Only the lead's first fact: every fit opens with it, while a short fit drops its partners,
+    and a subject may only say what the body says.
+    """
+    for fact in lead_facts[:1]:
         sentence = _first_sentence(fact)
         if sentence and len(sentence.rstrip(".")) <= limit:
             return escape_md(sentence.rstrip(".")), sentence
