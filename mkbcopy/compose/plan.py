@@ -19,41 +19,18 @@ from functools import lru_cache
 from typing import Any
 
 from mkbcopy.compose.copydeck import PersonaCopy
-from mkbcopy.compose.qualifiers import safe_short
 from mkbcopy.document import escape_md
 from mkbcopy.research.brief import FACT_QUESTIONS, Brief
 from mkbcopy.research.personas import Persona, Subgroup
+from mkbcopy.research.qualifiers import safe_short, sentences
 
 PLACEHOLDER = "[AANVULLEN: {question}]"
 PREHEADER_RANGE = (40, 100)
 DEFAULT_SUBJECT_LIMIT = 60
-# A sentence ends at . ! or ? (and a closing quote), before a space and a new sentence;
-# a parenthesis after it (a quote's source) stays with it.
-_SENTENCE_END = re.compile(r"(?<=[.!?])([\"'”’)]*)\s+(?=[^\s(])")
 
 
 def placeholder(key: str) -> str:
     return PLACEHOLDER.format(question=FACT_QUESTIONS[key])
-
-
-def sentences(text: str) -> list[str]:
-    """Split brief text into sentences; a question keeps the answer that follows it."""
-    parts: list[str] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        end = match.start() + len(match.group(1))
-        parts.append(text[start:end])
-        start = match.end()
-    parts.append(text[start:])
-    joined: list[str] = []
-    for part in (p.strip() for p in parts):
-        if not part:
-            continue
-        if joined and joined[-1].endswith("?"):  # "Stop je eerder? Dan betaal je niets terug."
-            joined[-1] += " " + part
-        else:
-            joined.append(part)
-    return joined
 
 
 @dataclass(frozen=True)

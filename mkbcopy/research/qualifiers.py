@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import re
 
+# A sentence ends at . ! or ? (and a closing quote), before a space and a new sentence;
+# a parenthesis after it (a quote's source) stays with it.
+_SENTENCE_END = re.compile(r"(?<=[.!?])([\"'”’)]*)\s+(?=[^\s(])")
 _MARKERS = re.compile(
     r"\b(?:als|alleen|behalve|tenzij|mits|voorwaarden?|zolang|indien|wel|maar|geldt"
     r"|meestal|soms|minstens|minimaal|maximaal|uiterlijk|terug\w*|\w*betaal\w*|kost\w*|euro|eur)\b"
@@ -43,3 +46,23 @@ def safe_short(parts: list[str]) -> list[str]:
         if qualifies(sentence):
             keep = i
     return parts[:keep]
+
+
+def sentences(text: str) -> list[str]:
+    """Split brief text into sentences; a question keeps the answer that follows it."""
+    parts: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.start() + len(match.group(1))
+        parts.append(text[start:end])
+        start = match.end()
+    parts.append(text[start:])
+    joined: list[str] = []
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        if joined and joined[-1].endswith("?"):  # "Stop je eerder? Dan betaal je niets terug."
+            joined[-1] += " " + part
+        else:
+            joined.append(part)
+    return joined
