@@ -66,3 +66,24 @@ def sentences(text: str) -> list[str]:
         else:
             joined.append(part)
     return joined
+
+
+def whole_sentence_cut(text: str, limit: int) -> int | None:
+    """Where to cut `text` to at most `limit` characters at a sentence's end, or None.
+
+    None when even the first sentence is too long, or when a sentence that would be
+    cut off qualifies the rest (a condition must not be dropped: leave the point out).
+    """
+    units = sentences(text)
+    ends: list[int] = []
+    position = 0
+    for unit in units:
+        found = text.find(unit, position)
+        if found < 0:  # whitespace inside a unit differs from the text: no safe cut
+            return None
+        position = found + len(unit)
+        ends.append(position)
+    for count in range(len(units) - 1, 0, -1):
+        if ends[count - 1] <= limit and not any(qualifies(u) for u in units[count:]):
+            return ends[count - 1]
+    return None
