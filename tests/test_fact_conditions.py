@@ -87,3 +87,15 @@ def test_an_email_subject_says_only_what_its_body_says(
             for first in firsts:
                 if subject.rstrip(".") == first.rstrip("."):
                     assert first in plain, (draft.slug, subject)
+
+
+def test_the_bundled_brief_spells_the_programme_as_its_name_does(example_brief: Brief) -> None:
+    """A fact that names the programme's degree ("associate degree") spells it as the name."""
+    name = example_brief.programme
+    words = name.split()
+    for size in range(2, len(words) + 1):
+        for start in range(len(words) - size + 1):
+            part = " ".join(words[start : start + size])
+            for value in example_brief.facts.model_dump().values():
+                if value and part.lower() in value.lower():
+                    assert part in value, (part, value)
