@@ -6,10 +6,9 @@ import pytest
 
 from mkbcopy.compose.campaign import plan_campaign
 from mkbcopy.compose.measure import body_text
-from mkbcopy.compose.plan import sentences
 from mkbcopy.research.brief import FACT_KEYS, Brief
 from mkbcopy.research.personas import Research
-from mkbcopy.research.qualifiers import qualifies, safe_short
+from mkbcopy.research.qualifiers import qualifies, safe_short, sentences
 
 
 @pytest.mark.parametrize(
