@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from mkbcopy.compose.campaign import plan_campaign
-from mkbcopy.compose.measure import body_text
+from mkbcopy.compose.measure import body_text, channel_length
 from mkbcopy.research.brief import FACT_KEYS, Brief
 from mkbcopy.research.personas import Research
 from mkbcopy.research.qualifiers import qualifies, safe_short, sentences
+from mkbcopy.writers.text import render_text
 
 
 @pytest.mark.parametrize(
@@ -98,3 +99,16 @@ def test_the_bundled_brief_spells_the_programme_as_its_name_does(example_brief: 
             for value in example_brief.facts.model_dump().values():
                 if value and part.lower() in value.lower():
                     assert part in value, (part, value)
+
+
+def test_a_fact_too_long_to_cut_is_left_out_not_overflowing(
+    example_brief: Brief, research: Research
+) -> None:
+    """Every sentence qualifies, the fact is longer than a post: X leaves it out and fits."""
+    data = example_brief.model_dump()
+    long = " ".join(f"Je betaalt {n} euro terug als je stopt in jaar {n}." for n in range(1, 9))
+    data["facts"] = {key: long.replace("euro", f"euro ({key})") for key in FACT_KEYS[:3]}
+    brief = Brief.model_validate(data, strict=False)
+    plan = plan_campaign(brief, research, channels=["x"])
+    for draft in plan.drafts:
+        assert channel_length(render_text(draft.document), draft.channel) <= 280, draft.slug

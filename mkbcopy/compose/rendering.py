@@ -198,7 +198,10 @@ def _fit(
                 best = Fit(low, short)
     if best is not None:
         return best
-    return Fit(1, True, hook=False)
+    # A lead fact too long even without the question, that no short form may cut
+    # (a condition would go): left out, the question and the ask remain.
+    bare = Fit(1, True, hook=False)
+    return bare if fits(bare) else Fit(0, True)
 
 
 def _check_characters(text: str, channel: ChannelMeta) -> None:
