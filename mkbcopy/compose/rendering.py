@@ -198,10 +198,11 @@ def _fit(
                 best = Fit(low, short)
     if best is not None:
         return best
-    # A lead fact too long even without the question, that no short form may cut
-    # (a condition would go): left out, the question and the ask remain.
+    # A lead fact too long for a character limit even without the question, that no short
+    # form may cut (a condition would go): left out, the question and the ask remain. A word
+    # budget (the flyer) is the layout's to keep.
     bare = Fit(1, True, hook=False)
-    return bare if fits(bare) else Fit(0, True)
+    return bare if channel.limit is None or fits(bare) else Fit(0, True)
 
 
 def _check_characters(text: str, channel: ChannelMeta) -> None:
