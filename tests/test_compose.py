@@ -14,10 +14,11 @@ from mkbcopy.checks.lint import BriefTerms, lint_draft
 from mkbcopy.compose.campaign import plan_campaign
 from mkbcopy.compose.copydeck import load_copydeck
 from mkbcopy.compose.measure import body_text, channel_length, word_count
-from mkbcopy.compose.plan import compose, sentences
+from mkbcopy.compose.plan import compose
 from mkbcopy.compose.rendering import Draft
 from mkbcopy.research.brief import FACT_KEYS, Brief, load_brief
 from mkbcopy.research.personas import Research
+from mkbcopy.research.qualifiers import sentences
 from mkbcopy.research.study import load_personas
 from mkbcopy.writers.text import render_text
 

@@ -167,7 +167,7 @@ def test_user_macros_and_copy_override_file_by_file(
     (folder / "_shared" / "macros.j2").write_text(macros, encoding="utf-8")
     copy = (builtin_templates_dir() / "_shared" / "copy.yaml").read_text(encoding="utf-8")
     copy = copy.replace(
-        "vraag: Hbo-diploma halen zonder te stoppen met werken?",
+        "vraag: Verder leren zonder te stoppen met werken?",
         "vraag: Eigen kop uit mijn map?",
     )
     (folder / "_shared" / "copy.yaml").write_text(copy, encoding="utf-8")

@@ -16,12 +16,12 @@ from typing import Any
 from mkbcopy import __version__
 from mkbcopy.compose.channels import ChannelMeta, load_channel, load_channels
 from mkbcopy.compose.copydeck import load_copydeck
-from mkbcopy.compose.plan import sentences
 from mkbcopy.compose.rendering import Draft, plan_variants, render_draft
 from mkbcopy.errors import MissingFactsError, OutputError, UsageError
 from mkbcopy.i18n import N_, _
 from mkbcopy.research.brief import FACT_QUESTIONS, Brief
 from mkbcopy.research.personas import Persona, Research, Subgroup
+from mkbcopy.research.qualifiers import sentences
 from mkbcopy.writers.eml import build_message
 from mkbcopy.writers.folder import (
     MANIFEST,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +56,14 @@ def _escaped(value: Any, key: str = "") -> Any:
     if isinstance(value, str) and not key.endswith(("url", "email", "colour")):
         return escape_md(value)
     return value
+
+
+def _names_event(cta: str, event: str) -> bool:
+    """The call to action is the event ("Meld je aan voor een meeloopdag", event
+    "Meeloopdag Bouwkunde"): it shares a word of five letters or more, so "Of kom ..." would
+    invite twice."""
+    words = {w for w in re.findall(r"\w+", event.lower()) if len(w) >= 5}
+    return bool(words & set(re.findall(r"\w+", cta.lower())))
 
 
 # Every name build_context gives a template; docs/templates.md describes each.
@@ -187,6 +196,8 @@ def _shared_context(
     event = brief.event.model_dump() if brief.event else None
     if event and event.get("url"):
         event["url"] = link(event["url"])
+    if event:
+        event["is_cta"] = _names_event(brief.call_to_action.text, event["name"])
     values = {
         "persona": persona,
         "subgroup": subgroup,

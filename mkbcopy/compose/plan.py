@@ -22,37 +22,15 @@ from mkbcopy.compose.copydeck import PersonaCopy
 from mkbcopy.document import escape_md
 from mkbcopy.research.brief import FACT_QUESTIONS, Brief
 from mkbcopy.research.personas import Persona, Subgroup
+from mkbcopy.research.qualifiers import safe_short, sentences
 
 PLACEHOLDER = "[AANVULLEN: {question}]"
 PREHEADER_RANGE = (40, 100)
 DEFAULT_SUBJECT_LIMIT = 60
-# A sentence ends at . ! or ? (and a closing quote), before a space and a new sentence;
-# a parenthesis after it (a quote's source) stays with it.
-_SENTENCE_END = re.compile(r"(?<=[.!?])([\"'”’)]*)\s+(?=[^\s(])")
 
 
 def placeholder(key: str) -> str:
     return PLACEHOLDER.format(question=FACT_QUESTIONS[key])
-
-
-def sentences(text: str) -> list[str]:
-    """Split brief text into sentences; a question keeps the answer that follows it."""
-    parts: list[str] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        end = match.start() + len(match.group(1))
-        parts.append(text[start:end])
-        start = match.end()
-    parts.append(text[start:])
-    joined: list[str] = []
-    for part in (p.strip() for p in parts):
-        if not part:
-            continue
-        if joined and joined[-1].endswith("?"):  # "Stop je eerder? Dan betaal je niets terug."
-            joined[-1] += " " + part
-        else:
-            joined.append(part)
-    return joined
 
 
 @dataclass(frozen=True)
@@ -65,16 +43,25 @@ class Fact:
         return self.value is None
 
     def text(self, *, short: bool = False) -> str:
-        """Markdown-safe text; `short` keeps the first sentence (a question with its answer)."""
+        """Markdown-safe text; `short` drops only trailing sentences that qualify nothing."""
         return _fact_text(self.key, self.value, short)
+
+    def opening(self) -> str:
+        """Markdown-safe first sentence (a question with its answer), or the placeholder."""
+        return _fact_text(self.key, self.value, False, opening=True)
 
 
 @lru_cache(maxsize=4096)
-def _fact_text(key: str, value: str | None, short: bool) -> str:
-    """Remembered: fitting a draft asks for the same facts' text dozens of times."""
+def _fact_text(key: str, value: str | None, short: bool, *, opening: bool = False) -> str:
+    """Remembered: fitting a draft asks for the same facts' text dozens of times.
+
+    A short form never drops a condition, exception, cost or pay-back (see qualifiers).
+    """
     if value is None:
         return escape_md(placeholder(key))
-    return escape_md(sentences(value)[0] if short else value)
+    if opening:
+        return escape_md(sentences(value)[0])
+    return escape_md(" ".join(safe_short(sentences(value))) if short else value)
 
 
 @dataclass
@@ -274,8 +261,12 @@ def _first_sentence(fact: Fact) -> str | None:
 
 
 def _subject(lead_facts: list[Fact], framing: list[str], limit: int) -> tuple[str, str | None]:
-    """The lead's first fact sentence that fits the subject line, else the deck's question."""
-    for fact in lead_facts:
+    """The lead's first fact sentence if it fits the subject line, else the deck's question.
+
+    Only the lead's first fact: every fit opens with it, while a short fit drops its partners,
+    and a subject may only say what the body says.
+    """
+    for fact in lead_facts[:1]:
         sentence = _first_sentence(fact)
         if sentence and len(sentence.rstrip(".")) <= limit:
             return escape_md(sentence.rstrip(".")), sentence

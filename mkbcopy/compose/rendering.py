@@ -156,7 +156,7 @@ MISSING_FACT = N_("missing fact '%(key)s': %(question)s")
 
 def _probe(fact: Fact) -> str:
     """The text that shows a fact was said: its first sentence, or its placeholder."""
-    return _plain_words(fact.text(short=True))
+    return _plain_words(fact.opening())
 
 
 @lru_cache(maxsize=4096)
@@ -198,7 +198,11 @@ def _fit(
                 best = Fit(low, short)
     if best is not None:
         return best
-    return Fit(1, True, hook=False)
+    # A lead fact too long for a character limit even without the question, that no short
+    # form may cut (a condition would go): left out, the question and the ask remain. A word
+    # budget (the flyer) is the layout's to keep.
+    bare = Fit(1, True, hook=False)
+    return bare if channel.limit is None or fits(bare) else Fit(0, True)
 
 
 def _check_characters(text: str, channel: ChannelMeta) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from copy import deepcopy
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,7 @@ def _add_runs(
         if span.url:
             _add_hyperlink(para, span.text, span.url, bold=span.bold, colour=colour, size=size)
             continue
-        run = para.add_run(_xml(span.text))
+        run = para.add_run(_glue_digits(_xml(span.text)))
         run.bold = span.bold or None
         run.italic = span.italic or None
         if colour is not None:
@@ -110,6 +111,15 @@ def _add_hyperlink(
     run.append(text_el)
     link.append(run)
     para._p.append(link)
+
+
+# A space between two digits: in a phone number ("010 765 43 21") a line must not break there.
+_DIGIT_SPACE = re.compile(r"(?<=\d) (?=\d)")
+
+
+def _glue_digits(text: str) -> str:
+    """Non-breaking spaces between digit groups, so a number never splits across lines."""
+    return _DIGIT_SPACE.sub("\u00a0", text)
 
 
 def _xml(text: str) -> str:

@@ -18,6 +18,7 @@ from mkbcopy.writers.docx.elements import (
     _border_top,
     _cell_margins,
     _gap,
+    _glue_digits,
     _shade,
     _spacing,
     _style,
@@ -119,7 +120,9 @@ def _page(pieces: list[_Piece], *, bullets: str) -> Document:
 
 def _read_back(spans: Inline) -> str:
     """A paragraph's text as python-docx reads it: a run's CR becomes a line break."""
-    text = "".join(_xml(s.text) if s.url else _xml(s.text).replace("\r", "\n") for s in spans)
+    text = "".join(
+        _xml(s.text) if s.url else _glue_digits(_xml(s.text)).replace("\r", "\n") for s in spans
+    )
     return text.strip()
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from mkbcopy.document import Document, Inline, Span, inline_text
 from mkbcopy.links import display_url
+from mkbcopy.research.qualifiers import whole_sentence_cut
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,11 @@ _LINE_EM = 1.17
 _CM = 28.35  # points per cm
 # The most characters one line of each kind keeps: with these caps the fixed parts
 # (headline, call to action, footer) always fit, and _fit_page trims the rest.
+# The copy's caps are wide: whole sentences are kept, and _fit_page fills the page height.
 _CAP = dict(
-    headline=90, subhead=90, lead=280, text=240, footer=240, bullets=220, facts=160, cta=160, qr=160
+    headline=90, subhead=90, lead=420, text=420, footer=240, bullets=360, facts=280, cta=160, qr=160
 )
+_FIXED = ("headline", "cta", "footer", "qr")
 
 
 @dataclass
@@ -72,7 +75,12 @@ def _fit_page(pieces: list[_Piece], paper: Paper, width: float, height: float) -
     for a brief whose single facts are long (a fact may have 2,000 characters).
     """
     for piece in pieces:
-        piece.lines = [_clip(line, _CAP[piece.kind]) for line in piece.lines]
+        if piece.kind in _FIXED:
+            piece.lines = [_clip(line, _CAP[piece.kind]) for line in piece.lines]
+        else:  # copy: whole sentences, or the line is left out
+            kept = (_whole_sentences(line, _CAP[piece.kind]) for line in piece.lines)
+            piece.lines = [line for line in kept if line is not None]
+    pieces = [p for p in pieces if p.lines or p.kind in _FIXED]
     # Three benefits and one key fact hold out longest: they are what a flyer is for.
     steps: list[tuple[str, int]] = [("bullets", 3), ("facts", 1), ("text", 0), ("bullets", 0)]
     steps += [("subhead", 0), ("facts", 0), ("lead", 0)]
@@ -84,11 +92,12 @@ def _fit_page(pieces: list[_Piece], paper: Paper, width: float, height: float) -
             last = candidates[-1]
             keep_one = kind in ("facts", "lead")
             if keep_one and len(last.lines) == 1:
-                # the last line left: halve it rather than lose the block
+                # the last line left: keep its first sentences rather than lose the block
                 text = inline_text(last.lines[0])
-                if len(text) < 60:
+                shorter = _whole_sentences(last.lines[0], len(text) - 1)
+                if shorter is None:
                     break
-                last.lines = [_clip(last.lines[0], len(text) // 2)]
+                last.lines = [shorter]
                 continue
             last.lines.pop()
         pieces = [p for p in pieces if p.lines]
@@ -163,8 +172,32 @@ def _piece_height(piece: _Piece, paper: Paper, width: float) -> float:
     return tall(piece.lines, paper.body, width, paper.body * 0.6)
 
 
+def _whole_sentences(spans: Inline, limit: int) -> Inline | None:
+    """At most `limit` characters of whole sentences, dropping none that qualifies the rest.
+
+    None when no such cut exists: a fact cut mid-sentence or without its condition
+    says less than the truth, so the line is left out instead.
+    """
+    text = inline_text(spans)
+    if len(text) <= limit:
+        return spans
+    cut = whole_sentence_cut(text, limit)
+    if cut is None:
+        return None
+    out: list[Span] = []
+    for span in spans:
+        if cut <= 0:
+            break
+        out.append(Span(span.text[:cut], span.bold, span.italic, span.url))
+        cut -= len(span.text)
+    return tuple(out)
+
+
 def _clip(spans: Inline, limit: int) -> Inline:
-    """At most `limit` characters, cut at a word and ended with an ellipsis."""
+    """At most `limit` characters, cut at a word and ended with an ellipsis.
+
+    Only for the fixed parts (headline, call to action, footer), which are no brief facts.
+    """
     if len(inline_text(spans)) <= limit:
         return spans
     out: list[Span] = []

@@ -1,0 +1,114 @@
+"""A shortened fact never drops its conditions, and the subject says only what the body says."""
+
+from __future__ import annotations
+
+import pytest
+
+from mkbcopy.compose.campaign import plan_campaign
+from mkbcopy.compose.measure import body_text, channel_length
+from mkbcopy.research.brief import FACT_KEYS, Brief
+from mkbcopy.research.personas import Research
+from mkbcopy.research.qualifiers import qualifies, safe_short, sentences
+from mkbcopy.writers.text import render_text
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Stop je binnen een jaar na je diploma bij je werkgever? Dan betaal je een deel terug.",
+        "Je betaalt dan het deel van het collegegeld van dat jaar terug.",
+        "Dit geldt alleen voor studenten met een mbo-diploma.",
+        "Behalve in de zomer.",
+        "Je krijgt een laptop, mits je een contract hebt.",
+        "Het collegegeld is 1.320 euro per jaar.",
+        "Je krijgt korting als je voor 1 mei aanmeldt.",
+    ],
+)
+def test_conditions_costs_and_pay_backs_qualify(sentence: str) -> None:
+    assert qualifies(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Je werkt drie dagen per week.", "De opleiding duurt vier jaar.", "Je leert plannen."],
+)
+def test_plain_statements_qualify_nothing(sentence: str) -> None:
+    assert not qualifies(sentence)
+
+
+def test_short_form_drops_only_trailing_sentences_that_qualify_nothing() -> None:
+    parts = ["A is waar.", "Stop je eerder? Dan betaal je terug.", "Je leert veel.", "B klopt."]
+    assert safe_short(parts) == parts[:2]
+    assert safe_short(["A is waar.", "Je leert veel."]) == ["A is waar."]
+
+
+def _condition(index: int) -> str:
+    return f"Stop je binnen {index + 2} maanden? Dan betaal je {index + 100} euro terug."
+
+
+def test_no_draft_states_a_fact_without_its_conditions(
+    example_brief: Brief, research: Research
+) -> None:
+    """Every fact carries a pay-back; wherever a fact shows, so does its pay-back."""
+    data = example_brief.model_dump()
+    facts = {k: v for k, v in data["facts"].items() if v}
+    data["facts"] = {k: f"{v} {_condition(FACT_KEYS.index(k))}" for k, v in facts.items()}
+    brief = Brief.model_validate(data, strict=False)
+    plan = plan_campaign(
+        brief, research, channels=["email", "linkedin", "instagram", "facebook", "x"]
+    )
+    for draft in plan.drafts:
+        plain = " ".join(body_text(draft.document).split())
+        for key in facts:
+            first = sentences(getattr(brief.facts, key))[0]
+            if first in plain:
+                assert _condition(FACT_KEYS.index(key)) in plain, (draft.slug, key, plain)
+
+
+def test_an_email_subject_says_only_what_its_body_says(
+    example_brief: Brief, research: Research
+) -> None:
+    """A lead fact too long for the subject line does not hand the subject to its partner."""
+    data = example_brief.model_dump()
+    for key in FACT_KEYS:
+        value = data["facts"].get(key)
+        if value:  # every first sentence too long for the subject, except a partner's
+            first, *rest = sentences(value)
+            if key not in ("job_security", "costs", "travel", "duration"):
+                first = first.rstrip(".") + " en dat staat ook in je contract met de hogeschool."
+            data["facts"][key] = " ".join([first, *rest])
+    brief = Brief.model_validate(data, strict=False)
+    for subgroup in (None, "hbo", "35+", "16-34"):
+        plan = plan_campaign(brief, research, channels=["email"], subgroup=subgroup, variants=0)
+        for draft in plan.drafts:
+            subject = str(draft.document.meta["subject"])
+            plain = " ".join(body_text(draft.document).split())
+            firsts = [sentences(v)[0] for v in data["facts"].values() if v]
+            for first in firsts:
+                if subject.rstrip(".") == first.rstrip("."):
+                    assert first in plain, (draft.slug, subject)
+
+
+def test_the_bundled_brief_spells_the_programme_as_its_name_does(example_brief: Brief) -> None:
+    """A fact that names the programme's degree ("associate degree") spells it as the name."""
+    name = example_brief.programme
+    words = name.split()
+    for size in range(2, len(words) + 1):
+        for start in range(len(words) - size + 1):
+            part = " ".join(words[start : start + size])
+            for value in example_brief.facts.model_dump().values():
+                if value and part.lower() in value.lower():
+                    assert part in value, (part, value)
+
+
+def test_a_fact_too_long_to_cut_is_left_out_not_overflowing(
+    example_brief: Brief, research: Research
+) -> None:
+    """Every sentence qualifies, the fact is longer than a post: X leaves it out and fits."""
+    data = example_brief.model_dump()
+    long = " ".join(f"Je betaalt {n} euro terug als je stopt in jaar {n}." for n in range(1, 9))
+    data["facts"] = {key: long.replace("euro", f"euro ({key})") for key in FACT_KEYS[:3]}
+    brief = Brief.model_validate(data, strict=False)
+    plan = plan_campaign(brief, research, channels=["x"])
+    for draft in plan.drafts:
+        assert channel_length(render_text(draft.document), draft.channel) <= 280, draft.slug

@@ -1,0 +1,31 @@
+"""The offer names any programme in correct Dutch, and the opening says "diploma" once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from mkbcopy.compose.campaign import plan_campaign
+from mkbcopy.compose.measure import body_text
+from mkbcopy.research.brief import load_brief
+from mkbcopy.research.personas import Research
+
+
+@pytest.mark.parametrize(
+    "programme", ["deeltijd Bachelor Logistiek", "Associate degree Bouwkunde", "HBO-ICT"]
+)
+def test_the_offer_joins_any_programme_name_and_the_opening_says_diploma_once(
+    programme: str, research: Research, write_brief: Callable[..., Path]
+) -> None:
+    brief = load_brief(write_brief(programme=programme))
+    plan = plan_campaign(brief, research, channels=["email", "linkedin", "facebook", "x"])
+    for draft in plan.drafts:
+        plain = " ".join(body_text(draft.document).split())
+        assert "volg je de opleiding" not in plain, (draft.slug, draft.channel.name)
+        if draft.channel.name == "x":  # too short for the offer: it names the school
+            continue
+        assert programme in plain, (draft.slug, draft.channel.name)
+        opening = plain[: plain.find(programme) + len(programme)]
+        assert opening.lower().count("diploma") <= 1, (draft.slug, draft.channel.name, opening)
