@@ -30,7 +30,7 @@ from mkbcopy.cli.common import (
 )
 from mkbcopy.cli.generate import MSG_MISSING_HEAD, MSG_MISSING_LINE
 from mkbcopy.errors import UsageError
-from mkbcopy.i18n import N_, _
+from mkbcopy.i18n import N_, _, ngettext
 
 SEGMENT_HELP = N_(
     "Place each contact in a research persona and subgroup, and count them.\n\n"
@@ -388,10 +388,14 @@ def batch(
         lines = ", ".join(str(s["line"]) for s in shown)
         more = ", ..." if len(report.suspicious_names) > len(shown) else ""
         _warn(
-            _(
-                "%(count)s contact(s) have a first name that looks like a formula, markup or a "
+            ngettext(
+                "%(count)s contact has a first name that looks like a formula, markup or a "
                 'mail header (line %(lines)s): they are greeted "Hoi," without it; report.json '
-                "lists them under suspicious_names"
+                "lists it under suspicious_names",
+                "%(count)s contacts have a first name that looks like a formula, markup or a "
+                'mail header (lines %(lines)s): they are greeted "Hoi," without it; report.json '
+                "lists them under suspicious_names",
+                len(report.suspicious_names),
             )
             % {"count": len(report.suspicious_names), "lines": lines + more}
         )

@@ -22,7 +22,7 @@ from mkbcopy.cli.common import (
     out_console,
 )
 from mkbcopy.errors import UsageError
-from mkbcopy.i18n import N_, _
+from mkbcopy.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from mkbcopy.checks.coverage import Coverage
@@ -239,7 +239,11 @@ def coverage(
             % {"persona": row.persona, "kind": row.kind, "id": row.id}
         )
     print(
-        _("Wrote %(file)s; %(count)s unaddressed item(s).")
+        ngettext(
+            "Wrote %(file)s; %(count)s item unaddressed.",
+            "Wrote %(file)s; %(count)s items unaddressed.",
+            len(gaps),
+        )
         % {"file": out / "coverage.csv", "count": len(gaps)}
     )
 
@@ -306,7 +310,7 @@ def preview(
                 files=_plural(page.files, "file"),
                 errors=_plural(page.errors, "error"),
                 warnings=_plural(page.warnings, "warning"),
-                pages=page.pdf_pages,
+                pages=_plural(page.pdf_pages, "PDF page"),
             )
         )
     reason = unavailable_reason()
@@ -316,5 +320,5 @@ def preview(
 
 MSG_PREVIEW_COUNTED = N_(
     "The page shows {drafts} from {files}: {errors} and {warnings}, counted per draft as "
-    "generate and lint count them; {pages} PDF page(s) shown as an image."
+    "generate and lint count them; {pages} shown as an image."
 )

@@ -15,6 +15,7 @@ from rich.table import Table
 from mkbcopy.cli.common import (
     JsonOpt,
     PersonasOpt,
+    _plural,
     _print_json,
     out_console,
 )
@@ -235,21 +236,22 @@ def templates_check(
         where = _("the built-in templates")
     if errors:
         print(
-            _("%(errors)s error(s), %(warnings)s warning(s) in %(where)s.")
-            % {"errors": errors, "warnings": warnings, "where": where},
+            _("%(errors)s and %(warnings)s in %(where)s.")
+            % {
+                "errors": _plural(errors, "error"),
+                "warnings": _plural(warnings, "warning"),
+                "where": where,
+            },
             file=sys.stderr,
         )
         raise typer.Exit(1)
     print(
-        _(
-            "OK: %(where)s: %(files)s files, %(renders)s renders in %(seconds).2f s, "
-            "%(warnings)s warning(s)."
-        )
+        _("OK: %(where)s: %(files)s checked, %(renders)s in %(seconds).2f s, %(warnings)s.")
         % {
             "where": where,
-            "files": len(template_files(user_dir)),
-            "renders": renders_per_check(user_dir, research),
+            "files": _plural(len(template_files(user_dir)), "file"),
+            "renders": _plural(renders_per_check(user_dir, research), "render"),
             "seconds": seconds,
-            "warnings": warnings,
+            "warnings": _plural(warnings, "warning"),
         }
     )
