@@ -15,6 +15,8 @@ from rich.table import Table
 from mkbcopy.cli.common import (
     JsonOpt,
     PersonasOpt,
+    QuietOpt,
+    _level,
     _plural,
     _print_json,
     out_console,
@@ -192,6 +194,13 @@ def templates_check(
     ] = None,
     personas_file: PersonasOpt = None,
     as_json: JsonOpt = False,
+    quiet: QuietOpt = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help=N_("Also list every file checked, and where it comes from.")
+        ),
+    ] = False,
 ) -> None:
     import time
 
@@ -200,6 +209,7 @@ def templates_check(
     from mkbcopy.research.brief import load_brief
     from mkbcopy.research.study import load_personas, study_path
 
+    level = _level(quiet, verbose)
     loaded = load_brief(brief)
     user_dir = folder or (Path(loaded.templates) if loaded.templates else None)
     research = load_personas(study_path(personas_file, loaded.personas))
@@ -229,7 +239,11 @@ def templates_check(
         )
         raise typer.Exit(1 if errors else 0)
     for problem in problems:
-        print(problem)
+        if level > 0 or problem.severity == "error":  # --quiet: errors only
+            print(problem)
+    files = template_files(user_dir)
+    for rel, path in files.items() if level > 1 else []:
+        print(_("checked %(file)s (%(path)s)") % {"file": rel, "path": path})
     if user_dir:
         where = _("%(folder)s (over the built-ins)") % {"folder": user_dir}
     else:
@@ -249,7 +263,7 @@ def templates_check(
         _("OK: %(where)s: %(files)s checked, %(renders)s in %(seconds).2f s, %(warnings)s.")
         % {
             "where": where,
-            "files": _plural(len(template_files(user_dir)), "file"),
+            "files": _plural(len(files), "file"),
             "renders": _plural(renders_per_check(user_dir, research), "render"),
             "seconds": seconds,
             "warnings": _plural(warnings, "warning"),
