@@ -347,7 +347,7 @@ def test_usage_errors_are_dutch_on_request(runner: CliRunner) -> None:
     dutch = runner.invoke(app, ["--lang", "nl", "generate", "--xyzzy"])
     assert dutch.exit_code == 2
     assert dutch.stderr.splitlines() == [
-        "Gebruik: mkbcopy generate [OPTIONS] [BRIEF]",
+        "Gebruik: mkbcopy generate [OPTIES] [BRIEF]",
         "Typ 'mkbcopy generate -h' voor hulp.",
         "",
         "Fout: Onbekende optie: --xyzzy",
