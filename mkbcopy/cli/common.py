@@ -194,6 +194,8 @@ _COUNTED: dict[str, Callable[[int], str]] = {
     "segment draft": lambda n: ngettext("%(count)s segment draft", "%(count)s segment drafts", n),
     "row": lambda n: ngettext("%(count)s row", "%(count)s rows", n),
     "segment": lambda n: ngettext("%(count)s segment", "%(count)s segments", n),
+    "sentence": lambda n: ngettext("%(count)s sentence", "%(count)s sentences", n),
+    "word": lambda n: ngettext("%(count)s word", "%(count)s words", n),
     "render": lambda n: ngettext("%(count)s render", "%(count)s renders", n),
     "PDF page": lambda n: ngettext("%(count)s PDF page", "%(count)s PDF pages", n),
 }

@@ -131,9 +131,12 @@ def segment(
         )
         return
     print(
-        _(
+        ngettext(
+            "Read %(read)s row: %(placed)s placed, %(rejected)s rejected, "
+            "%(duplicates)s duplicate emails. Shares are of the placed contacts.",
             "Read %(read)s rows: %(placed)s placed, %(rejected)s rejected, "
-            "%(duplicates)s duplicate emails. Shares are of the placed contacts."
+            "%(duplicates)s duplicate emails. Shares are of the placed contacts.",
+            summary.rows_read,
         )
         % {
             "read": summary.rows_read,
@@ -161,7 +164,11 @@ def segment(
     for notice in summary.notices:
         _warn(notice)
     table = Table(
-        title=_("%(placed)s of %(read)s contacts placed")
+        title=ngettext(
+            "%(placed)s of %(read)s contact placed",
+            "%(placed)s of %(read)s contacts placed",
+            summary.rows_read,
+        )
         % {"placed": summary.placed, "read": summary.rows_read}
     )
     table.add_column("persona")
@@ -363,7 +370,10 @@ def batch(
             )
         print()
     table = Table(
-        title=_("%(read)s rows read into %(out)s/") % {"read": report.rows_read, "out": out}
+        title=ngettext(
+            "%(read)s row read into %(out)s/", "%(read)s rows read into %(out)s/", report.rows_read
+        )
+        % {"read": report.rows_read, "out": out}
     )
     table.add_column("segment")
     if level == 2 and report.variants:

@@ -158,11 +158,13 @@ def _print_lint(
     if not summary:
         return
     totals = {s: sum(r.count(s) for r in reports) for s in ("error", "warning", "info")}
-    out_console.print(
-        _("lint: %(files)s files, %(error)s errors, %(warning)s warnings, %(info)s hints")
-        % {"files": len(reports), **totals},
-        markup=False,
-    )
+    counted = [
+        _plural(len(reports), "file"),
+        _plural(totals["error"], "error"),
+        _plural(totals["warning"], "warning"),
+        _plural(totals["info"], "hint"),
+    ]
+    out_console.print("lint: " + ", ".join(counted), markup=False)
     if not all(r.spelling_checked for r in reports):
         _warn(_("spelling not checked: %(reason)s") % {"reason": unavailable_reason()})
 
@@ -175,12 +177,11 @@ COVERAGE_HELP = N_(
 
 def _print_readability(stats: Readability) -> None:
     """The numbers behind a file's score (lint --verbose)."""
-    line = _("%(sentences)s sentences, %(words)s words") % {
-        "sentences": stats.sentence_count,
-        "words": stats.word_count,
-    }
+    line = _plural(stats.sentence_count, "sentence") + ", " + _plural(stats.word_count, "word")
     if stats.longest is not None:
-        line += "; " + _("longest sentence: %(words)s words") % {"words": stats.longest.words}
+        line += "; " + _("longest sentence: %(words)s") % {
+            "words": _plural(stats.longest.words, "word")
+        }
     out_console.print(f"  {line}", markup=False)
     if stats.long_words:
         out_console.print(
