@@ -73,7 +73,9 @@ def test_strict_batch_names_its_missing_facts_in_dutch(
     assert english.exit_code == 1
     assert "lacks 1 fact the " in english.stderr and "e.g." not in english.stderr
     dutch = runner.invoke(app, ["--lang", "nl", *args])
-    assert "de brief mist 1 feit dat de e-mail " in dutch.stderr, dutch.stderr
+    assert "de brief mist 1 feit dat de e-mail voor " in dutch.stderr, dutch.stderr
     two = write_brief("twee.yaml", drop=("salary", "costs"))
     dutch = runner.invoke(app, ["--lang", "nl", *args[:2], str(two), *args[3:]])
-    assert re.search(r"de brief mist 2 feiten die de e-mail \S+ nodig heeft, zoals", dutch.stderr)
+    assert re.search(
+        r"de brief mist 2 feiten die de e-mail voor \S+ nodig heeft, zoals", dutch.stderr
+    )

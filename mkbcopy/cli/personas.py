@@ -150,7 +150,9 @@ def personas_check(
     verbose: Annotated[
         bool,
         typer.Option(
-            "--verbose", "-v", help=N_("Also list every persona with its share and what it has.")
+            "--verbose",
+            "-v",
+            help=N_("Also list every persona: share, motivators, drempels and subgroups."),
         ),
     ] = False,
 ) -> None:
