@@ -76,7 +76,7 @@ def test_init_writes_a_folder_that_checks_clean_and_refuses_to_overwrite(
 def test_check_builtins_and_fixture_are_ok(runner: CliRunner) -> None:
     result = runner.invoke(app, ["templates", "check"])
     assert result.exit_code == 0, result.output
-    assert "OK: the built-in templates: 8 files, 108 renders" in result.stdout
+    assert "OK: the built-in templates: 8 files checked, 108 renders" in result.stdout
     result = runner.invoke(app, ["templates", "check", str(FIXTURE)])
     assert result.exit_code == 0, result.output
     assert "126 renders" in result.stdout
@@ -102,7 +102,7 @@ def test_check_reports_a_syntax_error_and_an_unknown_variable_in_two_files(
         f"{tmp_path}/sms/template.md.j2:5: error: unknown variable 'ctaa'; did you mean 'cta'? "
         "| {{ ctaa.url }}",
     ]
-    assert result.stderr == f"2 error(s), 0 warning(s) in {tmp_path} (over the built-ins).\n"
+    assert result.stderr == f"2 errors and 0 warnings in {tmp_path} (over the built-ins).\n"
 
 
 def test_check_uses_the_briefs_templates_folder(

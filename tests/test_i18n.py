@@ -143,14 +143,14 @@ def test_a_real_command_speaks_dutch_under_a_dutch_locale(tmp_path: Path) -> Non
     _contacts(tmp_path / "leden.xlsx")
     dutch = _run(["segment", "leden.xlsx"], {"LANG": "nl_NL.UTF-8"}, tmp_path)
     assert dutch.returncode == 0, dutch.stderr
-    assert "1 rijen gelezen" in dutch.stdout and "Niets geschreven" in dutch.stdout
+    assert "1 rij gelezen:" in dutch.stdout and "Niets geschreven" in dutch.stdout
     assert "niet in te delen" in dutch.stdout  # the reason, counted per category
     assert "let op: leden.xlsx: blad 'Leden' gelezen" in dutch.stderr
     missing = _run(["segment", "weg.csv"], {"LANG": "nl_NL.UTF-8"}, tmp_path)
     assert missing.stderr == "mkbcopy: fout: weg.csv: bestaat niet\n"
 
     english = _run(["segment", "leden.xlsx"], {"LANG": "C.UTF-8"}, tmp_path)
-    assert "Read 1 rows" in english.stdout and "rijen" not in english.stdout
+    assert "Read 1 row:" in english.stdout and "rijen" not in english.stdout
     forced = _run(["--lang", "en", "segment", "weg.csv"], {"LANG": "nl_NL.UTF-8"}, tmp_path)
     assert forced.stderr == "mkbcopy: error: weg.csv: does not exist\n"
 
@@ -189,7 +189,7 @@ def test_lint_findings_are_english_in_json_and_dutch_on_request(
     draft.write_text(LONG, encoding="utf-8")
     dutch = runner.invoke(app, ["--lang", "nl", "lint", str(draft)])
     assert "zin van " in dutch.stdout and "waarschuwing" in dutch.stdout
-    assert "lint: 1 bestanden" in dutch.stdout
+    assert "lint: 1 bestand, " in dutch.stdout
     as_json = runner.invoke(app, ["--lang", "nl", "lint", "--json", str(draft)])
     assert '"message": "sentence of ' in as_json.stdout  # --json stays English: a stable shape
 
@@ -347,7 +347,7 @@ def test_usage_errors_are_dutch_on_request(runner: CliRunner) -> None:
     dutch = runner.invoke(app, ["--lang", "nl", "generate", "--xyzzy"])
     assert dutch.exit_code == 2
     assert dutch.stderr.splitlines() == [
-        "Gebruik: mkbcopy generate [OPTIONS] [BRIEF]",
+        "Gebruik: mkbcopy generate [OPTIES] [BRIEF]",
         "Typ 'mkbcopy generate -h' voor hulp.",
         "",
         "Fout: Onbekende optie: --xyzzy",

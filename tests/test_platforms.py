@@ -149,5 +149,5 @@ def test_the_summary_names_the_suspicious_lines(
     out = tmp_path / "mailing"
     result = runner.invoke(app, ["batch", str(contacts), "--example", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "1 contact(s) have a first name that looks like a formula" in result.stderr
+    assert "1 contact has a first name that looks like a formula" in result.stderr
     assert "(line 5)" in result.stderr

@@ -29,10 +29,10 @@ def test_rows_are_counted_up_front(tmp_path: Path) -> None:
     assert estimate_rows(tmp_path / "book.xlsx") is None
 
 
-def _under_terminal(args: list[str]) -> tuple[str, bytes]:
+def _under_terminal(args: list[str], columns: int = 120) -> tuple[str, bytes]:
     """Run with stderr on a pseudo-terminal and stdout on a pipe: the screen and stdout."""
     leader, follower = pty.openpty()
-    env = {**os.environ, "COLUMNS": "120", "TERM": "xterm"}
+    env = {**os.environ, "COLUMNS": str(columns), "TERM": "xterm"}
     with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=follower, env=env) as proc:
         os.close(follower)
         seen = b""
@@ -68,3 +68,17 @@ def test_preview_counts_the_files_it_checks(tmp_path: Path) -> None:
     screen, stdout = _under_terminal([*mkbcopy, "preview", str(out)])
     assert "checking drafts" in screen and "3/3 files" in screen, screen
     assert stdout.startswith(b"Wrote ") and b"\x1b[" not in stdout
+
+
+def test_a_narrow_terminal_keeps_the_total_on_one_line_and_dutch_says_nog(tmp_path: Path) -> None:
+    """The bar gives way first, then the count; the percentage and time left always fit."""
+    contacts = _contacts(tmp_path / "c.csv", 3000)
+    args = [sys.executable, "-m", "mkbcopy", "--lang", "nl", "batch", str(contacts), "--example"]
+    for columns, total in ((100, True), (70, True), (40, False)):
+        screen, _stdout = _under_terminal([*args, "-o", str(tmp_path / str(columns))], columns)
+        frames = [f for f in re.split(r"[\r\n]+", screen) if "concepten schrijven" in f]
+        assert frames, screen
+        assert all(len(f.rstrip()) <= columns for f in frames), frames
+        assert ("/3000 contacten" in frames[-1]) is total, frames[-1]
+        assert re.search(r"\d+% nog (\d:\d\d:\d\d|-:--:--)$", frames[-1].rstrip()), frames[-1]
+        assert "…" not in screen and "te gaan" not in screen

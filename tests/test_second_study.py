@@ -139,7 +139,7 @@ def test_from_check_to_batch(runner: CliRunner, study: Path, tmp_path: Path) -> 
         app, ["generate", str(brief), "-t", str(fresh), "-o", str(tmp_path / "niet"), "--no-lint"]
     )
     assert stopped.exit_code == 1
-    assert "the copy deck is not complete, 14 line(s)" in stopped.output
+    assert "the copy deck is not complete, 14 lines" in stopped.output
     assert "herintreder.aanbod" in stopped.output
     assert not (tmp_path / "niet").exists()
 
@@ -170,7 +170,7 @@ def test_from_check_to_batch(runner: CliRunner, study: Path, tmp_path: Path) -> 
 
     covered = runner.invoke(app, ["coverage", str(out)])
     assert covered.exit_code == 0, covered.output
-    assert "0 unaddressed" in covered.output
+    assert "0 items unaddressed" in covered.output
     rows = list(csv.DictReader((out / "coverage.csv").read_text(encoding="utf-8").splitlines()))
     assert {r["persona"] for r in rows} == {"herintreder", "carrierewisselaar"}
 

@@ -33,8 +33,17 @@ _ClickUsageError: type[Exception] = typer.BadParameter.__mro__[1]
 class _Group(Group):
     """Turns MkbcopyError into one line on stderr, for the console script and CliRunner alike.
 
-    Click's usage errors in a command are said in the user's language too.
+    Click's usage errors are said in the user's language too: in a command, and before
+    the command name (`mkbcopy --bogus`), where --lang is not read yet, so MKBCOPY_LANG
+    or the locale decides.
     """
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return list(super().parse_args(ctx, args))
+        except _ClickUsageError as exc:
+            print(usage_error(exc), file=sys.stderr)
+            raise typer.Exit(2) from None
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -98,7 +107,7 @@ def _language(value: str | None) -> str | None:
     if value is not None and value not in LANGUAGES:
         raise typer.BadParameter(
             _("'%(lang)s' is not a language mkbcopy speaks (use en or nl)") % {"lang": value},
-            param_hint="--lang",
+            param_hint="'--lang'",
         )
     set_language(value)
     return value

@@ -14,6 +14,8 @@ import typer
 from mkbcopy.cli.common import (
     JsonOpt,
     PersonasOpt,
+    QuietOpt,
+    _level,
     _print_json,
     _warn,
 )
@@ -38,11 +40,27 @@ def brief_check(
     brief: Annotated[Path, typer.Argument(metavar="BRIEF", help=N_("The campaign brief (YAML)."))],
     personas_file: PersonasOpt = None,
     as_json: JsonOpt = False,
+    quiet: QuietOpt = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help=N_("Also list the facts the brief has, and every persona, complete or not."),
+        ),
+    ] = False,
 ) -> None:
-    from mkbcopy.research.brief import FACT_QUESTIONS, MAIL_FIELDS, load_brief, mail_gaps
+    from mkbcopy.research.brief import (
+        FACT_KEYS,
+        FACT_QUESTIONS,
+        MAIL_FIELDS,
+        load_brief,
+        mail_gaps,
+    )
     from mkbcopy.research.gaps import brief_gaps
     from mkbcopy.research.study import load_personas, study_path
 
+    level = _level(quiet, verbose)
     loaded = load_brief(brief)
     research = load_personas(study_path(personas_file, loaded.personas))
     gaps = brief_gaps(loaded, research)
@@ -68,19 +86,25 @@ def brief_check(
             }
         )
         raise typer.Exit(1 if gaps else 0)
-    for key in mail_missing:
+    for key in mail_missing if level > 0 else []:
         _warn(
             _("%(brief)s: contact: %(key)s is missing (%(about)s); batch needs it")
             % {"brief": brief, "key": key, "about": _(MAIL_FIELDS[key])}
         )
+    if level > 1:
+        absent = set(loaded.facts.missing())
+        there = [key for key in FACT_KEYS if key not in absent]
+        print(_("Facts in the brief: %(facts)s") % {"facts": ", ".join(there) or "-"})
     if not gaps:
         print(
             _("%(brief)s: complete; every fact the research asks for is there.") % {"brief": brief}
         )
         return
-    for persona in research.personas:
+    for persona in research.personas if level > 0 else []:
         mine = [g for g in gaps if g.persona == persona.id]
         if not mine:
+            if level > 1:
+                print(_("%(persona)s: complete") % {"persona": f"{persona.name} ({persona.id})"})
             continue
         print(f"{persona.name} ({persona.id}):")
         for gap in mine:

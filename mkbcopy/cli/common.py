@@ -59,16 +59,26 @@ def _progress(
         TimeRemainingColumn,
     )
 
+    class TimeLeft(TimeRemainingColumn):
+        """'0:00:02 left', 'nog 0:00:02': where the word goes depends on the language."""
+
+        def render(self, task: Any) -> Any:
+            shown = super().render(task)
+            shown.plain = _("%(time)s left") % {"time": shown.plain}
+            return shown
+
     columns: list[Any] = [SpinnerColumn(), TextColumn(what)]
     if total or sized:
-        columns += [
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn(unit),
-            TaskProgressColumn(),
-            TimeRemainingColumn(),
-            TextColumn(_("left")),
-        ]
+        # Everything but the bar, at its widest ("100000/100000", "100%", "0:00:00 left"):
+        # the bar gets what is left of the line, so a narrow terminal never cuts the total.
+        digits = max(6, len(str(total or 0)))
+        left = _("%(time)s left") % {"time": "0:00:00"}
+        others = len(what) + 2 * digits + len(unit) + len(left) + 12  # spinner, spaces, "100%"
+        room = min(40, err_console.width - others - 1)
+        columns += [BarColumn(bar_width=room)] if room >= 8 else []
+        if err_console.width > others:
+            columns += [MofNCompleteColumn(), TextColumn(unit)]
+        columns += [TaskProgressColumn(), TimeLeft()]  # still one line at 40 columns
     else:
         columns += [TextColumn(f"{{task.completed}} {unit}"), TimeElapsedColumn()]
     with Progress(*columns, console=err_console, transient=True) as bar:
@@ -184,6 +194,10 @@ _COUNTED: dict[str, Callable[[int], str]] = {
     "segment draft": lambda n: ngettext("%(count)s segment draft", "%(count)s segment drafts", n),
     "row": lambda n: ngettext("%(count)s row", "%(count)s rows", n),
     "segment": lambda n: ngettext("%(count)s segment", "%(count)s segments", n),
+    "sentence": lambda n: ngettext("%(count)s sentence", "%(count)s sentences", n),
+    "word": lambda n: ngettext("%(count)s word", "%(count)s words", n),
+    "render": lambda n: ngettext("%(count)s render", "%(count)s renders", n),
+    "PDF page": lambda n: ngettext("%(count)s PDF page", "%(count)s PDF pages", n),
 }
 
 

@@ -30,7 +30,7 @@ from mkbcopy.cli.common import (
 )
 from mkbcopy.cli.generate import MSG_MISSING_HEAD, MSG_MISSING_LINE
 from mkbcopy.errors import UsageError
-from mkbcopy.i18n import N_, _
+from mkbcopy.i18n import N_, _, ngettext
 
 SEGMENT_HELP = N_(
     "Place each contact in a research persona and subgroup, and count them.\n\n"
@@ -131,9 +131,12 @@ def segment(
         )
         return
     print(
-        _(
+        ngettext(
+            "Read %(read)s row: %(placed)s placed, %(rejected)s rejected, "
+            "%(duplicates)s duplicate emails. Shares are of the placed contacts.",
             "Read %(read)s rows: %(placed)s placed, %(rejected)s rejected, "
-            "%(duplicates)s duplicate emails. Shares are of the placed contacts."
+            "%(duplicates)s duplicate emails. Shares are of the placed contacts.",
+            summary.rows_read,
         )
         % {
             "read": summary.rows_read,
@@ -161,7 +164,11 @@ def segment(
     for notice in summary.notices:
         _warn(notice)
     table = Table(
-        title=_("%(placed)s of %(read)s contacts placed")
+        title=ngettext(
+            "%(placed)s of %(read)s contact placed",
+            "%(placed)s of %(read)s contacts placed",
+            summary.rows_read,
+        )
         % {"placed": summary.placed, "read": summary.rows_read}
     )
     table.add_column("persona")
@@ -363,7 +370,10 @@ def batch(
             )
         print()
     table = Table(
-        title=_("%(read)s rows read into %(out)s/") % {"read": report.rows_read, "out": out}
+        title=ngettext(
+            "%(read)s row read into %(out)s/", "%(read)s rows read into %(out)s/", report.rows_read
+        )
+        % {"read": report.rows_read, "out": out}
     )
     table.add_column("segment")
     if level == 2 and report.variants:
@@ -388,10 +398,14 @@ def batch(
         lines = ", ".join(str(s["line"]) for s in shown)
         more = ", ..." if len(report.suspicious_names) > len(shown) else ""
         _warn(
-            _(
-                "%(count)s contact(s) have a first name that looks like a formula, markup or a "
+            ngettext(
+                "%(count)s contact has a first name that looks like a formula, markup or a "
                 'mail header (line %(lines)s): they are greeted "Hoi," without it; report.json '
-                "lists them under suspicious_names"
+                "lists it under suspicious_names",
+                "%(count)s contacts have a first name that looks like a formula, markup or a "
+                'mail header (lines %(lines)s): they are greeted "Hoi," without it; report.json '
+                "lists them under suspicious_names",
+                len(report.suspicious_names),
             )
             % {"count": len(report.suspicious_names), "lines": lines + more}
         )

@@ -23,6 +23,8 @@ FRAMEWORK_HELP = (
     N_("Show completion for the current shell, to copy it or customize the installation."),
 )
 _EXTRAS = re.compile(r"\[(default: |required)")
+# Click's words in a usage line; an argument's own metavar (BRIEF, FILE) stays as declared.
+_USAGE_PIECES = (N_("[OPTIONS]"), N_("COMMAND [ARGS]..."))
 
 
 def translated(text: str | None) -> str:
@@ -65,6 +67,7 @@ class _Translated:
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        pieces = [_(p) if p in _USAGE_PIECES else p for p in pieces]
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage: "))
 
     def format_help_text(self, ctx: Any, formatter: Any) -> None:
@@ -145,7 +148,12 @@ _USAGE_ERRORS: tuple[tuple[str, str], ...] = (
 
 
 def usage_error(exc: Any) -> str:
-    """A usage error as Click shows it (usage, a hint, the error), in the user's language."""
+    """A usage error as Click shows it (usage, a hint, the error), in the user's language.
+
+    A group given no command (`mkbcopy personas`) shows its help, as Click does.
+    """
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        return str(exc.ctx.get_help())
     message = str(exc.format_message())
     for pattern, msgid in _USAGE_ERRORS:
         if found := re.match(pattern, message):

@@ -15,7 +15,9 @@ from rich.table import Table
 from mkbcopy.cli.common import (
     JsonOpt,
     PersonasOpt,
+    QuietOpt,
     _complete_personas,
+    _level,
     _print_json,
     out_console,
 )
@@ -144,10 +146,20 @@ def personas_show(
 )
 def personas_check(
     study: Annotated[Path, typer.Argument(metavar="FILE", help=N_("A persona study (YAML)."))],
+    quiet: QuietOpt = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help=N_("Also list every persona: share, motivators, drempels and subgroups."),
+        ),
+    ] = False,
 ) -> None:
-    from mkbcopy.research.study import describe_study
+    from mkbcopy.research.study import describe_study, load_personas
     from mkbcopy.research.studycheck import check_study
 
+    level = _level(quiet, verbose)  # every problem is an error: shown at every level
     problems = check_study(study)
     for problem in problems:
         print(problem)
@@ -160,6 +172,23 @@ def personas_check(
             file=sys.stderr,
         )
         raise typer.Exit(1)
+    for p in load_personas(study).personas if level > 1 else []:
+        print(
+            _("%(name)s (%(id)s): %(share)s%% of the target group, %(items)s, %(subgroups)s")
+            % {
+                "name": p.name,
+                "id": p.id,
+                "share": p.share,
+                "items": ngettext(
+                    "%(count)s motivator or drempel",
+                    "%(count)s motivators and drempels",
+                    len(p.motivators) + len(p.drempels),
+                )
+                % {"count": len(p.motivators) + len(p.drempels)},
+                "subgroups": ngettext("%(count)s subgroup", "%(count)s subgroups", len(p.subgroups))
+                % {"count": len(p.subgroups)},
+            }
+        )
     print(_("OK: %(path)s: %(summary)s") % {"path": study, "summary": describe_study(study)})
 
 

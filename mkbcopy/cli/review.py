@@ -22,7 +22,7 @@ from mkbcopy.cli.common import (
     out_console,
 )
 from mkbcopy.errors import UsageError
-from mkbcopy.i18n import N_, _
+from mkbcopy.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from mkbcopy.checks.coverage import Coverage
@@ -158,11 +158,13 @@ def _print_lint(
     if not summary:
         return
     totals = {s: sum(r.count(s) for r in reports) for s in ("error", "warning", "info")}
-    out_console.print(
-        _("lint: %(files)s files, %(error)s errors, %(warning)s warnings, %(info)s hints")
-        % {"files": len(reports), **totals},
-        markup=False,
-    )
+    counted = [
+        _plural(len(reports), "file"),
+        _plural(totals["error"], "error"),
+        _plural(totals["warning"], "warning"),
+        _plural(totals["info"], "hint"),
+    ]
+    out_console.print("lint: " + ", ".join(counted), markup=False)
     if not all(r.spelling_checked for r in reports):
         _warn(_("spelling not checked: %(reason)s") % {"reason": unavailable_reason()})
 
@@ -175,12 +177,11 @@ COVERAGE_HELP = N_(
 
 def _print_readability(stats: Readability) -> None:
     """The numbers behind a file's score (lint --verbose)."""
-    line = _("%(sentences)s sentences, %(words)s words") % {
-        "sentences": stats.sentence_count,
-        "words": stats.word_count,
-    }
+    line = _plural(stats.sentence_count, "sentence") + ", " + _plural(stats.word_count, "word")
     if stats.longest is not None:
-        line += "; " + _("longest sentence: %(words)s words") % {"words": stats.longest.words}
+        line += "; " + _("longest sentence: %(words)s") % {
+            "words": _plural(stats.longest.words, "word")
+        }
     out_console.print(f"  {line}", markup=False)
     if stats.long_words:
         out_console.print(
@@ -239,7 +240,11 @@ def coverage(
             % {"persona": row.persona, "kind": row.kind, "id": row.id}
         )
     print(
-        _("Wrote %(file)s; %(count)s unaddressed item(s).")
+        ngettext(
+            "Wrote %(file)s; %(count)s item unaddressed.",
+            "Wrote %(file)s; %(count)s items unaddressed.",
+            len(gaps),
+        )
         % {"file": out / "coverage.csv", "count": len(gaps)}
     )
 
@@ -306,7 +311,7 @@ def preview(
                 files=_plural(page.files, "file"),
                 errors=_plural(page.errors, "error"),
                 warnings=_plural(page.warnings, "warning"),
-                pages=page.pdf_pages,
+                pages=_plural(page.pdf_pages, "PDF page"),
             )
         )
     reason = unavailable_reason()
@@ -316,5 +321,5 @@ def preview(
 
 MSG_PREVIEW_COUNTED = N_(
     "The page shows {drafts} from {files}: {errors} and {warnings}, counted per draft as "
-    "generate and lint count them; {pages} PDF page(s) shown as an image."
+    "generate and lint count them; {pages} shown as an image."
 )

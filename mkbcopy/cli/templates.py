@@ -15,6 +15,9 @@ from rich.table import Table
 from mkbcopy.cli.common import (
     JsonOpt,
     PersonasOpt,
+    QuietOpt,
+    _level,
+    _plural,
     _print_json,
     out_console,
 )
@@ -191,6 +194,13 @@ def templates_check(
     ] = None,
     personas_file: PersonasOpt = None,
     as_json: JsonOpt = False,
+    quiet: QuietOpt = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help=N_("Also list every file checked, and where it comes from.")
+        ),
+    ] = False,
 ) -> None:
     import time
 
@@ -199,6 +209,7 @@ def templates_check(
     from mkbcopy.research.brief import load_brief
     from mkbcopy.research.study import load_personas, study_path
 
+    level = _level(quiet, verbose)
     loaded = load_brief(brief)
     user_dir = folder or (Path(loaded.templates) if loaded.templates else None)
     research = load_personas(study_path(personas_file, loaded.personas))
@@ -228,28 +239,33 @@ def templates_check(
         )
         raise typer.Exit(1 if errors else 0)
     for problem in problems:
-        print(problem)
+        if level > 0 or problem.severity == "error":  # --quiet: errors only
+            print(problem)
+    files = template_files(user_dir)
+    for rel, path in files.items() if level > 1 else []:
+        print(_("checked %(file)s (%(path)s)") % {"file": rel, "path": path})
     if user_dir:
         where = _("%(folder)s (over the built-ins)") % {"folder": user_dir}
     else:
         where = _("the built-in templates")
     if errors:
         print(
-            _("%(errors)s error(s), %(warnings)s warning(s) in %(where)s.")
-            % {"errors": errors, "warnings": warnings, "where": where},
+            _("%(errors)s and %(warnings)s in %(where)s.")
+            % {
+                "errors": _plural(errors, "error"),
+                "warnings": _plural(warnings, "warning"),
+                "where": where,
+            },
             file=sys.stderr,
         )
         raise typer.Exit(1)
     print(
-        _(
-            "OK: %(where)s: %(files)s files, %(renders)s renders in %(seconds).2f s, "
-            "%(warnings)s warning(s)."
-        )
+        _("OK: %(where)s: %(files)s checked, %(renders)s in %(seconds).2f s, %(warnings)s.")
         % {
             "where": where,
-            "files": len(template_files(user_dir)),
-            "renders": renders_per_check(user_dir, research),
+            "files": _plural(len(files), "file"),
+            "renders": _plural(renders_per_check(user_dir, research), "render"),
             "seconds": seconds,
-            "warnings": warnings,
+            "warnings": _plural(warnings, "warning"),
         }
     )

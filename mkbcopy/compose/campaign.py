@@ -18,7 +18,7 @@ from mkbcopy.compose.channels import ChannelMeta, load_channel, load_channels
 from mkbcopy.compose.copydeck import load_copydeck
 from mkbcopy.compose.rendering import Draft, plan_variants, render_draft
 from mkbcopy.errors import MissingFactsError, OutputError, UsageError
-from mkbcopy.i18n import N_, _
+from mkbcopy.i18n import N_, _, ngettext
 from mkbcopy.research.brief import FACT_QUESTIONS, Brief
 from mkbcopy.research.personas import Persona, Research, Subgroup
 from mkbcopy.research.qualifiers import sentences
@@ -261,9 +261,12 @@ def write_campaign(
     if strict and missing:
         first, personas = next(iter(missing.items()))
         raise MissingFactsError(
-            _(
-                "the brief lacks %(count)s fact(s) the copy needs, e.g. '%(fact)s' "
-                "(%(question)s) for %(personas)s; nothing written"
+            ngettext(
+                "the brief lacks %(count)s fact the copy needs: '%(fact)s' "
+                "(%(question)s) for %(personas)s; nothing written",
+                "the brief lacks %(count)s facts the copy needs, e.g. '%(fact)s' "
+                "(%(question)s) for %(personas)s; nothing written",
+                len(missing),
             )
             % {
                 "count": len(missing),

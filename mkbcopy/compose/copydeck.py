@@ -14,7 +14,7 @@ import pydantic
 
 from mkbcopy.compose.channels import template_dirs
 from mkbcopy.errors import InputError, MkbcopyError, ValidationError
-from mkbcopy.i18n import N_, _
+from mkbcopy.i18n import N_, _, ngettext
 from mkbcopy.research.personas import Research
 from mkbcopy.research.text import Strict, Text
 from mkbcopy.research.yamlfile import YamlDoc, error_message, format_key, load_yaml
@@ -87,9 +87,12 @@ def _load_copydeck(research: Research, user_dir: Path | None) -> dict[str, Perso
             shown += _("; and %(count)s more") % {"count": len(errors) - _SHOWN}
         folder = f" {user_dir}" if user_dir else ""
         raise ValidationError(
-            _(
-                "the copy deck is not complete, %(count)s line(s) to fix: %(shown)s "
-                "(mkbcopy templates check%(folder)s lists them one per line)"
+            ngettext(
+                "the copy deck is not complete, %(count)s line to fix: %(shown)s "
+                "(mkbcopy templates check%(folder)s shows it)",
+                "the copy deck is not complete, %(count)s lines to fix: %(shown)s "
+                "(mkbcopy templates check%(folder)s lists them one per line)",
+                len(errors),
             )
             % {"count": len(errors), "shown": shown, "folder": folder},
             path=errors[0].path,

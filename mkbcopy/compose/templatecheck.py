@@ -34,7 +34,7 @@ from mkbcopy.compose.sandbox import KEPT_GLOBALS, TOO_LONG, names_of
 from mkbcopy.compose.templatewords import MSG_FIELDS, syntax_problem
 from mkbcopy.compose.templating import make_environment, unknown_name_message
 from mkbcopy.errors import MkbcopyError, OutputError, UsageError
-from mkbcopy.i18n import N_, _
+from mkbcopy.i18n import N_, _, ngettext
 from mkbcopy.research.brief import Brief, Facts, load_brief
 from mkbcopy.research.personas import Persona, Research, Subgroup
 from mkbcopy.writers.folder import atomic_write
@@ -200,7 +200,11 @@ def init_templates(folder: Path, *, force: bool = False) -> list[Path]:
         names = ", ".join(str(t.relative_to(folder)) for t in existing[:3])
         more = _(" and %(count)s more") % {"count": len(existing) - 3} if len(existing) > 3 else ""
         raise OutputError(
-            _("%(count)s file(s) exist already (%(names)s); use --force to overwrite")
+            ngettext(
+                "%(count)s file exists already (%(names)s); use --force to overwrite",
+                "%(count)s files exist already (%(names)s); use --force to overwrite",
+                len(existing),
+            )
             % {"count": len(existing), "names": names + more},
             path=folder,
         )

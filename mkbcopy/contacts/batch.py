@@ -44,6 +44,7 @@ from mkbcopy.contacts.reading import open_contacts
 from mkbcopy.contacts.safecsv import BOM, SafeCsvWriter
 from mkbcopy.contacts.segments import DUPLICATE, segment_rows
 from mkbcopy.errors import MissingFactsError, OutputError
+from mkbcopy.i18n import ngettext
 from mkbcopy.research.brief import FACT_QUESTIONS, Brief, check_mail_fields
 from mkbcopy.research.personas import Research
 from mkbcopy.writers.filewriter import FolderWriter
@@ -159,8 +160,19 @@ def run_batch(
             brief, research, channel, deck, user_dir, variants
         ):
             raise MissingFactsError(
-                f"the brief lacks {len(missing)} fact(s) the {label} email needs, e.g. "
-                f"'{missing[0]}' ({FACT_QUESTIONS[missing[0]]}); nothing written",
+                ngettext(
+                    "the brief lacks %(count)s fact the %(label)s email needs: "
+                    "'%(fact)s' (%(question)s); nothing written",
+                    "the brief lacks %(count)s facts the %(label)s email needs, e.g. "
+                    "'%(fact)s' (%(question)s); nothing written",
+                    len(missing),
+                )
+                % {
+                    "count": len(missing),
+                    "label": label,
+                    "fact": missing[0],
+                    "question": FACT_QUESTIONS[missing[0]],
+                },
                 path=brief_path,
             )
     check_mail_fields(brief)

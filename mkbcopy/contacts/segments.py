@@ -128,8 +128,9 @@ def segment_blocks(
                     del cells[width:]
                     if extra:
                         cells += extra
+                        cells_more = "1 cell" if len(extra) == 1 else f"{len(extra)} cells"
                         reason = (
-                            f"malformed row: {len(extra)} cell(s) more than the header "
+                            f"malformed row: {cells_more} more than the header "
                             "(a delimiter inside a value without quotes?)"
                         )
                         block.append((line, cells, reject(reason)))

@@ -13,7 +13,7 @@ import pydantic
 
 from mkbcopy.bundle import bundled_path
 from mkbcopy.errors import InputError
-from mkbcopy.i18n import N_, _
+from mkbcopy.i18n import N_, _, ngettext
 from mkbcopy.research.personas import Research
 from mkbcopy.research.studycheck import study_problems
 from mkbcopy.research.yamlfile import load_yaml
@@ -68,7 +68,14 @@ def describe_study(path: Path) -> str:
     items = sum(len(p.motivators) + len(p.drempels) for p in research.personas)
     subs = sum(len(p.subgroups) for p in research.personas)
     rules = len(research.segmentation.rules)
-    return _(
-        "%(personas)s personas, %(items)s motivators and drempels, %(subgroups)s subgroups, "
-        "%(rules)s segmentation rule(s); shares add up to 100."
-    ) % {"personas": len(research.personas), "items": items, "subgroups": subs, "rules": rules}
+    n = len(research.personas)
+    return _("%(personas)s, %(items)s, %(subgroups)s, %(rules)s; shares add up to 100.") % {
+        "personas": ngettext("%(count)s persona", "%(count)s personas", n) % {"count": n},
+        "items": ngettext(
+            "%(count)s motivator or drempel", "%(count)s motivators and drempels", items
+        )
+        % {"count": items},
+        "subgroups": ngettext("%(count)s subgroup", "%(count)s subgroups", subs) % {"count": subs},
+        "rules": ngettext("%(count)s segmentation rule", "%(count)s segmentation rules", rules)
+        % {"count": rules},
+    }

@@ -19,7 +19,7 @@ import pydantic
 import yaml
 
 from mkbcopy.errors import InputError, MkbcopyError, ValidationError, problems
-from mkbcopy.i18n import N_, _
+from mkbcopy.i18n import N_, _, ngettext
 from mkbcopy.research.yamlhints import explain
 from mkbcopy.suggest import did_you_mean
 
@@ -406,6 +406,16 @@ def _message(err: Any) -> str:
         got = type(err.get("input")).__name__
         hint = _(" (put it in quotes)") if kind == "string_type" and got in ("int", "float") else ""
         return _(expected) % {"got": _(_NAMES[got]) if got in _NAMES else got} + hint
+    if kind == "too_short":
+        limit = (err.get("ctx") or {}).get("min_length", 0)
+        return ngettext(
+            "needs at least %(limit)s item", "needs at least %(limit)s items", limit
+        ) % {"limit": limit}
+    if kind == "too_long":
+        limit = (err.get("ctx") or {}).get("max_length", 0)
+        return ngettext(
+            "may hold at most %(limit)s item", "may hold at most %(limit)s items", limit
+        ) % {"limit": limit}
     bound = _BOUNDS.get(kind)
     if bound is not None:
         message, field = bound
@@ -425,6 +435,4 @@ _BOUNDS = {
     "greater_than_equal": (N_("must be at least %(limit)s"), "ge"),
     "less_than": (N_("must be less than %(limit)s"), "lt"),
     "less_than_equal": (N_("must be at most %(limit)s"), "le"),
-    "too_short": (N_("needs at least %(limit)s item(s)"), "min_length"),
-    "too_long": (N_("may hold at most %(limit)s item(s)"), "max_length"),
 }
