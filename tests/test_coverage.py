@@ -63,8 +63,8 @@ def test_brief_gaps_group_by_persona(
         ("nieuwsgierige-student", "guidance"),
     }
     travel = next(g for g in gaps if g.fact == "travel")
-    assert "motivator 'Werkgever'" in travel.needed_by
-    assert "drempel 'reisafstand'" in travel.needed_by
+    assert "motivator 'Werkgever'" in map(str, travel.needed_by)
+    assert "drempel 'reisafstand'" in map(str, travel.needed_by)
     result = runner.invoke(app, ["brief", "check", str(path)])
     assert result.exit_code == 1
     assert "travel: hoe ver moet je reizen?" in result.stdout

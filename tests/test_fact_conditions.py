@@ -112,3 +112,69 @@ def test_a_fact_too_long_to_cut_is_left_out_not_overflowing(
     plan = plan_campaign(brief, research, channels=["x"])
     for draft in plan.drafts:
         assert channel_length(render_text(draft.document), draft.channel) <= 280, draft.slug
+
+
+def test_a_quote_is_one_sentence_with_its_source() -> None:
+    quote = '"Ze kijken verder. Dat merken onze klanten." (Marloes, teamleider bij De Polder)'
+    assert sentences(quote) == [quote]
+    assert sentences("Hij zei: “Goed zo. Prima.” Daarna niets.") == [
+        "Hij zei: “Goed zo. Prima.”",
+        "Daarna niets.",
+    ]
+
+
+def test_a_condition_without_a_question_mark_qualifies() -> None:
+    """ "Werk je 24 uur, dan ..." is "Werk je 24 uur? Dan ..." written as one sentence."""
+    assert qualifies("Werk je 24 uur, dan krijg je twee derde daarvan.")
+    assert not qualifies("Je werkt meer dan 20 uur.")
+
+
+def test_a_short_point_keeps_who_pays_with_the_price(
+    example_brief: Brief, research: Research
+) -> None:
+    """Where short forms are needed, "Je werkgever betaalt" never goes without the price."""
+    data = example_brief.model_dump()
+    data["facts"]["paid_by"] = "Je werkgever betaalt het collegegeld."
+    data["facts"]["costs"] = "Het collegegeld is 1.350 euro. Boeken betaal je zelf: 250 euro."
+    brief = Brief.model_validate(data, strict=False)
+    plan = plan_campaign(brief, research, channels=["email", "linkedin", "facebook", "x"])
+    seen = 0
+    for draft in plan.drafts:
+        plain = " ".join(body_text(draft.document).split())
+        if "Je werkgever betaalt het collegegeld." in plain:
+            seen += 1
+            assert "Boeken betaal je zelf: 250 euro." in plain, (draft.slug, draft.channel.name)
+    assert seen
+
+
+def test_a_lead_fact_that_cannot_fit_gives_way_to_the_next(
+    example_brief: Brief, research: Research
+) -> None:
+    """Every sentence of the lead fact qualifies and it is longer than a caption's words:
+    the next strongest fact opens the post, above the fold, instead of no fact at all."""
+    data = example_brief.model_dump()
+    long = " ".join(f"Je betaalt {n} euro terug als je stopt in jaar {n}." for n in range(1, 12))
+    data["facts"]["diploma"] = long
+    brief = Brief.model_validate(data, strict=False)
+    plan = plan_campaign(brief, research, personas=["doelgerichte-doorstromer"])
+    draft = next(d for d in plan.drafts if d.channel.name == "instagram")
+    plain = " ".join(body_text(draft.document).split())
+    fold = plain[: draft.channel.fold]
+    firsts = [sentences(v)[0] for k, v in data["facts"].items() if v and k != "diploma"]
+    assert any(first in fold for first in firsts), plain
+
+
+def test_a_fragment_is_never_a_subject_and_the_preview_line_adds_news(
+    example_brief: Brief, research: Research
+) -> None:
+    """ "Nee." or "2 jaar" as a subject reads as a broken mail; the preview line should not
+    repeat the subject the body opens with."""
+    data = example_brief.model_dump()
+    data["facts"]["learn_first"] = "Nee."
+    brief = Brief.model_validate(data, strict=False)
+    plan = plan_campaign(brief, research, channels=["email"], variants=0)
+    for draft in plan.drafts:
+        subject = str(draft.document.meta["subject"])
+        preheader = str(draft.document.meta["preheader"])
+        assert subject.rstrip(".") != "Nee", draft.slug
+        assert not preheader.startswith(subject.rstrip(".")), (draft.slug, subject, preheader)

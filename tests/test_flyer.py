@@ -148,9 +148,8 @@ def test_word_flyer_has_headline_facts_cta_with_qr_and_footer(
     assert 1 <= len(labels) <= 3 and set(labels) <= {
         "Duur",
         "Je week",
-        "Salaris",
-        "Kosten",
-        "Wie betaalt",
+        "Salaris en zekerheid",  # a point that says two facts names both
+        "Wie betaalt wat",
     }
     cta_text = cta.rows[0].cells[0].text
     assert "Meld je aan voor een kennismaking" in cta_text

@@ -143,6 +143,7 @@ def test_generate_json_counts_what_the_summary_and_the_manifest_say(
         "drafts",
         "files",
         "missing_facts",
+        "left_out",
         "lint",
         "spelling_checked",
         "findings",
@@ -178,3 +179,17 @@ def test_generate_json_without_lint_and_with_the_preview(tmp_path: Path) -> None
     assert data["lint"] is None and data["spelling_checked"] is None and data["findings"] == []
     assert data["preview"] == str(tmp_path / "o" / "index.html")
     assert (tmp_path / "o" / "index.html").is_file()
+
+
+def test_generate_names_the_facts_an_email_had_no_room_for(
+    write_brief: Callable[..., Path], tmp_path: Path, example_data: dict[str, Any]
+) -> None:
+    facts = dict(example_data["facts"])
+    costs = (f"In jaar {n} kost het {n}00 euro als je stopt." for n in range(1, 30))
+    facts["costs"] = " ".join(costs)
+    brief = write_brief(facts=facts)
+    data = _json(["generate", str(brief), "-o", str(tmp_path / "j"), "-c", "email", "--no-lint"])
+    left = {entry["key"]: entry["drafts"] for entry in data["left_out"]}
+    assert "doelgerichte-doorstromer/email" in left["costs"]
+    shown = CliRunner().invoke(app, ["generate", str(brief), "-o", str(tmp_path / "t")])
+    assert "No room for these facts" in shown.output and "costs" in shown.output

@@ -71,7 +71,7 @@ def brief_check(
                 "persona": g.persona,
                 "fact": g.fact,
                 "question": FACT_QUESTIONS[g.fact],
-                "needed_by": g.needed_by,
+                "needed_by": [str(n) for n in g.needed_by],
             }
             for g in gaps
         ]
@@ -109,7 +109,8 @@ def brief_check(
         print(f"{persona.name} ({persona.id}):")
         for gap in mine:
             print(f"  - {gap.fact}: {FACT_QUESTIONS[gap.fact]}")
-            print("      " + _("needed by %(drafts)s") % {"drafts": ", ".join(gap.needed_by)})
+            needed_by = ", ".join(n.render() for n in gap.needed_by)
+            print("      " + _("needed by %(drafts)s") % {"drafts": needed_by})
     facts = len({g.fact for g in gaps})
     print(
         ngettext(

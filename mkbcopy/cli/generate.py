@@ -251,6 +251,8 @@ MSG_LINT = "lint: {drafts}, {errors}, {warnings}, {hints}"
 MSG_ALL_CLEAR = N_("Nothing needs attention.")
 MSG_MISSING_HEAD = N_("Missing facts: add them under facts: in {brief}")
 MSG_MISSING_LINE = "  {key:<{width}}  {question}  ({count}: {drafts})"
+MSG_ROOM_HEAD = N_("No room for these facts; shorten them in {brief} to fit them in:")
+MSG_ROOM_LINE = "  {key:<{width}}  ({count}: {drafts})"
 MSG_FINDINGS_HEAD = N_("{count} to look at, grouped by cause:")
 MSG_FINDING = "  {severity} {rule}: {message}  ({count}: {drafts})"
 MSG_QUOTE = "      > {excerpt}"
@@ -292,6 +294,10 @@ def generate_json(
                 "drafts": _showing(plan, reports, key, FACT_QUESTIONS[key]),
             }
             for key in missing
+        ],
+        "left_out": [
+            {"key": key, "drafts": [_label(d) for d in drafts]}
+            for key, drafts in plan.left_out().items()
         ],
         "lint": Counts.of(reports).to_dict() if linted else None,
         "spelling_checked": all(r.spelling_checked for r in reports) if linted else None,
@@ -402,6 +408,21 @@ def _report_generate(
                     drafts=_listed(labels),
                 )
             )
+    left_out = plan.left_out()
+    if left_out:
+        print()
+        print(_(MSG_ROOM_HEAD).format(brief=brief_path or _("your brief")))
+        width = max(len(key) for key in left_out)
+        for key, drafts in left_out.items():
+            labels = [_label(d) for d in drafts]
+            print(
+                MSG_ROOM_LINE.format(
+                    key=key,
+                    width=width,
+                    count=_plural(len(labels), "draft"),
+                    drafts=_listed(labels),
+                )
+            )
     labels = [_label(d) for d in plan.drafts]
     groups = group_findings(zip(labels, reports, strict=False), brief=brief, skip_placeholders=True)
     if groups:
@@ -422,7 +443,7 @@ def _report_generate(
                 print(MSG_QUOTE.format(excerpt=f.excerpt))
             if group.origin:
                 print(_(MSG_ORIGIN).format(origin=group.origin))
-    if not missing and not groups:
+    if not missing and not groups and not left_out:
         print(_(MSG_ALL_CLEAR))
     elif level == 1:
         print()

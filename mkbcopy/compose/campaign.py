@@ -57,6 +57,15 @@ class Plan:
                 missing[key] = personas
         return missing
 
+    def left_out(self) -> dict[str, list[Draft]]:
+        """fact key -> the email and flyer drafts that had no room for it, in fact order."""
+        left: dict[str, list[Draft]] = {}
+        for key in FACT_QUESTIONS:
+            drafts = [d for d in self.drafts if key in d.left_out]
+            if drafts:
+                left[key] = drafts
+        return left
+
 
 def _templates_dir(brief: Brief, templates: Path | None) -> Path | None:
     if templates is not None:

@@ -9,12 +9,21 @@ from typing import Any
 
 from mkbcopy.compose.channels import ChannelMeta
 from mkbcopy.compose.copydeck import PersonaCopy
-from mkbcopy.compose.plan import Composition, Fact, Item, Point, compose
+from mkbcopy.compose.plan import (
+    INSEPARABLE,
+    Composition,
+    Fact,
+    Item,
+    Point,
+    compose,
+    point_label,
+    preheader,
+)
 from mkbcopy.document import escape_md, plain_inline
 from mkbcopy.errors import TemplateError
 from mkbcopy.i18n import _
 from mkbcopy.links import slugify, tag_url
-from mkbcopy.research.brief import FACT_LABELS, FACT_QUESTIONS, Brief
+from mkbcopy.research.brief import FACT_QUESTIONS, Brief
 from mkbcopy.research.personas import Persona, Subgroup
 
 
@@ -87,8 +96,9 @@ class Fit:
     """How much of a composition a draft shows: the first `points`, facts in full or short."""
 
     points: int
-    short: bool = False  # each point: its first fact's first sentence
+    short: bool = False  # each fact: its sentences up to the last that qualifies it
     hook: bool = True  # the opening asks its question before the lead fact
+    first: int = 0  # the point that leads: the next strongest when the lead cannot fit whole
 
 
 def _item_dict(item: Item, facts: list[Fact]) -> dict[str, Any]:
@@ -107,13 +117,18 @@ def _item_dict(item: Item, facts: list[Fact]) -> dict[str, Any]:
 
 
 def _point_dict(point: Point, *, short: bool) -> dict[str, Any]:
+    """A bullet; short, its first fact with the conditions it has, and a partner only where
+    leaving it out would say less than the truth (who pays, without the price)."""
     first = point.facts[0]
+    kept = [first, *(f for f in point.facts[1:] if {first.key, f.key} <= INSEPARABLE)]
+    kort = " ".join(f.text(short=True) for f in kept)
+    said = kept if short else point.facts
     return {
         **_item_dict(point.item, point.facts),
         "key": first.key,
-        "kop": FACT_LABELS[first.key],
-        "text": first.text(short=True) if short else " ".join(f.text() for f in point.facts),
-        "kort": first.text(short=True),
+        "kop": point_label([f.key for f in said]),
+        "text": kort if short else " ".join(f.text() for f in point.facts),
+        "kort": kort,
         "missing": point.missing,
     }
 
@@ -240,13 +255,19 @@ def _fill(
 ) -> dict[str, Any]:
     """The shared context with one try's points and opening, reader and footer."""
     fit = fit or Fit(len(shared.shown))
-    points = [_point_dict(p, short=fit.short) for p in shared.shown[: fit.points]]
+    shown = shared.shown[fit.first : fit.first + fit.points]
+    points = [_point_dict(p, short=fit.short) for p in shown]
     hook = shared.comp.lead.vraag
     opening = hook
     if points:
         opening = _opening(hook, points[0], channel) if fit.hook else str(points[0]["text"])
+    comp = shared.comp
+    copy = shared.values["copy"]
+    if len(shown) < len(shared.shown):  # the preview line may only say what the body says
+        copy = {**copy, "preheader": preheader(shown, comp.subject_said_lead, comp.lead.vraag)}
     context = {
         **shared.values,
+        "copy": copy,
         "first_name": escape_md(first_name) if first_name else None,
         "fact": recorder.fact,
         "track": recorder.track,

@@ -20,7 +20,7 @@ from typing import Any
 
 from mkbcopy.compose.copydeck import PersonaCopy
 from mkbcopy.document import escape_md
-from mkbcopy.research.brief import FACT_QUESTIONS, Brief
+from mkbcopy.research.brief import FACT_LABELS, FACT_QUESTIONS, Brief
 from mkbcopy.research.personas import Persona, Subgroup
 from mkbcopy.research.qualifiers import safe_short, sentences
 
@@ -100,6 +100,20 @@ FACT_GROUPS = (
     ("programme_content", "duration"),
 )
 _GROUP_OF = {key: group for group in FACT_GROUPS for key in group}
+# Facts a short form never parts: who pays without the price reads as "all paid".
+INSEPARABLE = frozenset({"paid_by", "costs"})
+# A point that says two facts is labelled for both ("Salaris: ... contract ..." misleads).
+GROUP_LABELS = {
+    ("salary", "job_security"): "Salaris en zekerheid",
+    ("paid_by", "costs"): "Wie betaalt wat",
+    ("employer_match", "travel"): "Werkgever en reistijd",
+    ("programme_content", "duration"): "Wat je leert en hoe lang",
+}
+
+
+def point_label(keys: list[str]) -> str:
+    """The flyer's label for a point: its group's, or its one fact's."""
+    return GROUP_LABELS.get((keys[0], keys[-1]), FACT_LABELS[keys[0]]) if keys else ""
 
 
 @dataclass
@@ -111,7 +125,8 @@ class Composition:
     items: list[Item]  # every motivator and drempel, in emphasis order
     offer: str
     subject: str
-    preheader: str
+    subject_said_lead: bool  # the subject is the lead fact's first sentence
+    preheader: str  # for the whole composition; a fit that drops points makes its own
     facts: dict[str, Fact]
 
 
@@ -236,9 +251,10 @@ def compose(
         lead=lead,
         points=points,
         items=items,
-        offer=_offer(copy.aanbod, brief),
+        offer=_offer(copy.aanbod, brief, lead_facts),
         subject=subject,
-        preheader=_preheader(points, used, lead.vraag),
+        subject_said_lead=used is not None,
+        preheader=preheader(points, used is not None, lead.vraag),
         facts=facts,
     )
 
@@ -247,7 +263,11 @@ def _with_question(item: Item, vraag: str) -> Item:
     return Item(item.kind, item.id, item.kop, vraag, item.needs, item.research)
 
 
-def _offer(line: str, brief: Brief) -> str:
+def _offer(line: str, brief: Brief, opening: list[Fact]) -> str:
+    """The deck's offer line; a sentence naming the programme goes where the opening
+    fact names it already ("Je haalt het hbo-diploma Bachelor Logistiek.")."""
+    if any(brief.programme.lower() in (f.value or "").lower() for f in opening):
+        line = " ".join(s for s in sentences(line) if "{programme}" not in s)
     values = {
         "organisation": escape_md(brief.organisation),
         "programme": escape_md(brief.programme),
@@ -255,9 +275,17 @@ def _offer(line: str, brief: Brief) -> str:
     return re.sub(r"\{(organisation|programme)\}", lambda m: values[m.group(1)], line)
 
 
-def _first_sentence(fact: Fact) -> str | None:
-    """Only a fact's first sentence stands on its own; the next may lean on it ("Daarna ...")."""
-    return sentences(fact.value)[0] if fact.value else None
+def _standalone(fact: Fact) -> str | None:
+    """The fact's first sentence where it may stand alone: it drops no condition of the fact
+    (its next sentences qualify nothing) and reads as a sentence, not a fragment ("Nee.").
+    """
+    if not fact.value:
+        return None
+    parts = sentences(fact.value)
+    first = parts[0]
+    if len(safe_short(parts)) > 1 or not first.endswith((".", "!", "?")):
+        return None
+    return first if len(first.split()) >= 4 else None
 
 
 def _subject(lead_facts: list[Fact], framing: list[str], limit: int) -> tuple[str, str | None]:
@@ -267,19 +295,23 @@ def _subject(lead_facts: list[Fact], framing: list[str], limit: int) -> tuple[st
     and a subject may only say what the body says.
     """
     for fact in lead_facts[:1]:
-        sentence = _first_sentence(fact)
+        sentence = _standalone(fact)
         if sentence and len(sentence.rstrip(".")) <= limit:
             return escape_md(sentence.rstrip(".")), sentence
     return next((line for line in framing if len(line) <= limit), framing[-1]), None
 
 
-def _preheader(points: list[Point], used: str | None, question: str) -> str:
-    """40 to 100 characters of facts the subject did not say, for the inbox's preview line."""
+def preheader(points: list[Point], subject_said_lead: bool, question: str) -> str:
+    """40 to 100 characters for the inbox's preview line, of facts the body shows.
+
+    When the subject says the lead fact, the body's opening says it again: the preview line
+    then takes the next points, so the inbox shows something new.
+    """
     low, high = PREHEADER_RANGE
     text = ""
-    for fact in (f for point in points for f in point.facts):
-        sentence = _first_sentence(fact)
-        if not sentence or sentence == used:
+    for fact in (f for point in points[1 if subject_said_lead else 0 :] for f in point.facts):
+        sentence = _standalone(fact)
+        if not sentence:
             continue
         if len(f"{text} {sentence}".strip()) <= high:
             text = f"{text} {sentence}".strip()

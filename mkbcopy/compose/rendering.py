@@ -63,6 +63,9 @@ class Draft:
     motivators: list[str] = field(default_factory=list)
     drempels: list[str] = field(default_factory=list)
     missing_facts: list[str] = field(default_factory=list)
+    # Facts the persona needs and the brief gives that a full-information channel (email,
+    # flyer) had no room for: the marketer may shorten them in the brief.
+    left_out: list[str] = field(default_factory=list)
     warnings: list[Text] = field(default_factory=list)
     variant: Variant | None = None
     # A flyer's page as written to its Word file (what fit on it), once it is written.
@@ -126,6 +129,9 @@ def render_draft(
         if i.id in recorder.tracked or (i.needs and set(i.needs) <= said)
     ]
     missing = [key for key in FACT_QUESTIONS if key in said and comp_facts[key].missing]
+    needed = persona.needs(subgroup) if channel.placeholders else []
+    left_out = [k for k in FACT_QUESTIONS if k in needed and k not in said]
+    left_out = [k for k in left_out if not comp_facts[k].missing]
     draft = Draft(
         persona=persona.id,
         subgroup=subgroup.id if subgroup else None,
@@ -134,6 +140,7 @@ def render_draft(
         motivators=[i.id for i in covered if i.kind == "motivator"],
         drempels=[i.id for i in covered if i.kind == "drempel"],
         missing_facts=missing,
+        left_out=left_out,
         variant=variant,
     )
     draft.warnings = (
@@ -183,26 +190,35 @@ def _fit(
 
     if fits(Fit(total)):  # most drafts fit whole: one render decides
         return Fit(total)
+    # The strongest point leads; only one that cannot fit even alone, short and without the
+    # question (no short form may drop a condition), gives way to the next strongest.
+    for first in range(max(total, 1)):
+        best = _richest(fits, total, first)
+        if best is not None:
+            return best
+        bare = Fit(1, True, hook=False, first=first)
+        # A word budget (the flyer) is the layout's to keep.
+        if channel.limit is None or fits(bare):
+            return bare
+    return Fit(0, True)
+
+
+def _richest(fits: Callable[[Fit], bool], total: int, first: int) -> Fit | None:
+    """The most points from `first` on that fit: full facts, or short ones if that adds points."""
     best: Fit | None = None
     for short in (False, True):
-        if fits(Fit(1, short)):
-            low, high = 1, max(total, 1)  # fits(low) holds; find the largest that does
+        if fits(Fit(1, short, first=first)):
+            low, high = 1, max(total - first, 1)  # fits(low) holds; find the largest that does
             while low < high:
                 middle = (low + high + 1) // 2
-                if fits(Fit(middle, short)):
+                if fits(Fit(middle, short, first=first)):
                     low = middle
                 else:
                     high = middle - 1
             # Shortened facts win only where they let more facts in.
             if best is None or low > best.points:
-                best = Fit(low, short)
-    if best is not None:
-        return best
-    # A lead fact too long for a character limit even without the question, that no short
-    # form may cut (a condition would go): left out, the question and the ask remain. A word
-    # budget (the flyer) is the layout's to keep.
-    bare = Fit(1, True, hook=False)
-    return bare if channel.limit is None or fits(bare) else Fit(0, True)
+                best = Fit(low, short, first=first)
+    return best
 
 
 def _check_characters(text: str, channel: ChannelMeta) -> None:

@@ -5,7 +5,8 @@ betaalt de helft. Stop je binnen een jaar? Dan betaal je een deel terug." loses
 its pay-back if cut. A sentence qualifies when it states a condition, an
 exception, a cost or a pay-back, recognised by plain Dutch markers:
 
-- a question with its answer ("Stop je eerder? Dan ..."): a case the fact depends on;
+- a question with its answer ("Stop je eerder? Dan ..."): a case the fact depends on,
+  and its form without the question mark ("Werk je 24 uur, dan krijg je ...");
 - conditions and exceptions: als, alleen, behalve, tenzij, mits, voorwaarde(n),
   zolang, indien, wel, maar, geldt, meestal, soms, minstens, minimaal, maximaal, uiterlijk;
 - costs and pay-back: terug (terugbetalen, betaal je ... terug), betaal/betalen,
@@ -25,7 +26,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])([\"'”’)]*)\s+(?=[^\s(])")
 _MARKERS = re.compile(
     r"\b(?:als|alleen|behalve|tenzij|mits|voorwaarden?|zolang|indien|wel|maar|geldt"
     r"|meestal|soms|minstens|minimaal|maximaal|uiterlijk|terug\w*|\w*betaal\w*|kost\w*|euro|eur)\b"
-    r"|€",
+    r"|€|,\s*dan\b",
     re.IGNORECASE,
 )
 
@@ -49,11 +50,16 @@ def safe_short(parts: list[str]) -> list[str]:
 
 
 def sentences(text: str) -> list[str]:
-    """Split brief text into sentences; a question keeps the answer that follows it."""
+    """Split brief text into sentences; a question keeps the answer that follows it.
+
+    A quotation stays one unit however many sentences it has: cut, it would misquote.
+    """
     parts: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
         end = match.start() + len(match.group(1))
+        if _inside_quote(text[:end]):  # a quote is said whole, with its source
+            continue
         parts.append(text[start:end])
         start = match.end()
     parts.append(text[start:])
@@ -66,6 +72,10 @@ def sentences(text: str) -> list[str]:
         else:
             joined.append(part)
     return joined
+
+
+def _inside_quote(before: str) -> bool:
+    return before.count('"') % 2 == 1 or before.count("“") > before.count("”")
 
 
 def whole_sentence_cut(text: str, limit: int) -> int | None:
