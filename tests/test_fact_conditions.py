@@ -178,3 +178,16 @@ def test_a_fragment_is_never_a_subject_and_the_preview_line_adds_news(
         preheader = str(draft.document.meta["preheader"])
         assert subject.rstrip(".") != "Nee", draft.slug
         assert not preheader.startswith(subject.rstrip(".")), (draft.slug, subject, preheader)
+
+
+def test_a_bare_yes_or_no_gets_its_question_and_never_opens(
+    example_brief: Brief, research: Research
+) -> None:
+    data = example_brief.model_dump()
+    data["facts"]["learn_first"] = "Nee."
+    brief = Brief.model_validate(data, strict=False)
+    plan = plan_campaign(brief, research, channels=["email", "linkedin"], variants=0)
+    for draft in plan.drafts:
+        plain = " ".join(body_text(draft.document).split())
+        assert "? Nee." not in plain or "Kun je eerst leren en later gaan werken? Nee." in plain
+        assert not plain.startswith("Eerst leren of meteen aan de slag?"), draft.slug

@@ -26,6 +26,8 @@ from mkbcopy.research.qualifiers import safe_short, sentences
 
 PLACEHOLDER = "[AANVULLEN: {question}]"
 PREHEADER_RANGE = (40, 100)
+# A short fact keeps whole sentences up to about a B1 bullet's length.
+SHORT_WORDS = 25
 DEFAULT_SUBJECT_LIMIT = 60
 
 
@@ -59,9 +61,21 @@ def _fact_text(key: str, value: str | None, short: bool, *, opening: bool = Fals
     """
     if value is None:
         return escape_md(placeholder(key))
+    value = answered(key, value)
     if opening:
         return escape_md(sentences(value)[0])
-    return escape_md(" ".join(safe_short(sentences(value))) if short else value)
+    return escape_md(" ".join(safe_short(sentences(value), SHORT_WORDS)) if short else value)
+
+
+_BARE_ANSWER = re.compile(r"(?:ja|nee)[.!]?", re.IGNORECASE)
+
+
+def answered(key: str, value: str) -> str:
+    """A bare "Nee." says nothing on its own: it gets the question it answers."""
+    if _BARE_ANSWER.fullmatch(value.strip()):
+        question = FACT_QUESTIONS[key]
+        return f"{question[0].upper()}{question[1:]} {value.strip().rstrip('.!').capitalize()}."
+    return value
 
 
 @dataclass
@@ -174,7 +188,7 @@ def _default_lead(
         for i in general
         if i.kind == "motivator"
         and copy.motivators[i.id].opent
-        and any(getattr(brief.facts, k) for k in i.needs)
+        and any(_opens(getattr(brief.facts, k)) for k in i.needs)
     ] or general
     if subgroup is None:
         return usable[0].id
@@ -182,6 +196,11 @@ def _default_lead(
     if stressed:
         return stressed[0]
     return None if subgroup.needs else usable[0].id
+
+
+def _opens(value: str | None) -> bool:
+    """A fact a draft may open with: there, and not a bare yes or no."""
+    return bool(value) and not _BARE_ANSWER.fullmatch((value or "").strip())
 
 
 def compose(

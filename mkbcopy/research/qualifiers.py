@@ -36,16 +36,20 @@ def qualifies(sentence: str) -> bool:
     return "?" in sentence.rstrip("?") or bool(_MARKERS.search(sentence))
 
 
-def safe_short(parts: list[str]) -> list[str]:
-    """The fact's sentences up to its last qualifying one (at least the first).
+def safe_short(parts: list[str], words: int = 0) -> list[str]:
+    """The fact's sentences up to its last qualifying one (at least the first), and further
+    while they fit in `words`.
 
-    Only trailing sentences that qualify nothing are dropped, so the short form
-    keeps every condition and what it leans on ("Daarna ...").
+    Only trailing sentences that qualify nothing are dropped, so the short form keeps every
+    condition and what it leans on ("Daarna ..."); `words` keeps a short fact's point
+    ("Pas in september ga je aan het werk.") where there is room for a bullet's length.
     """
     keep = 1
     for i, sentence in enumerate(parts[1:], start=2):
         if qualifies(sentence):
             keep = i
+    while keep < len(parts) and len(" ".join(parts[: keep + 1]).split()) <= words:
+        keep += 1
     return parts[:keep]
 
 
