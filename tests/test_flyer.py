@@ -26,7 +26,7 @@ from mkbcopy.cli import app
 from mkbcopy.compose.campaign import plan_campaign, render_file
 from mkbcopy.compose.measure import word_count
 from mkbcopy.compose.rendering import Draft
-from mkbcopy.document import escape_md, parse_document
+from mkbcopy.document import Document, escape_md, parse_document
 from mkbcopy.links import display_url
 from mkbcopy.research.brief import Brief, load_brief
 from mkbcopy.research.personas import Research
@@ -423,3 +423,63 @@ def test_the_page_generate_lints_is_the_flyer_read_back(
     crowded_page = render_docx_page(parse_document(crowded), layout="flyer")[1]
     assert crowded_page is not None and len(crowded_page.blocks) < len(crowded.split("\n\n"))
     assert render_docx_page(parse_document(SOURCE))[1] is None  # not a flyer
+
+
+# --- the printed link ------------------------------------------------------------
+
+
+# Without non-breaking hyphens LibreOffice ends a line with "ad-zorg-", on A4 and A5 alike.
+LONG_URL = "https://www.hogeschool-zuiderzee.example/ad-zorg-werkend-leren"
+
+
+def _hyphenated_flyer() -> Document:
+    source = SOURCE.replace("https://example.org/route?", f"{LONG_URL}?").replace(
+        "a@example.org", "werkend-leren@hogeschool-zuiderzee.example"
+    )
+    return parse_document(source)
+
+
+def test_a_printed_address_never_breaks_at_a_hyphen(tmp_path: Path) -> None:
+    word, page = render_docx_page(_hyphenated_flyer(), layout="flyer")
+    (tmp_path / "flyer.docx").write_bytes(word)
+    assert page == read_draft(tmp_path / "flyer.docx")  # lint reads the hyphens back
+    flyer = docx.Document(io.BytesIO(word))
+    cta = flyer.tables[1].rows[0].cells[0]
+    links = [h for p in cta.paragraphs for h in p.hyperlinks]
+    printed = links[-1]
+    assert printed.text == display_url(LONG_URL)  # python-docx reads the hyphens as "-"
+    assert printed.address == f"{LONG_URL}?utm_source=flyer&utm_medium=print"
+    footer = next(h for p in flyer.paragraphs for h in p.hyperlinks)
+    assert footer.text == "werkend-leren@hogeschool-zuiderzee.example"
+    for link in (printed, footer):
+        xml = link._hyperlink
+        assert all("-" not in t.text for t in xml.xpath(".//w:t"))
+        assert len(xml.xpath(".//w:noBreakHyphen")) == link.text.count("-") > 0
+    # a link in running text may break where its words do
+    assert "Meld je aan" in "".join(t.text for t in links[0]._hyperlink.xpath(".//w:t"))
+
+
+@pytest.mark.slow
+@needs_soffice
+@needs_poppler
+@pytest.mark.parametrize("paper", ["a4", "a5"])
+def test_the_printed_address_on_the_pdf_has_no_line_ending_in_a_hyphen(
+    paper: str, pdfs: Callable[[dict[str, bytes]], dict[str, Path]]
+) -> None:
+    word, _ = render_docx_page(_hyphenated_flyer(), layout="flyer", paper=paper)
+    pdf = pdfs({"flyer": word})["flyer"]
+    assert _pages(pdf) == 1
+    # -layout: plain pdftotext joins a line ending in a hyphen to the next, hiding the break
+    lines = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("www.hogeschool"))
+    shown = display_url(LONG_URL)
+    printed = [line.split()[0] for line in lines[start : start + 4] if line.strip()]
+    joined = ""
+    for line in printed:
+        joined += line
+        assert not line.endswith("-"), printed
+        if joined == shown:
+            break
+    assert joined == shown, printed
