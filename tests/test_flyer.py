@@ -14,11 +14,13 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import docx
 import pytest
 from docx.shared import Cm, RGBColor
+from docx.text.hyperlink import Hyperlink
 from typer.testing import CliRunner
 
 from mkbcopy.checks.lint import read_draft
@@ -26,7 +28,7 @@ from mkbcopy.cli import app
 from mkbcopy.compose.campaign import plan_campaign, render_file
 from mkbcopy.compose.measure import word_count
 from mkbcopy.compose.rendering import Draft
-from mkbcopy.document import escape_md, parse_document
+from mkbcopy.document import Document, escape_md, parse_document
 from mkbcopy.links import display_url
 from mkbcopy.research.brief import Brief, load_brief
 from mkbcopy.research.personas import Research
@@ -422,3 +424,129 @@ def test_the_page_generate_lints_is_the_flyer_read_back(
     crowded_page = render_docx_page(parse_document(crowded), layout="flyer")[1]
     assert crowded_page is not None and len(crowded_page.blocks) < len(crowded.split("\n\n"))
     assert render_docx_page(parse_document(SOURCE))[1] is None  # not a flyer
+
+
+# --- colours and the printed link ------------------------------------------------------------
+
+
+def _wcag(a: str, b: str) -> float:
+    """The WCAG 2 contrast ratio, written out here rather than taken from the code under test."""
+
+    def lum(colour: str) -> float:
+        def lin(c: float) -> float:
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (lin(int(colour[i : i + 2], 16) / 255) for i in (0, 2, 4))
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted((lum(a), lum(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _inked_text(flyer: Any) -> list[tuple[str, str, str]]:
+    """(text, ink, background) of every run with text, links included; a run without a
+    colour of its own takes its paragraph style's, else black; a table cell its fill."""
+
+    def runs(para: Any) -> Iterator[Any]:
+        for item in para.iter_inner_content():
+            yield from (item.runs if isinstance(item, Hyperlink) else [item])
+
+    def pairs(paras: list[Any], background: str) -> Iterator[tuple[str, str, str]]:
+        for para in paras:
+            style = para.style.font.color.rgb if para.style is not None else None
+            for run in runs(para):
+                if run.text.strip():
+                    ink = run.font.color.rgb or style
+                    yield run.text, str(ink) if ink else "000000", background
+
+    found = list(pairs(flyer.paragraphs, "FFFFFF"))
+    for table in flyer.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                fill = cell._tc.xpath("./w:tcPr/w:shd/@w:fill")
+                found += pairs(cell.paragraphs, fill[0] if fill else "FFFFFF")
+    return found
+
+
+@pytest.mark.parametrize(
+    ("colour", "box"),
+    [("#FFF59D", None), ("#F57C00", "B85D00"), ("#808080", None), ("#14213D", "14213D"),
+     (None, "1F3A5F")],
+)  # fmt: skip
+def test_every_text_on_the_flyer_reads_on_its_background(
+    colour: str | None, box: str | None
+) -> None:
+    """Light yellow, orange, mid grey, dark navy and no colour: each text/background pair
+    reaches WCAG AA for body text (4.5:1), the brand colour darkened where needed."""
+    source = SOURCE.replace("Je verdient meteen.", "Je verdient meteen.\n\n## Tussenkop")
+    word, _ = render_docx_page(parse_document(source), layout="flyer", colour=colour)
+    flyer = docx.Document(io.BytesIO(word))
+    pairs = _inked_text(flyer)
+    low = [(t, i, b, round(_wcag(i, b), 2)) for t, i, b in pairs if _wcag(i, b) < 4.5]
+    assert not low
+    fills = {b for _, _, b in pairs} - {"FFFFFF"}
+    assert len(fills) == 2  # the facts' tint and the call to action's box: none was missed
+    cta = flyer.tables[1].rows[0].cells[0]
+    fill = cta._tc.xpath("./w:tcPr/w:shd/@w:fill")[0]
+    assert box is None or fill == box  # #F57C00 darkens to the email button's #B85D00
+    headings = [p for p in flyer.paragraphs if p.style.name.startswith("Heading")]
+    assert len(headings) == 2 and all(
+        str(r.font.color.rgb) == fill for p in headings for r in p.runs
+    )
+
+
+# Without non-breaking hyphens LibreOffice ends a line with "ad-zorg-", on A4 and A5 alike.
+LONG_URL = "https://www.hogeschool-zuiderzee.example/ad-zorg-werkend-leren"
+
+
+def _hyphenated_flyer() -> Document:
+    source = SOURCE.replace("https://example.org/route?", f"{LONG_URL}?").replace(
+        "a@example.org", "werkend-leren@hogeschool-zuiderzee.example"
+    )
+    return parse_document(source)
+
+
+def test_a_printed_address_never_breaks_at_a_hyphen(tmp_path: Path) -> None:
+    word, page = render_docx_page(_hyphenated_flyer(), layout="flyer")
+    (tmp_path / "flyer.docx").write_bytes(word)
+    assert page == read_draft(tmp_path / "flyer.docx")  # lint reads the hyphens back
+    flyer = docx.Document(io.BytesIO(word))
+    cta = flyer.tables[1].rows[0].cells[0]
+    links = [h for p in cta.paragraphs for h in p.hyperlinks]
+    printed = links[-1]
+    assert printed.text == display_url(LONG_URL)  # python-docx reads the hyphens as "-"
+    assert printed.address == f"{LONG_URL}?utm_source=flyer&utm_medium=print"
+    footer = next(h for p in flyer.paragraphs for h in p.hyperlinks)
+    assert footer.text == "werkend-leren@hogeschool-zuiderzee.example"
+    for link in (printed, footer):
+        xml = link._hyperlink
+        assert all("-" not in t.text for t in xml.xpath(".//w:t"))
+        assert len(xml.xpath(".//w:noBreakHyphen")) == link.text.count("-") > 0
+    # a link in running text may break where its words do
+    assert "Meld je aan" in "".join(t.text for t in links[0]._hyperlink.xpath(".//w:t"))
+
+
+@pytest.mark.slow
+@needs_soffice
+@needs_poppler
+@pytest.mark.parametrize("paper", ["a4", "a5"])
+def test_the_printed_address_on_the_pdf_has_no_line_ending_in_a_hyphen(
+    paper: str, pdfs: Callable[[dict[str, bytes]], dict[str, Path]]
+) -> None:
+    word, _ = render_docx_page(_hyphenated_flyer(), layout="flyer", paper=paper)
+    pdf = pdfs({"flyer": word})["flyer"]
+    assert _pages(pdf) == 1
+    # -layout: plain pdftotext joins a line ending in a hyphen to the next, hiding the break
+    lines = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("www.hogeschool"))
+    shown = display_url(LONG_URL)
+    printed = [line.split()[0] for line in lines[start : start + 4] if line.strip()]
+    joined = ""
+    for line in printed:
+        joined += line
+        assert not line.endswith("-"), printed
+        if joined == shown:
+            break
+    assert joined == shown, printed

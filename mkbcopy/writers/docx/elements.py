@@ -105,12 +105,25 @@ def _add_hyperlink(
     underline.set(qn("w:val"), "single")
     props.append(underline)
     run.append(props)
-    text_el = OxmlElement("w:t")
-    text_el.text = _xml(text)
-    text_el.set(qn("xml:space"), "preserve")
-    run.append(text_el)
+    _add_link_text(run, _xml(text))
     link.append(run)
     para._p.append(link)
+
+
+def _add_link_text(run: Any, text: str) -> None:
+    """The link's text; in a printed address (no spaces: a URL or an email) every hyphen
+    is Word's non-breaking hyphen. A line ending in `ad-zorg-` leaves a reader typing off
+    paper guessing whether the hyphen is part of the address. It prints as "-", and
+    python-docx reads it back as "-". After a `/` a line may still break."""
+    parts = [text] if any(c.isspace() for c in text) else text.split("-")
+    for index, part in enumerate(parts):
+        if index:
+            run.append(OxmlElement("w:noBreakHyphen"))
+        if part:
+            text_el = OxmlElement("w:t")
+            text_el.text = part
+            text_el.set(qn("xml:space"), "preserve")
+            run.append(text_el)
 
 
 # A space between two digits: in a phone number ("010 765 43 21") a line must not break there.

@@ -11,6 +11,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from mkbcopy.document import Block, Document, Inline, Span
 from mkbcopy.links import display_url
+from mkbcopy.writers.colours import readable, text_on
 from mkbcopy.writers.docx.elements import (
     _add_hyperlink,
     _add_logo,
@@ -49,7 +50,12 @@ def _render_flyer(
     reference: bool,
     logo: Path | None,
 ) -> Document:
-    """Lay the flyer out on one page; returns the page as a reader of the file finds it."""
+    """Lay the flyer out on one page; returns the page as a reader of the file finds it.
+
+    `rgb` is the brand colour, already readable on the white page: headings and the
+    call to action's box take it (without one, DEFAULT_BRAND; with a house style and
+    no colour, the headings keep the house style's).
+    """
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(paper.width), Cm(paper.height)
     if not reference:
@@ -66,8 +72,9 @@ def _render_flyer(
         height -= _add_flyer_logo(doc, logo, paper) / 12700 + 6
     pieces = _fit_page(_pieces(document), paper, width, height)
     brand = rgb or DEFAULT_BRAND
+    heading = None if rgb is None and reference else brand
     for piece in pieces:
-        _write_piece(doc, piece, paper, width, rgb, brand)
+        _write_piece(doc, piece, paper, width, heading, brand)
     listed = _style(doc, "List Bullet") is not None
     return _page(pieces, bullets="styled" if listed else _text_bullets(doc))
 
@@ -127,7 +134,7 @@ def _read_back(spans: Inline) -> str:
 
 
 def _write_piece(
-    doc: Any, piece: _Piece, paper: Paper, width: float, rgb: RGBColor | None, brand: RGBColor
+    doc: Any, piece: _Piece, paper: Paper, width: float, heading: RGBColor | None, brand: RGBColor
 ) -> None:
     if piece.kind in ("headline", "subhead"):
         level = 1 if piece.kind == "headline" else 2
@@ -137,8 +144,8 @@ def _write_piece(
         _add_runs(para, piece.lines[0], size=size)
         _spacing(para, after=size * 0.35, before=0 if level == 1 else paper.body * 0.6)
         for run in para.runs:
-            if rgb is not None:
-                run.font.color.rgb = rgb
+            if heading is not None:
+                run.font.color.rgb = heading
     elif piece.kind in ("lead", "text"):
         para = doc.add_paragraph()
         _add_runs(para, piece.lines[0], size=paper.lead if piece.kind == "lead" else None)
@@ -170,6 +177,7 @@ def _write_piece(
 
 def _write_facts(doc: Any, piece: _Piece, paper: Paper, width: float, brand: RGBColor) -> None:
     label_w, value_w = _fact_columns(width)
+    label_ink = readable(str(brand), FACT_TINT).lstrip("#")
     table = doc.add_table(rows=0, cols=2)
     for line in piece.lines:
         label, value = _fact_parts(line)
@@ -177,7 +185,7 @@ def _write_facts(doc: Any, piece: _Piece, paper: Paper, width: float, brand: RGB
         for cell, spans in ((cells[0], label), (cells[1], value)):
             _shade(cell, FACT_TINT)
             para = cell.paragraphs[0]
-            _add_runs(para, spans, colour=str(brand) if spans is label else None)
+            _add_runs(para, spans, colour=label_ink if spans is label else None)
             _spacing(para, before=3, after=3)
     _widths(table, [label_w, value_w])
     for row, line in zip(table.rows, piece.lines, strict=True):
@@ -188,7 +196,10 @@ def _write_facts(doc: Any, piece: _Piece, paper: Paper, width: float, brand: RGB
 
 
 def _write_cta(doc: Any, piece: _Piece, paper: Paper, width: float, brand: RGBColor) -> None:
-    """A brand-coloured box: the call in large type, the printed link, and a QR code beside it."""
+    """A brand-coloured box: the call in large type, the printed link, and a QR code beside it.
+
+    The box's text is white or near-black, whichever reads better on the brand colour.
+    """
     qr_w = paper.qr * _CM + 16 if piece.url else 0
     cols = 2 if piece.url else 1
     table = doc.add_table(rows=1, cols=cols)
@@ -197,7 +208,7 @@ def _write_cta(doc: Any, piece: _Piece, paper: Paper, width: float, brand: RGBCo
     filled = piece.kind == "cta"
     if filled:
         _shade(text_cell, str(brand))
-    ink = "FFFFFF" if filled else None
+    ink = text_on(str(brand)).lstrip("#") if filled else None
     for index, line in enumerate(piece.lines):
         para = text_cell.paragraphs[0] if index == 0 else text_cell.add_paragraph()
         size = paper.lead + 2 if index == 0 and filled else paper.body

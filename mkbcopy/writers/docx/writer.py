@@ -15,6 +15,7 @@ from docx.shared import Cm, Pt, RGBColor
 from mkbcopy.document import Document
 from mkbcopy.errors import InputError
 from mkbcopy.writers.brandfiles import check_reference_docx
+from mkbcopy.writers.colours import readable
 from mkbcopy.writers.docx.elements import (
     _add_logo,
     _add_runs,
@@ -25,6 +26,7 @@ from mkbcopy.writers.docx.flyer import _render_flyer
 from mkbcopy.writers.docx.layout import PAPERS
 
 MAX_TITLE = 255  # Word's limit for a document property
+PAGE = "#FFFFFF"  # the paper; a house style's page colour is not read
 
 
 def render_docx(
@@ -69,7 +71,8 @@ def render_docx_page(
     if title:
         doc.core_properties.title = _xml(title)[:MAX_TITLE]
     # An explicit brand colour wins; without one, headings keep the reference's colour.
-    rgb = RGBColor.from_string(colour.lstrip("#")) if colour else None
+    # It is darkened or lightened where needed to read on the white page (WCAG 4.5:1).
+    rgb = RGBColor.from_string(readable(colour, PAGE).lstrip("#")) if colour else None
     if layout == "flyer":
         page = _render_flyer(
             doc,
