@@ -151,9 +151,8 @@ def sentence_origin(
 
 
 def _finding_word(finding: Finding) -> str | None:
-    """The word or phrase a finding is about (spelling, capitals, spam), if it names one."""
-    params = finding.said.params if finding.said is not None else {}
-    word = params.get("word") or params.get("phrase")
+    """The word a finding is about (a misspelling, capitals), if it names one."""
+    word = finding.said.params.get("word") if finding.said is not None else None
     return word if isinstance(word, str) else None
 
 
