@@ -35,6 +35,8 @@ SENTENCES = [
     "Je krijgt 2.400 euro bruto per maand.",
     '"Na drie maanden draaide ze volledig mee." (Piet Smit, eigenaar van Bakkerij Smit)',
     "Dat merken onze cliënten meteen.",
+    '"Wij werken graag met hen." – Jan de Vries, eigenaar van De Vries Installatie',
+    "Kom eerst een dag kijken bij het bedrijf.",
 ]
 # Notes, as terse briefs write them.
 NOTES = [

@@ -59,8 +59,8 @@ YES_NO = frozenset(
 )
 
 # Evidence of a finite verb, for telling a sentence from a note. Forms a note rarely
-# holds: auxiliaries and frequent verbs (present and past), never a bare stem that is
-# also a noun (werk, kost, begin).
+# holds: auxiliaries and frequent verbs (present and past, and a few imperatives), never
+# a bare stem that is also a noun (werk, kost, begin).
 _FINITE = frozenset(
     """is zijn ben bent was waren wordt worden werd werden heb hebt heeft hebben had hadden
     kan kun kunt kunnen kon konden mag mogen mocht mochten moet moeten moest moesten
@@ -72,7 +72,7 @@ _FINITE = frozenset(
     werkt werkte werkten leert leerde leerden begint begon begonnen kiest koos kozen
     leest las past verwacht wacht bestaat ontstaat laat liet lieten praat helpt hielp
     hielpen zoekt zocht zochten volgt loopt liep liepen verdient haalt maakt zit zat
-    zaten""".split()  # noqa: SIM905
+    zaten kom kijk bel""".split()  # noqa: SIM905
 )
 _SUBJECTS = frozenset("ik je jij u hij zij ze we wij men".split())  # noqa: SIM905
 # Words after which a word is a noun or adjective, not a verb: articles, possessives,
@@ -94,7 +94,8 @@ _NOT_VERBS = frozenset(
 )
 _CLAUSE = re.compile(r"[,;:()\u2013\u2014]|\s-\s")
 _END = re.compile(r"[.!?…][\"'”’»)\]]*$")
-_ATTRIBUTION = re.compile(r"\s*\([^()]*\)\s*$")  # ("...", name, company) after a quote
+# Who said a quote, after it: "..." (Jan, eigenaar van X) or "..." – Jan, eigenaar van X.
+_ATTRIBUTION = re.compile(r"\s*\([^()]*\)\s*$|(?<=[\"”’'])\s*[–—-]\s*[^\"“”]*$")
 _STRIP = "\"'“”‘’»«()[] "
 
 
@@ -223,7 +224,7 @@ def fact_problems(text: str) -> list[Problem]:
 
 
 def _without_attribution(text: str) -> str:
-    """A testimonial without its (name, company) after the quote: that part is no sentence."""
+    """A testimonial without who said it after the quote: that part is no sentence."""
     return _ATTRIBUTION.sub("", text) if _ATTRIBUTION.search(text) else text
 
 
