@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mkbcopy.checks.facttext import ABBREVIATIONS, check_fact_texts, fact_problems
+from mkbcopy.checks.facttext import (
+    ABBREVIATIONS,
+    check_fact_texts,
+    fact_problems,
+    warning_line,
+)
 from mkbcopy.checks.spelling import unavailable_reason
 from mkbcopy.cli import app
 from mkbcopy.research.brief import example_brief_path, load_brief
@@ -109,6 +114,7 @@ def test_the_terse_brief_gets_a_warning_per_note_at_its_line() -> None:
     # Sentences, and a quote with its (name, CTO company) after it, are fine.
     assert not {"paid_by", "future", "employer_testimonial"} & set(rules)
     assert len(found) == 12
+    assert [w.line for w in check.warnings] == sorted(line for line, _rules in found.values())
     salary = next(w for w in check.warnings if w.key == "salary")
     assert "'p/m'" in salary.message() and "'per maand'" in salary.message()
     assert "'welk salaris krijg je?'" in salary.message()  # the question the fact answers
@@ -150,3 +156,11 @@ def test_brief_check_warns_at_each_line_and_keeps_its_exit_code(tmp_path: Path) 
 def test_a_brief_without_problems_has_an_empty_list(write_brief: Callable[..., Path]) -> None:
     result = CliRunner().invoke(app, ["brief", "check", str(write_brief()), "--json"])
     assert json.loads(result.stdout)["fact_warnings"] == []
+
+
+def test_a_warning_is_one_line_whatever_the_fact_holds(write_brief: Callable[..., Path]) -> None:
+    brief = write_brief(facts={"learn_first": "Ja\n", "duration": "2 jaar\nlang"})
+    check = check_fact_texts(load_brief(brief), brief)
+    lines = [warning_line(w, brief) for w in check.warnings]
+    assert [line.split(": ")[1] for line in lines] == ["facts.duration", "facts.learn_first"]
+    assert all("\n" not in line and line.startswith(f"{brief}:") for line in lines)

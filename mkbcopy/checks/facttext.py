@@ -16,6 +16,7 @@ from pathlib import Path
 
 from mkbcopy.checks.readability import WORD, split_sentences
 from mkbcopy.checks.spelling import candidate_words, misspelled
+from mkbcopy.errors import one_line
 from mkbcopy.i18n import N_, Text
 from mkbcopy.research.brief import FACT_KEYS, FACT_QUESTIONS, Brief, load_brief
 from mkbcopy.research.yamlfile import load_yaml
@@ -182,6 +183,7 @@ def check_fact_texts(brief: Brief, path: Path | None = None) -> FactCheck:
                 advice=_advice(key) if sentence else None,
             )
         )
+    warnings.sort(key=lambda w: w.line or 0)  # in the order the brief has them
     return FactCheck(tuple(warnings), spelling_checked=wrong is not None)
 
 
@@ -318,4 +320,4 @@ def _advice(key: str) -> Text:
 def warning_line(warning: FactWarning, brief_path: Path | str) -> str:
     """`brief.yaml:12: facts.salary: ...`, as brief errors are said, in the user's language."""
     where = f"{brief_path}:{warning.line}" if warning.line is not None else str(brief_path)
-    return f"{where}: facts.{warning.key}: {warning.message()}"
+    return one_line(f"{where}: facts.{warning.key}: {warning.message()}")
