@@ -11,6 +11,7 @@ from mkbcopy.checks.spelling import (
     check_text,
     checking,
     find_dictionary,
+    is_acronym,
     misspelled,
     suggestions,
     unavailable_reason,
@@ -150,3 +151,20 @@ def test_a_checker_without_hunspell_reports_unavailable(monkeypatch: pytest.Monk
         checker.prefetch([["opleidnig"]])
         assert checker.misspelled(["opleidnig"]) is None
         assert checker.suggestions(["opleidnig"]) == {}
+
+
+def test_short_words_in_capitals_are_acronyms() -> None:
+    for word in ("VVT", "CTO", "ICT", "HBO", "CTO's", "ROC’s", "HAVO", "CROHO"):
+        assert is_acronym(word), word
+    for word in ("GRATSI", "Cto", "V", "cto", "VV1", "B-1"):
+        assert not is_acronym(word), word
+
+
+@needs_hunspell
+def test_short_acronyms_are_not_misspelled_but_long_capitals_are() -> None:
+    # hunspell-nl rejects VVT and CTO; the copy is full of them (cao VVT, CTO van Datalab)
+    assert misspelled(["VVT", "CTO", "CTO's", "HBO", "CTO-functie", "GRATSI", "opleidnig"]) == [
+        "GRATSI",
+        "opleidnig",
+    ]
+    assert check_text("Je krijgt een salaris volgens de cao VVT. De CTO zegt het ook.") == []

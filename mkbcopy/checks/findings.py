@@ -8,6 +8,7 @@ preview page, batch) counts per draft: the first format written, as generate lin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,15 +127,33 @@ def sentence_origin(
         return None
     if "[AANVULLEN" in text:
         return _(FROM_PLACEHOLDER, lang)
-    for key, value in brief.facts.model_dump().items():
-        if isinstance(value, str) and _shares_sentence(text, value):
+    facts = [(k, v) for k, v in brief.facts.model_dump().items() if isinstance(v, str)]
+    for key, value in facts:
+        if _shares_sentence(text, value):
             return _(FROM_FACT, lang).format(key=key)
     fields = [name for name, value in _brief_fields(brief) if value and value in text]
     if fields:
         return _(FROM_BUILT, lang).format(fields=", ".join(fields))
+    # A word the finding is about (a misspelling, capitals) that the brief holds is the
+    # brief's to fix, even where a template rearranged the sentence around it.
+    word = _finding_word(finding)
+    if word:
+        pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)")
+        keys = [key for key, value in facts if pattern.search(value)]
+        if keys:
+            return _(FROM_FACT, lang).format(key=", ".join(keys))
+        fields = [name for name, value in _brief_fields(brief) if value and pattern.search(value)]
+        if fields:
+            return _(FROM_BUILT, lang).format(fields=", ".join(fields))
     if report.channel:
         return _(FROM_TEMPLATE, lang).format(channel=report.channel)
     return None
+
+
+def _finding_word(finding: Finding) -> str | None:
+    """The word a finding is about (a misspelling, capitals), if it names one."""
+    word = finding.said.params.get("word") if finding.said is not None else None
+    return word if isinstance(word, str) else None
 
 
 def _shares_sentence(text: str, value: str) -> bool:
@@ -146,6 +165,7 @@ def _shares_sentence(text: str, value: str) -> bool:
 def _brief_fields(brief: Brief) -> list[tuple[str, str | None]]:
     """The brief's own words that templates join into sentences, by their key in the brief."""
     fields: list[tuple[str, str | None]] = [
+        ("campaign", brief.campaign),
         ("organisation", brief.organisation),
         ("programme", brief.programme),
         ("call_to_action.text", brief.call_to_action.text),
@@ -157,6 +177,8 @@ def _brief_fields(brief: Brief) -> list[tuple[str, str | None]]:
             ("event.date", brief.event.date),
             ("event.place", brief.event.place),
         ]
+    if brief.brand is not None and brief.brand.name:
+        fields.append(("brand.name", brief.brand.name))
     return fields
 
 

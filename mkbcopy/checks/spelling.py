@@ -69,6 +69,9 @@ def unavailable_reason() -> str | None:
 
 # No dictionary word is longer; hunspell takes seconds on a word of thousands of letters.
 MAX_SPELLED_WORD = 100
+# Letters in a word of capitals that is an acronym (VVT, CTO, HBO), not a misspelling.
+ACRONYM_LETTERS = (2, 5)
+_POSSESSIVE = re.compile(r"['’]s$")
 
 
 def candidate_words(text: str) -> list[str]:
@@ -134,9 +137,21 @@ def _skip(word: str) -> bool:
         return True
     if word.startswith(("#", "@")) or PLACEHOLDER.search(word):
         return True
+    if is_acronym(word):
+        return True
     if any(p.fullmatch(word) for p in (URL, EMAIL, DOMAIN)):
         return True
     return word.lower() in known_words()
+
+
+def is_acronym(word: str) -> bool:
+    """Two to five capitals (CTO, VVT, CTO's): an acronym hunspell cannot know, never a typo.
+
+    A longer run of capitals is checked: GRATSI is a typo, and GRATIS shouts (a lint rule).
+    """
+    base = _POSSESSIVE.sub("", word)
+    low, high = ACRONYM_LETTERS
+    return low <= len(base) <= high and base.isalpha() and base.isupper()
 
 
 def misspelled(words: Iterable[str]) -> list[str] | None:

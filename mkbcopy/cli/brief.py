@@ -32,7 +32,8 @@ brief_app = typer.Typer(
     "check",
     cls=Command,
     help=N_(
-        "List the facts each persona's copy needs and the brief lacks; exit 1 if any.\n\n"
+        "List the facts each persona's copy needs and the brief lacks; exit 1 if any. "
+        "Warn about facts that will read badly in copy (notes, abbreviations).\n\n"
         "Example: mkbcopy brief check campaign.yaml"
     ),
 )
@@ -50,6 +51,7 @@ def brief_check(
         ),
     ] = False,
 ) -> None:
+    from mkbcopy.checks.facttext import check_fact_texts, warning_line
     from mkbcopy.research.brief import (
         FACT_KEYS,
         FACT_QUESTIONS,
@@ -65,6 +67,7 @@ def brief_check(
     research = load_personas(study_path(personas_file, loaded.personas))
     gaps = brief_gaps(loaded, research)
     mail_missing = mail_gaps(loaded)
+    wording = check_fact_texts(loaded, brief)
     if as_json:
         missing = [
             {
@@ -83,6 +86,8 @@ def brief_check(
                 "batch_missing": [
                     {"key": f"contact.{key}", "why": MAIL_FIELDS[key]} for key in mail_missing
                 ],
+                "fact_warnings": [w.to_dict() for w in wording.warnings],
+                "spelling_checked": wording.spelling_checked,
             }
         )
         raise typer.Exit(1 if gaps else 0)
@@ -91,6 +96,8 @@ def brief_check(
             _("%(brief)s: contact: %(key)s is missing (%(about)s); batch needs it")
             % {"brief": brief, "key": key, "about": _(MAIL_FIELDS[key])}
         )
+    for warning in wording.warnings if level > 0 else []:
+        _warn(warning_line(warning, brief))
     if level > 1:
         absent = set(loaded.facts.missing())
         there = [key for key in FACT_KEYS if key not in absent]
