@@ -40,9 +40,8 @@ from mkbcopy.contacts.platforms import (
     segment_label,
     write_campaign,
 )
-from mkbcopy.contacts.reading import open_contacts
 from mkbcopy.contacts.safecsv import BOM, SafeCsvWriter
-from mkbcopy.contacts.segments import DUPLICATE, segment_rows
+from mkbcopy.contacts.segments import DUPLICATE, open_to_place, segment_rows
 from mkbcopy.errors import MissingFactsError, OutputError
 from mkbcopy.i18n import ngettext
 from mkbcopy.research.brief import FACT_QUESTIONS, Brief, check_mail_fields
@@ -190,7 +189,9 @@ def run_batch(
     colour = brief.brand.colour if brief.brand else None
     check_out(out, force=force)
     with (
-        open_contacts(contacts, encoding=encoding, mapping=mapping, sheet=sheet) as reader,
+        open_to_place(
+            contacts, research, encoding=encoding, mapping=mapping, sheet=sheet
+        ) as reader,
         out_lock(out),
     ):
         notices = prepare_out(out, list(BATCH_OUTPUTS), force=force)
@@ -199,7 +200,7 @@ def run_batch(
         manifest: dict[str, Any] = {"tool": "mkbcopy", "kind": "batch", "complete": False}
         manifest |= {"files": [], "extras": list(BATCH_OUTPUTS)}
         write_manifest(out, manifest)
-        report = BatchReport(notices=[*notices, *reader.notices], example=example)
+        report = BatchReport(notices=notices, example=example)
         header = reader.header
         segments: dict[str, _Segment] = {}
         work = Path(tempfile.mkdtemp(dir=out, prefix=".batch-"))
@@ -323,6 +324,8 @@ def run_batch(
                     report.rows_read += 1
                     if progress and report.rows_read % 500 == 0:
                         progress(report.rows_read)
+            # After reading: some notices (a line not in UTF-8) come up only while reading.
+            report.notices += reader.notices
             (work / "report.json").write_text(
                 json.dumps(report.as_json(), indent=2) + "\n", encoding="utf-8"
             )

@@ -215,6 +215,25 @@ class Placer:
                     break
         return found
 
+    def missing_required(self, fields: Iterable[str], header: list[str]) -> list[tuple[str, str]]:
+        """The required columns a list lacks, as (label, what to name): a field for
+        `--map COLUMN=FIELD`, or the study's own header. Without one, no contact is placed."""
+        present = set(fields)
+        own = self.find_columns(header)
+        missing: list[tuple[str, str]] = []
+        for name, col in self.columns.items():
+            if not col.required or not any(name in r.when for r in self.rules):
+                continue
+            if col.source.startswith("column:"):
+                if col.source not in own:
+                    missing.append((col.label, self.own_columns[col.source][0]))
+            elif col.kind == AGE:
+                if not present & {"age", "birth_year", "birth_date"}:
+                    missing.append((col.label, "age"))
+            elif col.source not in present:
+                missing.append((col.label, col.source))
+        return missing
+
     def place(self, fields: dict[str, str]) -> Placement:
         """An explicit persona column wins; else the study's segmentation rule.
 

@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Final
 
 from mkbcopy.contacts.addresses import validate_email
-from mkbcopy.contacts.columns import norm_header
+from mkbcopy.contacts.columns import FIELDS, norm_header, shown_columns
 from mkbcopy.contacts.placing import Placement, Placer, reject
 from mkbcopy.contacts.reading import ContactReader, is_blank, open_contacts
 from mkbcopy.contacts.safecsv import atomic_csv
-from mkbcopy.errors import OutputError
+from mkbcopy.errors import InputError, OutputError
+from mkbcopy.i18n import _
 from mkbcopy.research.personas import Research
 from mkbcopy.writers.folder import remove_stale_temps
 
@@ -217,6 +218,51 @@ def absent_columns(research: Research, path: Path, header: list[str]) -> list[st
     ]
 
 
+def open_to_place(
+    path: Path,
+    research: Research,
+    *,
+    encoding: str | None = None,
+    mapping: dict[str, str] | None = None,
+    sheet: str | None = None,
+) -> ContactReader:
+    """open_contacts, and require_columns: a list the study cannot place fails here,
+    before anything is written."""
+    reader = open_contacts(path, encoding=encoding, mapping=mapping, sheet=sheet)
+    try:
+        require_columns(reader, research)
+    except BaseException:
+        reader.close()
+        raise
+    return reader
+
+
+def require_columns(reader: ContactReader, research: Research) -> None:
+    """Stop before the first row when the list lacks a column the study cannot place a
+    contact without: rather than reject every contact, one by one, for the same reason.
+
+    A persona column names each contact's persona itself: then nothing is required.
+    """
+    if "persona" in reader.columns:
+        return
+    missing = Placer(research).missing_required(reader.columns, reader.header)
+    if not missing:
+        return
+    label, name = missing[0]
+    values = {"label": label, "name": name, "columns": shown_columns(reader.header)}
+    if name in FIELDS:
+        message = _(
+            "has no %(label)s column (columns: %(columns)s), and the study places no contact "
+            "without it; name one with --map COLUMN=%(name)s"
+        )
+    else:
+        message = _(
+            "has no %(label)s column (columns: %(columns)s), and the study places no contact "
+            "without it; name a column '%(name)s'"
+        )
+    raise InputError(message % values, path=reader.path)
+
+
 def rejects_path_for(out: Path) -> Path:
     """`contacts.csv` -> `contacts-rejected.csv`, beside it."""
     return out.with_name(f"{out.stem}-rejected{out.suffix or '.csv'}")
@@ -245,7 +291,7 @@ def segment_contacts(
     if out is not None:
         rejects = rejects or rejects_path_for(out)
         _check_targets(path, out, rejects, force=force)
-    with open_contacts(path, encoding=encoding, mapping=mapping, sheet=sheet) as reader:
+    with open_to_place(path, research, encoding=encoding, mapping=mapping, sheet=sheet) as reader:
         summary = SegmentSummary(path, out, rejects if out else None)
         summary.delimiter = reader.delimiter
         outcomes = segment_blocks(reader, research, today)
