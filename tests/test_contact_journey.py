@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from mkbcopy.cli import app
 from mkbcopy.contacts.batch import run_batch
+from mkbcopy.contacts.reading import open_contacts
 from mkbcopy.contacts.segments import segment_contacts
 from mkbcopy.errors import InputError
 from mkbcopy.research.brief import Brief
 from mkbcopy.research.personas import Research
+from tests.test_progress import _under_terminal
 
 NO_STATUS = (
     "First name,Last name,Email,Age,Education\r\n"
@@ -90,3 +96,111 @@ def test_one_duplicate_is_one(runner: CliRunner, tmp_path: Path) -> None:
     assert "1 duplicate (rejects.csv" in batch.stdout
     rejects = list(csv.reader((tmp_path / "b" / "rejects.csv").open(encoding="utf-8-sig")))
     assert len(rejects) == 2
+
+
+def _book(path: Path, *sheets: tuple[str, list[list[Any]]], write_only: bool = False) -> Path:
+    book = Workbook(write_only=write_only)
+    if not write_only:
+        book.remove(book.active)  # type: ignore[arg-type]
+    for title, rows in sheets:
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+HEADER = ["Voornaam", "E-mailadres", "Leeftijd", "Opleidingsniveau", "Werksituatie"]
+NOTES = ("Notities", [["Export uit CRM, 30-11-2026"], ["Niet bewerken"]])
+
+
+def test_without_sheet_the_first_sheet_with_an_email_column_is_read(tmp_path: Path) -> None:
+    path = _book(
+        tmp_path / "leden.xlsx",
+        NOTES,
+        ("Leden", [HEADER, ["Anouk", "anouk@example.nl", 19, "havo", "student"]]),
+    )
+    with open_contacts(path) as reader:
+        rows = list(reader)
+        assert reader.sheet == "Leden" and rows[0].line == 2
+        assert reader.notices == [
+            f"{path}: read sheet 'Leden'; the first sheet 'Notities' has no email column"
+        ]
+
+
+def test_a_workbook_without_an_email_column_names_its_sheets_not_csv(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = _book(tmp_path / "leden.xlsx", NOTES, ("Data", [["naam", "tel"], ["Anouk", "06"]]))
+    result = runner.invoke(app, ["segment", str(path)])
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert "sheet 'Notities'" in result.stderr and "'Data'" in result.stderr
+    assert "--sheet NAME" in result.stderr and "CSV" not in result.stderr
+    chosen = runner.invoke(app, ["segment", str(path), "--sheet", "Data"])
+    assert chosen.exit_code == 1 and "sheet 'Data' (columns: 'naam', 'tel')" in chosen.stderr
+    assert "other sheets: 'Notities'" in chosen.stderr
+    alone = _book(tmp_path / "alleen.xlsx", ("Blad1", [["Opmerking"], ["x"]]))
+    single = runner.invoke(app, ["segment", str(alone)])
+    assert "no email column on sheet 'Blad1'" in single.stderr and "CSV" not in single.stderr
+
+
+def test_a_file_named_xlsx_that_is_no_workbook_is_refused_as_such(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    fake = tmp_path / "leden.xlsx"
+    fake.write_text("email;naam\nanouk@example.nl;Anouk\n", encoding="utf-8")
+    result = runner.invoke(app, ["segment", str(fake)])
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert f"{fake}: is not a valid Excel workbook" in result.stderr
+
+
+def test_a_title_above_the_header_is_skipped_with_row_numbers_kept(
+    tmp_path: Path, research: Research
+) -> None:
+    rows: list[list[Any]] = [
+        ["Ledenlijst Zuidkust, export 30-11-2026"],
+        [],
+        HEADER,
+        ["Anouk", "anouk@example.nl", 19, "havo", "student"],
+        [],
+        ["Bas", "bas@@example.nl", 40, "mbo", "werkend"],
+    ]
+    book = _book(tmp_path / "leden.xlsx", ("Export", rows))
+    text = tmp_path / "leden.csv"
+    lines = [";".join(str(c) for c in row) for row in rows]
+    text.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for path in (book, text):
+        out = tmp_path / f"{path.suffix[1:]}-persona.csv"
+        summary = segment_contacts(path, research, out)
+        assert summary.rows_read == 2 and summary.placed == 1 and summary.delimiter == ";"
+        assert f"{path}:3: the column names are on this row" in summary.notices[0]
+        with out.with_name(f"{out.stem}-rejected.csv").open(encoding="utf-8-sig") as handle:
+            rejected = list(csv.reader(handle, delimiter=";"))
+        assert rejected[0][2:] == HEADER and rejected[1][0] == "6", rejected
+
+
+def test_a_header_is_not_looked_for_among_contacts(tmp_path: Path) -> None:
+    """A list without column names still says so, whatever its later rows hold."""
+    path = tmp_path / "c.csv"
+    path.write_text("anouk@example.nl;Anouk\nemail;naam\n", encoding="utf-8")
+    with pytest.raises(InputError, match="holds an email address, not column names"):
+        open_contacts(path)
+
+
+def test_a_workbook_tells_its_size_recorded_or_counted(tmp_path: Path) -> None:
+    rows = [HEADER, *(["A", f"a{n}@example.nl", 30, "mbo", "werkend"] for n in range(40))]
+    recorded = _book(tmp_path / "r.xlsx", ("Leden", rows))
+    counted = _book(tmp_path / "c.xlsx", ("Leden", rows), write_only=True)  # no <dimension>
+    titled = _book(tmp_path / "t.xlsx", ("Leden", [["Ledenlijst"], *rows]))
+    for path, total in ((recorded, 40), (counted, 40), (titled, 40)):
+        with open_contacts(path) as reader:
+            assert reader.total_rows == total, path
+
+
+def test_batch_on_a_workbook_shows_a_total_on_a_terminal(tmp_path: Path) -> None:
+    rows = [HEADER, *(["A", f"a{n}@example.nl", 30, "mbo", "werkend"] for n in range(3000))]
+    book = _book(tmp_path / "leden.xlsx", ("Leden", rows))
+    args = [sys.executable, "-m", "mkbcopy", "batch", str(book), "--example"]
+    screen, stdout = _under_terminal([*args, "-o", str(tmp_path / "tty")])
+    assert re.search(r"/3000 contacts\s+\d+%", screen), screen
+    assert b"Wrote " in stdout

@@ -86,7 +86,8 @@ def segment(
 
     level = _level(quiet, verbose)
     research = load_personas(personas_file)
-    with _progress(_("segmenting"), estimate_rows(contacts), unit=_("contacts")) as step:
+    rows = estimate_rows(contacts)  # a workbook's total comes once it is open
+    with _progress(_("segmenting"), rows, unit=_("contacts"), sized=True) as step:
         summary = segment_contacts(
             contacts,
             research,
@@ -318,7 +319,8 @@ def batch(
     check_mail_fields(loaded, brief or example_brief_path())
     from mkbcopy.contacts.rowcount import estimate_rows
 
-    with _progress(_("writing drafts"), estimate_rows(contacts), unit=_("contacts")) as step:
+    rows = estimate_rows(contacts)  # a workbook's total comes once it is open
+    with _progress(_("writing drafts"), rows, unit=_("contacts"), sized=True) as step:
         report = run_batch(contacts, loaded, research, out, progress=step, **kwargs)
     if as_json:
         _print_json({"out": str(out)} | report.as_json() | {"notices": report.notices})

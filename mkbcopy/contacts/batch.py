@@ -14,7 +14,7 @@ import re
 import shutil
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,6 +40,7 @@ from mkbcopy.contacts.platforms import (
     segment_label,
     write_campaign,
 )
+from mkbcopy.contacts.rowcount import Progress
 from mkbcopy.contacts.safecsv import BOM, SafeCsvWriter
 from mkbcopy.contacts.segments import DUPLICATE, open_to_place, segment_rows
 from mkbcopy.errors import MissingFactsError, OutputError
@@ -145,7 +146,7 @@ def run_batch(
     variants: int = 0,
     seed: int = 0,
     today: date | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
     strict: bool = False,
     brief_path: Path | None = None,
     example: bool = False,
@@ -190,7 +191,7 @@ def run_batch(
     check_out(out, force=force)
     with (
         open_to_place(
-            contacts, research, encoding=encoding, mapping=mapping, sheet=sheet
+            contacts, research, encoding=encoding, mapping=mapping, sheet=sheet, progress=progress
         ) as reader,
         out_lock(out),
     ):

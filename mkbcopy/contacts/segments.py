@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,6 +18,7 @@ from mkbcopy.contacts.addresses import validate_email
 from mkbcopy.contacts.columns import FIELDS, norm_header, shown_columns
 from mkbcopy.contacts.placing import Placement, Placer, reject
 from mkbcopy.contacts.reading import ContactReader, is_blank, open_contacts
+from mkbcopy.contacts.rowcount import Progress
 from mkbcopy.contacts.safecsv import atomic_csv
 from mkbcopy.errors import InputError, OutputError
 from mkbcopy.i18n import _
@@ -225,15 +226,18 @@ def open_to_place(
     encoding: str | None = None,
     mapping: dict[str, str] | None = None,
     sheet: str | None = None,
+    progress: Progress | None = None,
 ) -> ContactReader:
     """open_contacts, and require_columns: a list the study cannot place fails here,
-    before anything is written."""
+    before anything is written. Tells `progress` the total where the reader knows it."""
     reader = open_contacts(path, encoding=encoding, mapping=mapping, sheet=sheet)
     try:
         require_columns(reader, research)
     except BaseException:
         reader.close()
         raise
+    if progress is not None and reader.total_rows is not None:
+        progress(0, reader.total_rows)
     return reader
 
 
@@ -279,7 +283,7 @@ def segment_contacts(
     sheet: str | None = None,
     today: date | None = None,
     force: bool = False,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
 ) -> SegmentSummary:
     """Read a contact list, write it back with persona and subgroup columns, and the
     rejected rows with their line and reason beside it; None for `out` writes nothing.
@@ -291,7 +295,9 @@ def segment_contacts(
     if out is not None:
         rejects = rejects or rejects_path_for(out)
         _check_targets(path, out, rejects, force=force)
-    with open_to_place(path, research, encoding=encoding, mapping=mapping, sheet=sheet) as reader:
+    with open_to_place(
+        path, research, encoding=encoding, mapping=mapping, sheet=sheet, progress=progress
+    ) as reader:
         summary = SegmentSummary(path, out, rejects if out else None)
         summary.delimiter = reader.delimiter
         outcomes = segment_blocks(reader, research, today)
@@ -322,7 +328,7 @@ def segment_contacts(
 def _count(
     outcomes: Iterator[list[Outcome]],
     summary: SegmentSummary,
-    progress: Callable[[int], None] | None,
+    progress: Progress | None,
     fill: list[int] | None = None,
 ) -> Iterator[tuple[list[list[str]], list[list[str]]]]:
     """Count each block's outcomes into `summary` and yield the rows to write: placed
