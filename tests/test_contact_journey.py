@@ -14,12 +14,16 @@ from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from mkbcopy.cli import app
+from mkbcopy.contacts.addresses import validate_email
 from mkbcopy.contacts.batch import run_batch
 from mkbcopy.contacts.reading import open_contacts
-from mkbcopy.contacts.segments import segment_contacts
+from mkbcopy.contacts.reasons import Reason
+from mkbcopy.contacts.segments import segment_contacts, segment_rows
 from mkbcopy.errors import InputError
+from mkbcopy.i18n import _
 from mkbcopy.research.brief import Brief
 from mkbcopy.research.personas import Research
+from mkbcopy.research.study import load_personas
 from tests.test_progress import _under_terminal
 
 NO_STATUS = (
@@ -204,3 +208,67 @@ def test_batch_on_a_workbook_shows_a_total_on_a_terminal(tmp_path: Path) -> None
     screen, stdout = _under_terminal([*args, "-o", str(tmp_path / "tty")])
     assert re.search(r"/3000 contacts\s+\d+%", screen), screen
     assert b"Wrote " in stdout
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "sanne@example.test",
+        "sanne@example.c0m1",
+        "sanne@ab--cd.nl",
+        "sanne@xn--zz.nl",
+        "sanne@" + "a" * 300 + ".nl",
+        "sanne@exa_mple.nl",
+    ],
+)
+def test_an_address_the_library_refuses_gets_our_short_reason(address: str) -> None:
+    """Never email-validator's long English ("The part after the @-sign is ..."): our
+    own few words, each a message of the catalogue."""
+    problem = validate_email(address)
+    assert isinstance(problem, Reason) and problem.detail in _extracted_messages()
+    assert "@-sign" not in problem and len(problem) < 70 and problem == problem.lower()
+
+
+def _extracted_messages() -> set[str]:
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+
+    package = str(Path(__file__).parent.parent / "mkbcopy")
+    found = extract_from_dir(package, keywords=DEFAULT_KEYWORDS)
+    return {message for _f, _l, message, _c, _x in found if isinstance(message, str)}
+
+
+def test_every_reason_goes_through_the_catalogue_and_dutch_shows_in_the_rejects_file(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "leden.csv"
+    path.write_text(
+        "email;leeftijd;opleiding;werksituatie;persona\n"
+        "anouk@example.nl;19;havo;student;\n"
+        "ANOUK@example.nl;19;havo;student;\n"
+        "bas@example.test;40;mbo;werkend;\n"
+        "cor@example.nl;40;vmbo;werkend;\n"
+        "dina@example.nl;40;mbo;;\n"
+        "eef@example.nl;40;mbo;werkend;onbekend\n"
+        "fien@example.nl;40;mbo;werkend;;x\n",
+        encoding="utf-8",
+    )
+    with open_contacts(path) as reader:
+        reasons = [p.reason for _l, _c, p in segment_rows(reader, load_personas()) if p.reason]
+    assert len(reasons) == 6
+    messages = _extracted_messages()
+    for reason in reasons:
+        assert isinstance(reason, Reason) and reason.category in messages
+        words = re.sub(r"%\(\w+\)s", "", reason.detail)
+        assert reason.detail in messages or not re.search("[a-z]", words), reason
+        inner = [v for v in reason.params.values() if isinstance(v, Reason)]
+        assert all(v.detail in messages for v in inner), reason
+    out = tmp_path / "nl.csv"
+    result = runner.invoke(app, ["--lang", "nl", "segment", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "nl-rejected.csv").open(encoding="utf-8-sig") as handle:
+        rejected = list(csv.reader(handle, delimiter=";"))
+    assert rejected[0][:2] == [_("line", "nl"), _("reason", "nl")]
+    said = [row[1] for row in rejected[1:]]
+    assert said == [reason.render("nl") for reason in reasons]
+    assert said[0].startswith("dubbel e-mailadres: ") and said[1].startswith("ongeldig e-mailadres")
+    assert not any(s.startswith(("duplicate", "invalid", "outside", "cannot")) for s in said)

@@ -26,7 +26,7 @@ from mkbcopy.compose.copydeck import PersonaCopy, load_copydeck
 from mkbcopy.compose.rendering import Draft, Footer, Variant, plan_variants, render_draft
 from mkbcopy.contacts.mailmerge import NAME_MARKER, MergeTemplate
 from mkbcopy.contacts.names import suspicious_name
-from mkbcopy.contacts.placing import Placement
+from mkbcopy.contacts.placing import DUPLICATE, Placement
 from mkbcopy.contacts.platforms import (
     ADDRESS_MARKER,
     PLATFORMS,
@@ -40,11 +40,12 @@ from mkbcopy.contacts.platforms import (
     segment_label,
     write_campaign,
 )
+from mkbcopy.contacts.reasons import shown
 from mkbcopy.contacts.rowcount import Progress
 from mkbcopy.contacts.safecsv import BOM, SafeCsvWriter
-from mkbcopy.contacts.segments import DUPLICATE, open_to_place, segment_rows
+from mkbcopy.contacts.segments import open_to_place, rejects_columns, segment_rows
 from mkbcopy.errors import MissingFactsError, OutputError
-from mkbcopy.i18n import ngettext
+from mkbcopy.i18n import language, ngettext
 from mkbcopy.research.brief import FACT_QUESTIONS, Brief, check_mail_fields
 from mkbcopy.research.personas import Research
 from mkbcopy.writers.filewriter import FolderWriter
@@ -217,7 +218,8 @@ def run_batch(
                     writer.writerow(columns)
                     return writer
 
-                rejects = open_csv(work / "rejects.csv", ["line", "reason", *header])
+                rejects = open_csv(work / "rejects.csv", [*rejects_columns(), *header])
+                lang = language()
                 files = None
                 if per_recipient:
                     (work / "recipients").mkdir()
@@ -321,7 +323,8 @@ def run_batch(
                             report.duplicates += 1
                         else:
                             report.rejected += 1
-                        rejects.writerow([str(line), placement.reason or "", *cells])
+                        reason = shown(placement.reason or "", lang)
+                        rejects.writerow([str(line), reason, *cells])
                     report.rows_read += 1
                     if progress and report.rows_read % 500 == 0:
                         progress(report.rows_read)

@@ -16,16 +16,18 @@ from typing import Final
 
 from mkbcopy.contacts.addresses import validate_email
 from mkbcopy.contacts.columns import FIELDS, norm_header, shown_columns
-from mkbcopy.contacts.placing import Placement, Placer, reject
+from mkbcopy.contacts.placing import DUPLICATE, INVALID, MALFORMED, Placement, Placer, reject
 from mkbcopy.contacts.reading import ContactReader, is_blank, open_contacts
+from mkbcopy.contacts.reasons import shown
 from mkbcopy.contacts.rowcount import Progress
 from mkbcopy.contacts.safecsv import atomic_csv
 from mkbcopy.errors import InputError, OutputError
-from mkbcopy.i18n import _
+from mkbcopy.i18n import N_, _, language
 from mkbcopy.research.personas import Research
 from mkbcopy.writers.folder import remove_stale_temps
 
-DUPLICATE: Final = "duplicate email"
+_SAME_AS: Final = N_("same as line %(line)s")
+_EMAIL_PROBLEM: Final = "'%(email)s' %(problem)s"  # no words of its own to translate
 Outcome = tuple[int, list[str], Placement]
 """A row's line, its cells (as many as the header; a malformed row's extra cells
 after them) and where it goes: placed (a persona) or not (a reason)."""
@@ -130,24 +132,26 @@ def segment_blocks(
                     del cells[width:]
                     if extra:
                         cells += extra
-                        cells_more = "1 cell" if len(extra) == 1 else f"{len(extra)} cells"
-                        reason = (
-                            f"malformed row: {cells_more} more than the header "
-                            "(a delimiter inside a value without quotes?)"
+                        reason = N_(
+                            "more cells than the header (%(count)s extra; "
+                            "a delimiter inside a value without quotes?)"
                         )
-                        block.append((line, cells, reject(reason)))
+                        block.append(
+                            (line, cells, reject(MALFORMED, reason, {"count": len(extra)}))
+                        )
                         continue
             email = cells[at_email].strip()
             problem = validate_email(email)
             if problem:
                 if not email and is_blank(cells):
                     continue
-                shown = email if len(email) <= 60 else email[:57] + "..."
-                block.append((line, cells, reject(f"invalid email: '{shown}' {problem}")))
+                cut = email if len(email) <= 60 else email[:57] + "..."
+                why = {"email": cut, "problem": problem}
+                block.append((line, cells, reject(INVALID, _EMAIL_PROBLEM, why)))
                 continue
             first = first_line(email, line)
             if first is not None:
-                block.append((line, cells, reject(f"{DUPLICATE}: same as line {first}")))
+                block.append((line, cells, reject(DUPLICATE, _SAME_AS, {"line": first})))
                 continue
             block.append((line, cells, place(cells)))
         if block:
@@ -267,6 +271,11 @@ def require_columns(reader: ContactReader, research: Research) -> None:
     raise InputError(message % values, path=reader.path)
 
 
+def rejects_columns() -> list[str]:
+    """The rejects file's first two columns, in the user's language (README says so)."""
+    return [_("line"), _("reason")]
+
+
 def rejects_path_for(out: Path) -> Path:
     """`contacts.csv` -> `contacts-rejected.csv`, beside it."""
     return out.with_name(f"{out.stem}-rejected{out.suffix or '.csv'}")
@@ -315,7 +324,7 @@ def segment_contacts(
                 atomic_csv(rejects, reader.delimiter) as bad,
             ):
                 good.writerow([*header, *added])
-                bad.writerow(["line", "reason", *header])
+                bad.writerow([*rejects_columns(), *header])
                 fill = None if len(added) == 2 else at
                 for placed, rejected in _count(outcomes, summary, progress, fill):
                     good.writerows(placed)
@@ -336,6 +345,7 @@ def _count(
     with their line and reason first. Tells `progress` the count after every block."""
     placements: dict[Placement, int] = {}
     read = 0
+    lang = language()
     for block in outcomes:
         placed: list[list[str]] = []
         rejected: list[list[str]] = []
@@ -343,7 +353,7 @@ def _count(
             persona, subgroup, reason = placement
             if persona is None:
                 summary.add_rejected(placement)
-                rejected.append([str(line), reason or "", *cells])
+                rejected.append([str(line), shown(reason or "", lang), *cells])
                 continue
             placements[placement] = placements.get(placement, 0) + 1
             if fill is None:
