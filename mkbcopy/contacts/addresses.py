@@ -48,11 +48,11 @@ def library_problem(text: str) -> Reason | None:
     try:
         email_validator.validate_email(text, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as exc:
-        said = str(exc).lower()
+        message = str(exc).lower()
         for phrase, reason in _LIBRARY_REASONS:
-            if phrase in said:
-                return Reason(reason)
-        return Reason(N_("is not an address the mail platforms accept"))
+            if phrase in message:
+                return said(reason)
+        return said(N_("is not an address the mail platforms accept"))
     return None
 
 
@@ -69,6 +69,12 @@ def normalise_email(text: str) -> str:
         return found.ascii_email or text
     except EmailNotValidError:
         return text  # rejected before it gets here; never fail a row on the way out
+
+
+@functools.cache
+def said(reason: str) -> Reason:
+    """A reason without values, made once: a list may hold thousands of one typo."""
+    return Reason(reason)
 
 
 MAX_EMAIL: Final = 254
@@ -115,23 +121,23 @@ def _plain_domain(domain: str) -> bool:
 
 def _email_problem(text: str) -> Reason | None:
     if not text:
-        return Reason(N_("empty"))
+        return said(N_("empty"))
     if len(text) > MAX_EMAIL:
         return Reason(N_("longer than %(max)s characters"), {"max": MAX_EMAIL})
     bad = _EMAIL_BAD.search(text)
     if bad:
         char = bad.group()
         if char.isspace():
-            return Reason(N_("contains a space"))
+            return said(N_("contains a space"))
         if char.isprintable():
             return Reason(N_("contains '%(char)s'"), {"char": char})
-        return Reason(N_("contains a control character"))
+        return said(N_("contains a control character"))
     at = text.count("@")
     if at != 1:
-        return Reason(N_("has no @") if at == 0 else N_("has more than one @"))
+        return said(N_("has no @") if at == 0 else N_("has more than one @"))
     local, domain = text.split("@")
     if not local:
-        return Reason(N_("nothing before the @"))
+        return said(N_("nothing before the @"))
     if local[0] in "=+-":
         # A platform's import file would have to change it to keep spreadsheets safe.
         return Reason(
@@ -139,27 +145,27 @@ def _email_problem(text: str) -> Reason | None:
             {"char": local[0]},
         )
     if local.startswith(".") or local.endswith(".") or ".." in local:
-        return Reason(N_("a dot at the start or end, or two dots, before the @"))
+        return said(N_("a dot at the start or end, or two dots, before the @"))
     if "." not in domain:
-        return Reason(N_("no dot in the domain"))
+        return said(N_("no dot in the domain"))
     labels = domain.split(".")
     if any(not label for label in labels):
-        return Reason(N_("an empty part in the domain (two dots, or a dot at the start or end)"))
+        return said(N_("an empty part in the domain (two dots, or a dot at the start or end)"))
     if any(label.startswith("-") or label.endswith("-") for label in labels):
-        return Reason(N_("a domain part starts or ends with '-'"))
+        return said(N_("a domain part starts or ends with '-'"))
     if labels[-1].isdigit():
-        return Reason(N_("the domain ends in a number"))
+        return said(N_("the domain ends in a number"))
     return _refused_by_servers(local, domain)
 
 
 def _refused_by_servers(local: str, domain: str) -> Reason | None:
     """What makes a defective To: header or is refused by most mail servers."""
     if any(unicodedata.category(c) in ("Cf", "Co", "Cn", "Zl", "Zp") for c in local + domain):
-        return Reason(N_("contains an invisible or direction-changing character"))
+        return said(N_("contains an invisible or direction-changing character"))
     if not local.isascii():
-        return Reason(N_("has letters outside a-z before the @, which most mail servers refuse"))
+        return said(N_("has letters outside a-z before the @, which most mail servers refuse"))
     try:
         domain.encode("idna")
     except UnicodeError:
-        return Reason(N_("has a domain that cannot exist"))
+        return said(N_("has a domain that cannot exist"))
     return library_problem(f"{local}@{domain}")
