@@ -272,3 +272,15 @@ def test_every_reason_goes_through_the_catalogue_and_dutch_shows_in_the_rejects_
     assert said == [reason.render("nl") for reason in reasons]
     assert said[0].startswith("dubbel e-mailadres: ") and said[1].startswith("ongeldig e-mailadres")
     assert not any(s.startswith(("duplicate", "invalid", "outside", "cannot")) for s in said)
+
+
+def test_a_title_above_columns_named_by_map_is_skipped_too(tmp_path: Path) -> None:
+    path = tmp_path / "leden.csv"
+    path.write_text(
+        "Ledenlijst Zuidkust\nNaam;Mail werk;Werksituatie\nAnouk;anouk@example.nl;student\n",
+        encoding="utf-8",
+    )
+    with open_contacts(path, mapping={"Mail werk": "email"}) as reader:
+        rows = list(reader)
+        assert reader.delimiter == ";" and reader.header_line == 2
+        assert [(r.line, r.fields["email"]) for r in rows] == [(3, "anouk@example.nl")]

@@ -136,15 +136,17 @@ def sniff(sample: bytes, codec: str | None) -> tuple[str, bool]:
 
 def _header_at(lines: list[str]) -> int:
     """Where the column names are: a title above them would make the first line look
-    like a list of one column. 0 unless one of the first lines names an email column."""
-    for index, line in enumerate(lines[:HEADER_LINES]):
+    like a list of one column. The first of the first lines that names an email
+    column, else the first with a delimiter in it (a column named by --map), else 0."""
+    first = lines[:HEADER_LINES]
+    for index, line in enumerate(first):
         for delimiter in DELIMITERS:
             cells = line.split(delimiter)
             if len(cells) > 1 and any(
                 field_for_header(cell.strip().strip('"')) == "email" for cell in cells
             ):
                 return index
-    return 0
+    return next((i for i, line in enumerate(first) if any(d in line for d in DELIMITERS)), 0)
 
 
 def _consistency(lines: list[str], delimiter: str) -> tuple[float, int]:
