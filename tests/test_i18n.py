@@ -118,7 +118,7 @@ def _contacts(path: Path) -> Path:
     sheet = book.active
     assert sheet is not None
     sheet.title = "Leden"
-    sheet.append(["E-mailadres", "Voornaam", "Leeftijd"])
+    sheet.append(["E-mailadres", "Voornaam", "Leeftijd", "Werksituatie"])
     sheet.append(["anna@example.nl", "Anna", 19])
     book.create_sheet("Archief")
     book.save(path)
@@ -329,7 +329,9 @@ def test_no_message_escapes_the_catalogue(
     said.append((result.stdout + result.stderr).replace(str(tmp_path), ""))
 
     contacts = tmp_path / "leden.csv"
-    contacts.write_text("e-mail;voornaam;leeftijd\ngeen-adres;Anna;19\n=x@y.nl;B;200\n")
+    contacts.write_text(
+        "e-mail;voornaam;leeftijd;werksituatie\ngeen-adres;Anna;19\n=x@y.nl;B;200\n"
+    )
     for args in (
         ["segment", str(contacts), "--map", "leeftijd=jaren"],
         ["segment", str(tmp_path / "weg.csv")],

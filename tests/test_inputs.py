@@ -37,8 +37,8 @@ def test_an_encoding_that_cannot_read_a_list_is_one_line(
 
 def test_addresses_a_mail_server_refuses_are_rejected_with_the_reason(tmp_path: Path) -> None:
     contacts = tmp_path / "c.csv"
-    rows = ["ä@bäcker.nl;Ä", "jan@example.nl\u202e;Jan", "piet@bäcker.nl;Piet"]
-    contacts.write_text("email;voornaam\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    rows = ["ä@bäcker.nl;Ä;", "jan@example.nl\u202e;Jan;", "piet@bäcker.nl;Piet;"]
+    contacts.write_text("email;voornaam;werksituatie\n" + "\n".join(rows) + "\n", encoding="utf-8")
     out = tmp_path / "lijst.csv"
     result = CliRunner().invoke(app, ["segment", str(contacts), "--out", str(out)])
     assert result.exit_code == 0, result.output

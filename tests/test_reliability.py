@@ -437,7 +437,7 @@ def test_a_100_mb_brief_is_refused_at_once(tmp_path: Path) -> None:
 def test_a_100_mb_line_is_refused_at_once(tmp_path: Path) -> None:
     contacts = tmp_path / "c.csv"
     with contacts.open("wb") as handle:
-        handle.write(b"email;notitie\na@example.nl;")
+        handle.write(b"email;werksituatie;notitie\na@example.nl;werkend;")
         block = b"x" * MB
         for _ in range(100):
             handle.write(block)

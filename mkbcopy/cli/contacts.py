@@ -86,7 +86,8 @@ def segment(
 
     level = _level(quiet, verbose)
     research = load_personas(personas_file)
-    with _progress(_("segmenting"), estimate_rows(contacts), unit=_("contacts")) as step:
+    rows = estimate_rows(contacts)  # a workbook's total comes once it is open
+    with _progress(_("segmenting"), rows, unit=_("contacts"), sized=True) as step:
         summary = segment_contacts(
             contacts,
             research,
@@ -133,16 +134,19 @@ def segment(
     print(
         ngettext(
             "Read %(read)s row: %(placed)s placed, %(rejected)s rejected, "
-            "%(duplicates)s duplicate emails. Shares are of the placed contacts.",
+            "%(duplicates)s. Shares are of the placed contacts.",
             "Read %(read)s rows: %(placed)s placed, %(rejected)s rejected, "
-            "%(duplicates)s duplicate emails. Shares are of the placed contacts.",
+            "%(duplicates)s. Shares are of the placed contacts.",
             summary.rows_read,
         )
         % {
             "read": summary.rows_read,
             "placed": summary.placed,
             "rejected": summary.rejected,
-            "duplicates": summary.duplicates,
+            "duplicates": ngettext(
+                "%(count)s duplicate email", "%(count)s duplicate emails", summary.duplicates
+            )
+            % {"count": summary.duplicates},
         }
     )
     if summary.out is not None:
@@ -315,7 +319,8 @@ def batch(
     check_mail_fields(loaded, brief or example_brief_path())
     from mkbcopy.contacts.rowcount import estimate_rows
 
-    with _progress(_("writing drafts"), estimate_rows(contacts), unit=_("contacts")) as step:
+    rows = estimate_rows(contacts)  # a workbook's total comes once it is open
+    with _progress(_("writing drafts"), rows, unit=_("contacts"), sized=True) as step:
         report = run_batch(contacts, loaded, research, out, progress=step, **kwargs)
     if as_json:
         _print_json({"out": str(out)} | report.as_json() | {"notices": report.notices})
@@ -326,7 +331,8 @@ def batch(
         rows=_plural(report.rows_read, "row"),
         placed=sum(report.segments.values()),
         rejected=report.rejected,
-        duplicates=report.duplicates,
+        duplicates=ngettext("%(count)s duplicate", "%(count)s duplicates", report.duplicates)
+        % {"count": report.duplicates},
     )
     if report.placeholders:
         wrote += " " + _(MSG_BATCH_GAPS).format(drafts=_plural(len(report.placeholders), "draft"))
@@ -413,7 +419,7 @@ def batch(
 
 MSG_BATCH_WROTE = N_(
     "Wrote {drafts} to {out}/ from {rows}: {placed} placed, {rejected} rejected, "
-    "{duplicates} duplicates (rejects.csv lists them)."
+    "{duplicates} (rejects.csv lists them)."
 )
 MSG_BATCH_GAPS = N_("{drafts} say [AANVULLEN: ...] where the brief lacks a fact.")
 MSG_BATCH_STRICT = N_("; report.json lists them per segment, --strict refuses")

@@ -16,17 +16,43 @@ from typing import Final
 import email_validator
 from email_validator import EmailNotValidError
 
+from mkbcopy.contacts.reasons import Reason
+from mkbcopy.i18n import N_
+
 SPECIAL_USE: Final = frozenset(("arpa", "invalid", "local", "localhost", "onion", "test"))
 """Top-level names no mail reaches (RFC 6761); email-validator refuses them too."""
 
 
-def library_problem(text: str) -> str | None:
-    """email-validator's reason to refuse `text`, or None: what Mailchimp and Brevo refuse
-    too, such as a special-use domain or a top-level domain that ends in a digit."""
+# email-validator's reasons, in its own long English, said in a few words of ours.
+# It raises one exception type for all, so its message tells them apart: the first
+# of these phrases found in it decides.
+_LIBRARY_REASONS: Final = (
+    ("special-use or reserved", N_("has a domain reserved for tests or local networks")),
+    ("top-level domain", N_("does not end in a real top-level domain (.nl, .com)")),
+    ("should have a period", N_("no dot in the domain")),
+    ("idna", N_("has a domain that cannot exist")),
+    ("punycode", N_("has a domain that cannot exist")),
+    ("so many characters", N_("has a domain that cannot exist")),
+    ("too long", N_("is too long")),
+    ("must have an @-sign", N_("has no @")),
+    ("something before the @-sign", N_("nothing before the @")),
+    ("period", N_("has a dot in the wrong place")),
+    ("hyphen", N_("has a '-' in the wrong place")),
+    ("character", N_("contains characters an address cannot hold")),
+)
+
+
+def library_problem(text: str) -> Reason | None:
+    """Why email-validator refuses `text`, in our words, or None: what Mailchimp and Brevo
+    refuse too, such as a special-use domain or a top-level domain that ends in a digit."""
     try:
         email_validator.validate_email(text, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as exc:
-        return str(exc).rstrip(".")
+        message = str(exc).lower()
+        for phrase, reason in _LIBRARY_REASONS:
+            if phrase in message:
+                return said(reason)
+        return said(N_("is not an address the mail platforms accept"))
     return None
 
 
@@ -45,11 +71,17 @@ def normalise_email(text: str) -> str:
         return text  # rejected before it gets here; never fail a row on the way out
 
 
+@functools.cache
+def said(reason: str) -> Reason:
+    """A reason without values, made once: a list may hold thousands of one typo."""
+    return Reason(reason)
+
+
 MAX_EMAIL: Final = 254
 _EMAIL_BAD = re.compile(r'[\s\x00-\x1f\x7f"(),:;<>\[\]\\]')
 
 
-def validate_email(text: str) -> str | None:
+def validate_email(text: str) -> Reason | None:
     """Why `text` is not a usable address, or None when it is; a practical check, not RFC 5322.
 
     Catches what lists really hold: typos, two addresses in one cell, names around the
@@ -87,50 +119,53 @@ def _plain_domain(domain: str) -> bool:
     )
 
 
-def _email_problem(text: str) -> str | None:
+def _email_problem(text: str) -> Reason | None:
     if not text:
-        return "empty"
+        return said(N_("empty"))
     if len(text) > MAX_EMAIL:
-        return f"longer than {MAX_EMAIL} characters"
+        return Reason(N_("longer than %(max)s characters"), {"max": MAX_EMAIL})
     bad = _EMAIL_BAD.search(text)
     if bad:
         char = bad.group()
         if char.isspace():
-            return "contains a space"
+            return said(N_("contains a space"))
         if char.isprintable():
-            return f"contains '{char}'"
-        return "contains a control character"
+            return Reason(N_("contains '%(char)s'"), {"char": char})
+        return said(N_("contains a control character"))
     at = text.count("@")
     if at != 1:
-        return "has no @" if at == 0 else "has more than one @"
+        return said(N_("has no @") if at == 0 else N_("has more than one @"))
     local, domain = text.split("@")
     if not local:
-        return "nothing before the @"
+        return said(N_("nothing before the @"))
     if local[0] in "=+-":
         # A platform's import file would have to change it to keep spreadsheets safe.
-        return f"starts with '{local[0]}', which a spreadsheet reads as a formula"
+        return Reason(
+            N_("starts with '%(char)s', which a spreadsheet reads as a formula"),
+            {"char": local[0]},
+        )
     if local.startswith(".") or local.endswith(".") or ".." in local:
-        return "a dot at the start or end, or two dots, before the @"
+        return said(N_("a dot at the start or end, or two dots, before the @"))
     if "." not in domain:
-        return "no dot in the domain"
+        return said(N_("no dot in the domain"))
     labels = domain.split(".")
     if any(not label for label in labels):
-        return "an empty part in the domain (two dots, or a dot at the start or end)"
+        return said(N_("an empty part in the domain (two dots, or a dot at the start or end)"))
     if any(label.startswith("-") or label.endswith("-") for label in labels):
-        return "a domain part starts or ends with '-'"
+        return said(N_("a domain part starts or ends with '-'"))
     if labels[-1].isdigit():
-        return "the domain ends in a number"
+        return said(N_("the domain ends in a number"))
     return _refused_by_servers(local, domain)
 
 
-def _refused_by_servers(local: str, domain: str) -> str | None:
+def _refused_by_servers(local: str, domain: str) -> Reason | None:
     """What makes a defective To: header or is refused by most mail servers."""
     if any(unicodedata.category(c) in ("Cf", "Co", "Cn", "Zl", "Zp") for c in local + domain):
-        return "contains an invisible or direction-changing character"
+        return said(N_("contains an invisible or direction-changing character"))
     if not local.isascii():
-        return "has letters outside a-z before the @, which most mail servers refuse"
+        return said(N_("has letters outside a-z before the @, which most mail servers refuse"))
     try:
         domain.encode("idna")
     except UnicodeError:
-        return "has a domain that cannot exist"
+        return said(N_("has a domain that cannot exist"))
     return library_problem(f"{local}@{domain}")

@@ -14,7 +14,7 @@ import re
 import shutil
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,7 +26,7 @@ from mkbcopy.compose.copydeck import PersonaCopy, load_copydeck
 from mkbcopy.compose.rendering import Draft, Footer, Variant, plan_variants, render_draft
 from mkbcopy.contacts.mailmerge import NAME_MARKER, MergeTemplate
 from mkbcopy.contacts.names import suspicious_name
-from mkbcopy.contacts.placing import Placement
+from mkbcopy.contacts.placing import DUPLICATE, Placement
 from mkbcopy.contacts.platforms import (
     ADDRESS_MARKER,
     PLATFORMS,
@@ -40,11 +40,12 @@ from mkbcopy.contacts.platforms import (
     segment_label,
     write_campaign,
 )
-from mkbcopy.contacts.reading import open_contacts
+from mkbcopy.contacts.reasons import shown
+from mkbcopy.contacts.rowcount import Progress
 from mkbcopy.contacts.safecsv import BOM, SafeCsvWriter
-from mkbcopy.contacts.segments import DUPLICATE, segment_rows
+from mkbcopy.contacts.segments import open_to_place, rejects_columns, segment_rows
 from mkbcopy.errors import MissingFactsError, OutputError
-from mkbcopy.i18n import ngettext
+from mkbcopy.i18n import language, ngettext
 from mkbcopy.research.brief import FACT_QUESTIONS, Brief, check_mail_fields
 from mkbcopy.research.personas import Research
 from mkbcopy.writers.filewriter import FolderWriter
@@ -146,7 +147,7 @@ def run_batch(
     variants: int = 0,
     seed: int = 0,
     today: date | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
     strict: bool = False,
     brief_path: Path | None = None,
     example: bool = False,
@@ -190,7 +191,9 @@ def run_batch(
     colour = brief.brand.colour if brief.brand else None
     check_out(out, force=force)
     with (
-        open_contacts(contacts, encoding=encoding, mapping=mapping, sheet=sheet) as reader,
+        open_to_place(
+            contacts, research, encoding=encoding, mapping=mapping, sheet=sheet, progress=progress
+        ) as reader,
         out_lock(out),
     ):
         notices = prepare_out(out, list(BATCH_OUTPUTS), force=force)
@@ -199,7 +202,7 @@ def run_batch(
         manifest: dict[str, Any] = {"tool": "mkbcopy", "kind": "batch", "complete": False}
         manifest |= {"files": [], "extras": list(BATCH_OUTPUTS)}
         write_manifest(out, manifest)
-        report = BatchReport(notices=[*notices, *reader.notices], example=example)
+        report = BatchReport(notices=notices, example=example)
         header = reader.header
         segments: dict[str, _Segment] = {}
         work = Path(tempfile.mkdtemp(dir=out, prefix=".batch-"))
@@ -215,7 +218,8 @@ def run_batch(
                     writer.writerow(columns)
                     return writer
 
-                rejects = open_csv(work / "rejects.csv", ["line", "reason", *header])
+                rejects = open_csv(work / "rejects.csv", [*rejects_columns(), *header])
+                lang = language()
                 files = None
                 if per_recipient:
                     (work / "recipients").mkdir()
@@ -319,10 +323,13 @@ def run_batch(
                             report.duplicates += 1
                         else:
                             report.rejected += 1
-                        rejects.writerow([str(line), placement.reason or "", *cells])
+                        reason = shown(placement.reason or "", lang)
+                        rejects.writerow([str(line), reason, *cells])
                     report.rows_read += 1
                     if progress and report.rows_read % 500 == 0:
                         progress(report.rows_read)
+            # After reading: some notices (a line not in UTF-8) come up only while reading.
+            report.notices += reader.notices
             (work / "report.json").write_text(
                 json.dumps(report.as_json(), indent=2) + "\n", encoding="utf-8"
             )

@@ -148,6 +148,12 @@ def unique_keys(header: list[str]) -> list[str]:
     return keys
 
 
+def shown_columns(header: list[str]) -> str:
+    """The columns a list has, for a message that says which one is missing."""
+    shown = ", ".join(f"'{h}'" for h in header[:12])
+    return shown + (", ..." if len(header) > 12 else "")
+
+
 def resolve_columns(
     path: Path,
     header: list[str],
@@ -161,10 +167,9 @@ def resolve_columns(
     for column, wanted in mapping.items():
         key = _find_column(column, header, keys)
         if key is None:
-            shown = ", ".join(f"'{h}'" for h in header[:12])
             raise UsageError(
                 _("--map: no column '%(column)s' (columns: %(columns)s)")
-                % {"column": column, "columns": shown},
+                % {"column": column, "columns": shown_columns(header)},
                 path=path,
             )
         claimed.add(key)
@@ -215,10 +220,9 @@ def resolve_columns(
                 ),
                 path=path,
             )
-        shown = ", ".join(f"'{h}'" for h in header[:12])
         raise InputError(
             _("has no email column (columns: %(columns)s); name one with --map COLUMN=email")
-            % {"columns": shown},
+            % {"columns": shown_columns(header)},
             path=path,
         )
     return {name: columns[name] for name in FIELDS if name in columns}

@@ -16,6 +16,7 @@ from typing import Any, Final, Literal, NamedTuple
 
 from mkbcopy.contacts.ages import MAX_AGE, Age, age_of
 from mkbcopy.contacts.columns import norm_header
+from mkbcopy.contacts.reasons import Reason
 from mkbcopy.i18n import N_
 from mkbcopy.research.personas import (
     AGE,
@@ -215,6 +216,25 @@ class Placer:
                     break
         return found
 
+    def missing_required(self, fields: Iterable[str], header: list[str]) -> list[tuple[str, str]]:
+        """The required columns a list lacks, as (label, what to name): a field for
+        `--map COLUMN=FIELD`, or the study's own header. Without one, no contact is placed."""
+        present = set(fields)
+        own = self.find_columns(header)
+        missing: list[tuple[str, str]] = []
+        for name, col in self.columns.items():
+            if not col.required or not any(name in r.when for r in self.rules):
+                continue
+            if col.source.startswith("column:"):
+                if col.source not in own:
+                    missing.append((col.label, self.own_columns[col.source][0]))
+            elif col.kind == AGE:
+                if not present & {"age", "birth_year", "birth_date"}:
+                    missing.append((col.label, "age"))
+            elif col.source not in present:
+                missing.append((col.label, col.source))
+        return missing
+
     def place(self, fields: dict[str, str]) -> Placement:
         """An explicit persona column wins; else the study's segmentation rule.
 
@@ -264,7 +284,9 @@ class Placer:
         age = values.get(AGE, ("", None))[1]
         if self.min_age is not None and isinstance(age, Age) and age.high < self.min_age:
             return reject(
-                f"outside the research's groups: age {age} (the research starts at {self.min_age})"
+                OUTSIDE,
+                N_("age %(age)s (the research starts at %(min)s)"),
+                {"age": str(age), "min": self.min_age},
             )
         rules = self.rules
         unknown: list[str] = []
@@ -273,21 +295,32 @@ class Placer:
                 continue
             text, value = values[name]
             if value is None:
-                why = f"{col.label} '{text}' not recognised" if text else f"no {col.label}"
-                if col.required:
+                said = {"label": col.label, "text": text}
+                why = N_("%(label)s '%(text)s' not recognised") if text else N_("no %(label)s")
+                if col.required and not text:
                     field = col.source.removeprefix("column:")
-                    return reject(f"cannot be placed: {why if text else f'{why} ({field})'}")
-                unknown.append(why)
+                    why, said = N_("no %(label)s (%(field)s)"), {**said, "field": field}
+                if col.required:
+                    return reject(UNPLACED, why, said)
+                unknown.append(Reason(why, said))
                 continue
             rules = [r for r in rules if _holds(r.when.get(name), value)]
             if not rules:
-                return reject(f"outside the research's groups: {col.label} '{text}'")
+                return reject(
+                    OUTSIDE,
+                    N_("%(label)s '%(text)s'"),
+                    {"label": col.label, "text": text},
+                )
         if len(rules) > 1:
-            choice = " or ".join(r.persona for r in rules)
-            why = unknown[0] if unknown else "more than one rule fits"
-            return reject(f"cannot be placed: {why} (it decides {choice})")
+            choice = " / ".join(r.persona for r in rules)
+            why = unknown[0] if unknown else Reason(N_("more than one rule fits"))
+            return reject(
+                UNPLACED,
+                N_("%(why)s (it decides %(choice)s)"),
+                {"why": why, "choice": choice},
+            )
         if not rules:
-            return reject("outside the research's groups: no rule fits")
+            return reject(OUTSIDE, N_("no rule fits"))
         persona = rules[0].persona
         return Placement(persona, self.subgroup(persona, values), None)
 
@@ -332,9 +365,15 @@ class Placer:
             return found.pop(), None
         known = ", ".join(self._names)
         if found:
-            both = " or ".join(sorted(found))
-            return None, f"unknown persona: '{text}' could be {both}"
-        return None, f"unknown persona: '{text}' (use one of {known})"
+            both = " / ".join(sorted(found))
+            return None, Reason(
+                N_("'%(text)s' could be %(both)s"), {"text": text, "both": both}, UNKNOWN_PERSONA
+            )
+        return None, Reason(
+            N_("'%(text)s' (use one of %(known)s)"),
+            {"text": text, "known": known},
+            UNKNOWN_PERSONA,
+        )
 
 
 # Every field that place() reads: its answer depends on these alone.
@@ -363,20 +402,28 @@ def _persona_keys(persona: Persona) -> frozenset[str]:
     return frozenset({norm_header(persona.id), norm_header(persona.name)})
 
 
+UNPLACED: Final = N_("cannot be placed")
+OUTSIDE: Final = N_("outside the research's groups")
+UNKNOWN_PERSONA: Final = N_("unknown persona")
+MALFORMED: Final = N_("malformed row")
+INVALID: Final = N_("invalid email")
+DUPLICATE: Final = N_("duplicate email")
 REASON_CATEGORIES: Final = (
-    N_("cannot be placed"),
-    N_("outside the research's groups"),
-    N_("unknown persona"),
-    N_("malformed row"),
-    N_("invalid email"),
-    N_("duplicate email"),
+    UNPLACED,
+    OUTSIDE,
+    UNKNOWN_PERSONA,
+    MALFORMED,
+    INVALID,
+    DUPLICATE,
     N_("rejected"),
 )
 """What comes before the colon of a reason: counted per category, shown translated."""
 
 
-def reject(reason: str) -> Placement:
-    return Placement(None, None, reason)
+def reject(category: str, detail: str = "", params: dict[str, Any] | None = None) -> Placement:
+    """Not placed: one of REASON_CATEGORIES, and a detail (marked with N_) with its values,
+    said in the user's language where the rejects file is written."""
+    return Placement(None, None, Reason(detail, params, category))
 
 
 _LAST: list[Placer] = []

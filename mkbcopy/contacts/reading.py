@@ -17,7 +17,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Final
 
-from mkbcopy.contacts.columns import FIELDS, field_for_header, resolve_columns, unique_keys
+from mkbcopy.contacts.columns import (
+    FIELDS,
+    field_for_header,
+    resolve_columns,
+    shown_columns,
+    unique_keys,
+)
 from mkbcopy.contacts.lines import MAX_FIELD_CHARS, MAX_RECORD_LINES, Lines
 from mkbcopy.contacts.sniffing import SAMPLE_BYTES, choose_encoding, open_binary, sniff
 from mkbcopy.contacts.workbook import SheetRows, is_workbook
@@ -42,6 +48,28 @@ _NO_FIELDS: Final = dict.fromkeys(FIELDS, "")
 def is_blank(cells: list[str]) -> bool:
     """A row of empty cells (or of spaces) is no contact: it is skipped, not counted."""
     return not "".join(cells).strip()
+
+
+HEADER_ROWS: Final = 10
+"""How many rows above the column names an export may put (a title, a date, blank rows)."""
+
+
+def names_email(header: list[str], mapping: dict[str, str]) -> bool:
+    """True when `header` can be a list's column names: an email column is found in it
+    (by name or by --map), and no cell holds an address, as a row of contacts would."""
+    if _holds_addresses(header):
+        return False
+    try:
+        resolve_columns(Path(), header, unique_keys(header), mapping, [])
+    except (InputError, UsageError):
+        return False
+    return True
+
+
+def _holds_addresses(row: list[str]) -> bool:
+    return any("@" in cell for cell in row) and not any(
+        field_for_header(cell) == "email" for cell in row
+    )
 
 
 def parse_mapping(items: Iterable[str]) -> dict[str, str]:
@@ -98,6 +126,9 @@ class ContactReader:
     ) -> None:
         self.path = path
         self.notices: list[str] = []
+        self.total_rows: int | None = None
+        """Rows after the header where the reader knows it up front (a workbook's size)."""
+        self.header_line = 1
         self._multiline_notices = 0
         self._rows: Iterator[tuple[int, list[str]]] = iter(())
         self._blocks: Iterator[tuple[Sequence[int], list[list[str]]]] | None = None
@@ -116,7 +147,7 @@ class ContactReader:
             if sep_line:
                 next(self._lines)
             self._plain = False
-            header = self._read_header()
+            header = self._read_header(mapping or {})
             self._plain = True  # from here on, blocks of plain lines where there are some
             self.header: list[str] = header
             self.keys = unique_keys(header)
@@ -262,19 +293,45 @@ class ContactReader:
                 % {"where": f"{self.path}:{start}", "lines": spanned, "end": end}
             )
 
-    def _read_header(self) -> list[str]:
-        while True:
+    def _read_header(self, mapping: dict[str, str]) -> list[str]:
+        """The column names: the first row, or the first of the next few that names an
+        email column, as when an export puts a title above them (then said in a notice);
+        never past a row of contacts.
+
+        Rows keep the numbers they have in the file. When no row names an email
+        column, the first is the header, and resolving its columns says what is wrong.
+        """
+        first: tuple[int, list[str]] | None = None
+        found: tuple[int, list[str]] | None = None
+        looked = 0
+        while looked < HEADER_ROWS:
             start, cells = self._next_record()
             if cells is None:
-                raise InputError(_("is empty; expected a header row and contacts"), path=self.path)
-            if any(c.strip() for c in cells):
                 break
-        header = [c.strip() for c in cells]
-        while header and not header[-1]:
-            header.pop()
-        if any("@" in cell for cell in header) and not any(
-            field_for_header(cell) == "email" for cell in header
-        ):
+            if is_blank(cells):
+                continue
+            header = [c.strip() for c in cells]
+            while header and not header[-1]:
+                header.pop()
+            first = first or (start, header)
+            if names_email(header, mapping):
+                found = (start, header)
+                break
+            if _holds_addresses(header):
+                break  # contacts: what comes after them is no header
+            looked += 1
+        if first is None:
+            raise InputError(_("is empty; expected a header row and contacts"), path=self.path)
+        if found is not None and found[0] != first[0]:
+            self.notices.append(
+                _("%(where)s: the column names are on this row; the rows above it are left out")
+                % {"where": f"{self.path}:{found[0]}"}
+            )
+            self.header_line = found[0]
+            return found[1]
+        start, header = first
+        self.header_line = start
+        if _holds_addresses(header):
             raise InputError(
                 _(
                     "the first row holds an email address, not column names; "
@@ -304,23 +361,71 @@ class WorkbookReader(ContactReader):
         self._rows = iter(())
         self._blocks = None
         self.expected_rows = 0
+        mapping = mapping or {}
         self._sheet = SheetRows(path, sheet)
         try:
-            self._records = iter(self._sheet)
-            if self._sheet.sheets > 1 and sheet is None:
-                self.notices.append(
-                    _("%(path)s: read sheet '%(sheet)s' (choose another with --sheet)")
-                    % {"path": path, "sheet": self._sheet.sheet}
-                )
-            self.header = self._read_header()
+            self.header = self._sheet_header(mapping, sheet)
             self.keys = unique_keys(self.header)
-            self.columns = resolve_columns(
-                path, self.header, self.keys, mapping or {}, self.notices
-            )
+            self.columns = resolve_columns(path, self.header, self.keys, mapping, self.notices)
             self.field_index = {name: self.keys.index(key) for name, key in self.columns.items()}
+            last = self._sheet.last_row()
+            self.total_rows = max(last - self.header_line, 0) if last else None
+            self.expected_rows = self.total_rows or 0
         except BaseException:
             self._sheet.close()
             raise
+
+    def _sheet_header(self, mapping: dict[str, str], sheet: str | None) -> list[str]:
+        """The header of the sheet asked for; without --sheet, of the first visible sheet
+        that has an email column, said in a notice when it is not the first."""
+        first = self._sheet.sheet
+        others = [ws.title for ws in self._sheet.others()]
+        self._records = iter(self._sheet)
+        header = self._read_header(mapping)
+        if names_email(header, mapping):
+            if others and sheet is None:
+                self.notices.append(
+                    _("%(path)s: read sheet '%(sheet)s' (choose another with --sheet)")
+                    % {"path": self.path, "sheet": first}
+                )
+            return header
+        checked = header
+        if sheet is None:
+            for worksheet in self._sheet.others():
+                self._sheet.use(worksheet)
+                self._records = iter(self._sheet)
+                try:
+                    header = self._read_header(mapping)
+                except InputError:  # an empty sheet, or one of addresses without a header
+                    continue
+                if names_email(header, mapping):
+                    self.notices.insert(
+                        0,
+                        _(
+                            "%(path)s: read sheet '%(sheet)s'; the first sheet '%(first)s' has no "
+                            "email column"
+                        )
+                        % {"path": self.path, "sheet": worksheet.title, "first": first},
+                    )
+                    return header
+        values = {"sheet": first, "columns": shown_columns(checked)}
+        if not others:
+            message = _(
+                "has no email column on sheet '%(sheet)s' (columns: %(columns)s); "
+                "name one with --map COLUMN=email"
+            )
+        elif sheet is None:
+            message = _(
+                "has no email column on sheet '%(sheet)s' (columns: %(columns)s), nor on the "
+                "other sheets (%(others)s); try --sheet NAME with --map COLUMN=email"
+            )
+        else:
+            message = _(
+                "has no email column on sheet '%(sheet)s' (columns: %(columns)s); name one "
+                "with --map COLUMN=email, or try --sheet NAME (other sheets: %(others)s)"
+            )
+        shown = ", ".join(f"'{name}'" for name in others)
+        raise InputError(message % {**values, "others": shown}, path=self.path)
 
     @property
     def encoding(self) -> str:

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Protocol
 
 _CHUNK = 1 << 20
+
+
+class Progress(Protocol):
+    """Told the rows done so far, and `of`, the total, where the reader learns it
+    (a workbook's size, known once it is open)."""
+
+    def __call__(self, done: int, of: int | None = None, /) -> None: ...
 
 
 def estimate_rows(path: Path) -> int | None:
     """Lines after the header in a text list: exact unless a cell holds a line break.
 
-    None where the size cannot be known cheaply (a workbook, a pipe, an unreadable file);
-    progress then shows a count without a total.
+    None where the size cannot be known cheaply (a pipe, an unreadable file) or only
+    once the file is open (a workbook: the reader tells Progress).
     """
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
         return None

@@ -8,22 +8,26 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Final
 
 from mkbcopy.contacts.addresses import validate_email
-from mkbcopy.contacts.columns import norm_header
-from mkbcopy.contacts.placing import Placement, Placer, reject
+from mkbcopy.contacts.columns import FIELDS, norm_header, shown_columns
+from mkbcopy.contacts.placing import DUPLICATE, INVALID, MALFORMED, Placement, Placer, reject
 from mkbcopy.contacts.reading import ContactReader, is_blank, open_contacts
+from mkbcopy.contacts.reasons import shown
+from mkbcopy.contacts.rowcount import Progress
 from mkbcopy.contacts.safecsv import atomic_csv
-from mkbcopy.errors import OutputError
+from mkbcopy.errors import InputError, OutputError
+from mkbcopy.i18n import N_, _, language
 from mkbcopy.research.personas import Research
 from mkbcopy.writers.folder import remove_stale_temps
 
-DUPLICATE: Final = "duplicate email"
+_SAME_AS: Final = N_("same as line %(line)s")
+_EMAIL_PROBLEM: Final = "'%(email)s' %(problem)s"  # no words of its own to translate
 Outcome = tuple[int, list[str], Placement]
 """A row's line, its cells (as many as the header; a malformed row's extra cells
 after them) and where it goes: placed (a persona) or not (a reason)."""
@@ -128,24 +132,26 @@ def segment_blocks(
                     del cells[width:]
                     if extra:
                         cells += extra
-                        cells_more = "1 cell" if len(extra) == 1 else f"{len(extra)} cells"
-                        reason = (
-                            f"malformed row: {cells_more} more than the header "
-                            "(a delimiter inside a value without quotes?)"
+                        reason = N_(
+                            "more cells than the header (%(count)s extra; "
+                            "a delimiter inside a value without quotes?)"
                         )
-                        block.append((line, cells, reject(reason)))
+                        block.append(
+                            (line, cells, reject(MALFORMED, reason, {"count": len(extra)}))
+                        )
                         continue
             email = cells[at_email].strip()
             problem = validate_email(email)
             if problem:
                 if not email and is_blank(cells):
                     continue
-                shown = email if len(email) <= 60 else email[:57] + "..."
-                block.append((line, cells, reject(f"invalid email: '{shown}' {problem}")))
+                cut = email if len(email) <= 60 else email[:57] + "..."
+                why = {"email": cut, "problem": problem}
+                block.append((line, cells, reject(INVALID, _EMAIL_PROBLEM, why)))
                 continue
             first = first_line(email, line)
             if first is not None:
-                block.append((line, cells, reject(f"{DUPLICATE}: same as line {first}")))
+                block.append((line, cells, reject(DUPLICATE, _SAME_AS, {"line": first})))
                 continue
             block.append((line, cells, place(cells)))
         if block:
@@ -217,6 +223,59 @@ def absent_columns(research: Research, path: Path, header: list[str]) -> list[st
     ]
 
 
+def open_to_place(
+    path: Path,
+    research: Research,
+    *,
+    encoding: str | None = None,
+    mapping: dict[str, str] | None = None,
+    sheet: str | None = None,
+    progress: Progress | None = None,
+) -> ContactReader:
+    """open_contacts, and require_columns: a list the study cannot place fails here,
+    before anything is written. Tells `progress` the total where the reader knows it."""
+    reader = open_contacts(path, encoding=encoding, mapping=mapping, sheet=sheet)
+    try:
+        require_columns(reader, research)
+    except BaseException:
+        reader.close()
+        raise
+    if progress is not None and reader.total_rows is not None:
+        progress(0, reader.total_rows)
+    return reader
+
+
+def require_columns(reader: ContactReader, research: Research) -> None:
+    """Stop before the first row when the list lacks a column the study cannot place a
+    contact without: rather than reject every contact, one by one, for the same reason.
+
+    A persona column names each contact's persona itself: then nothing is required.
+    """
+    if "persona" in reader.columns:
+        return
+    missing = Placer(research).missing_required(reader.columns, reader.header)
+    if not missing:
+        return
+    label, name = missing[0]
+    values = {"label": label, "name": name, "columns": shown_columns(reader.header)}
+    if name in FIELDS:
+        message = _(
+            "has no %(label)s column (columns: %(columns)s), and the study places no contact "
+            "without it; name one with --map COLUMN=%(name)s"
+        )
+    else:
+        message = _(
+            "has no %(label)s column (columns: %(columns)s), and the study places no contact "
+            "without it; name a column '%(name)s'"
+        )
+    raise InputError(message % values, path=reader.path)
+
+
+def rejects_columns() -> list[str]:
+    """The rejects file's first two columns, in the user's language (README says so)."""
+    return [_("line"), _("reason")]
+
+
 def rejects_path_for(out: Path) -> Path:
     """`contacts.csv` -> `contacts-rejected.csv`, beside it."""
     return out.with_name(f"{out.stem}-rejected{out.suffix or '.csv'}")
@@ -233,7 +292,7 @@ def segment_contacts(
     sheet: str | None = None,
     today: date | None = None,
     force: bool = False,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
 ) -> SegmentSummary:
     """Read a contact list, write it back with persona and subgroup columns, and the
     rejected rows with their line and reason beside it; None for `out` writes nothing.
@@ -245,7 +304,9 @@ def segment_contacts(
     if out is not None:
         rejects = rejects or rejects_path_for(out)
         _check_targets(path, out, rejects, force=force)
-    with open_contacts(path, encoding=encoding, mapping=mapping, sheet=sheet) as reader:
+    with open_to_place(
+        path, research, encoding=encoding, mapping=mapping, sheet=sheet, progress=progress
+    ) as reader:
         summary = SegmentSummary(path, out, rejects if out else None)
         summary.delimiter = reader.delimiter
         outcomes = segment_blocks(reader, research, today)
@@ -263,7 +324,7 @@ def segment_contacts(
                 atomic_csv(rejects, reader.delimiter) as bad,
             ):
                 good.writerow([*header, *added])
-                bad.writerow(["line", "reason", *header])
+                bad.writerow([*rejects_columns(), *header])
                 fill = None if len(added) == 2 else at
                 for placed, rejected in _count(outcomes, summary, progress, fill):
                     good.writerows(placed)
@@ -276,7 +337,7 @@ def segment_contacts(
 def _count(
     outcomes: Iterator[list[Outcome]],
     summary: SegmentSummary,
-    progress: Callable[[int], None] | None,
+    progress: Progress | None,
     fill: list[int] | None = None,
 ) -> Iterator[tuple[list[list[str]], list[list[str]]]]:
     """Count each block's outcomes into `summary` and yield the rows to write: placed
@@ -284,6 +345,7 @@ def _count(
     with their line and reason first. Tells `progress` the count after every block."""
     placements: dict[Placement, int] = {}
     read = 0
+    lang = language()
     for block in outcomes:
         placed: list[list[str]] = []
         rejected: list[list[str]] = []
@@ -291,7 +353,7 @@ def _count(
             persona, subgroup, reason = placement
             if persona is None:
                 summary.add_rejected(placement)
-                rejected.append([str(line), reason or "", *cells])
+                rejected.append([str(line), shown(reason or "", lang), *cells])
                 continue
             placements[placement] = placements.get(placement, 0) + 1
             if fill is None:

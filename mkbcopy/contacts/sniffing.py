@@ -9,12 +9,15 @@ import re
 from pathlib import Path
 from typing import IO, Final
 
+from mkbcopy.contacts.columns import field_for_header
 from mkbcopy.errors import InputError, UsageError
 from mkbcopy.i18n import _
 
 SAMPLE_BYTES: Final = 64 * 1024
 """How much of the file the dialect and encoding are judged on."""
 DELIMITERS: Final = (";", ",", "\t", "|")
+HEADER_LINES: Final = 10
+"""How many lines above the column names an export may put (a title, a date)."""
 
 
 def open_binary(path: Path) -> IO[bytes]:
@@ -118,6 +121,7 @@ def sniff(sample: bytes, codec: str | None) -> tuple[str, bool]:
     lines = [line for line in lines if line.strip()]
     if not lines:
         return ",", False
+    lines = lines[_header_at(lines) :]
     text = "".join(lines)
     try:
         guess: str | None = csv.Sniffer().sniff(text, delimiters="".join(DELIMITERS)).delimiter
@@ -128,6 +132,21 @@ def sniff(sample: bytes, codec: str | None) -> tuple[str, bool]:
         if consistent >= 0.8:
             return guess, False
     return _count_delimiter(lines), False
+
+
+def _header_at(lines: list[str]) -> int:
+    """Where the column names are: a title above them would make the first line look
+    like a list of one column. The first of the first lines that names an email
+    column, else the first with a delimiter in it (a column named by --map), else 0."""
+    first = lines[:HEADER_LINES]
+    for index, line in enumerate(first):
+        for delimiter in DELIMITERS:
+            cells = line.split(delimiter)
+            if len(cells) > 1 and any(
+                field_for_header(cell.strip().strip('"')) == "email" for cell in cells
+            ):
+                return index
+    return next((i for i, line in enumerate(first) if any(d in line for d in DELIMITERS)), 0)
 
 
 def _consistency(lines: list[str], delimiter: str) -> tuple[float, int]:

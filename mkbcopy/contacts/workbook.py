@@ -45,6 +45,14 @@ def is_workbook(path: Path, head: bytes) -> bool:
             path=path,
         )
     if not head.startswith(ZIP_MAGIC):
+        if path.suffix.lower() in WORKBOOK_SUFFIXES:
+            raise InputError(
+                _(
+                    "is not a valid Excel workbook; open it in Excel and save it as .xlsx "
+                    "(or, if it is a CSV file, rename it to .csv)"
+                ),
+                path=path,
+            )
         return False
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         return True
@@ -87,25 +95,55 @@ class SheetRows:
             self._file.close()
             raise _damaged(path) from None
         try:
-            names = self._book.sheetnames
             worksheets = self._book.worksheets
+            self.sheets = len(worksheets)
+            self._visible = [ws for ws in worksheets if ws.sheet_state == "visible"]
             if sheet is None:
-                visible = [ws for ws in worksheets if ws.sheet_state == "visible"]
-                if not visible:
+                if not self._visible:
                     raise InputError(
                         _("has no visible sheet; name a hidden one with --sheet"), path=path
                     )
-                chosen = visible[0]
+                chosen = self._visible[0]
             else:
                 chosen = _find_sheet(path, worksheets, sheet)
-            self.sheet: str = chosen.title
-            self.sheets = len(names)
-            # Some exporters write a wrong size (A1) into the sheet; read what is there.
-            chosen.reset_dimensions()
-            self._rows = chosen.iter_rows()
+            self.use(chosen)
         except BaseException:
             self.close()
             raise
+
+    def use(self, worksheet: Any) -> None:
+        """Read `worksheet` from its first row on (another of the book's sheets)."""
+        self._worksheet = worksheet
+        self.sheet: str = worksheet.title
+        self._recorded = worksheet.max_row  # the size the sheet says it has, or None
+        # Some exporters write a wrong size (A1) into the sheet; read what is there.
+        worksheet.reset_dimensions()
+        self._rows = worksheet.iter_rows()
+
+    def others(self) -> list[Any]:
+        """The visible sheets other than the one read, in the workbook's order."""
+        return [ws for ws in self._visible if ws is not self._worksheet]
+
+    def last_row(self) -> int | None:
+        """About the sheet's last row, for progress: the size it records, else its rows
+        counted in its XML (a small part of the time reading them takes); None when
+        neither can be known."""
+        if self._recorded is not None and self._recorded > 1:
+            return int(self._recorded)
+        try:  # openpyxl keeps the archive open, and where the sheet is in it
+            source = self._book._archive.open(self._worksheet._worksheet_path)
+        except (AttributeError, KeyError, OSError, zipfile.BadZipFile):
+            return None
+        rows, tail = 0, b""
+        try:
+            with source:
+                while chunk := source.read(1 << 20):
+                    both = tail + chunk  # a tag cut in two by the chunks is counted once
+                    rows += both.count(b"<row ") + both.count(b"<row>")
+                    tail = chunk[-4:]
+        except (OSError, EOFError, zipfile.BadZipFile, zlib.error):
+            return None
+        return rows or None
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
         number = 0
