@@ -92,6 +92,7 @@ def lint(
 
 def _print_per_draft(paths: list[Path], reports: list[LintReport]) -> None:
     """For an output folder, the counts per draft too: what generate and the preview show."""
+    from mkbcopy.checks.drafts import draft_entries
     from mkbcopy.checks.findings import Counts, first_format_per_draft
     from mkbcopy.writers.folder import read_manifest
 
@@ -100,7 +101,7 @@ def _print_per_draft(paths: list[Path], reports: list[LintReport]) -> None:
         manifest = read_manifest(folder) if folder.is_dir() else None
         if manifest is None:
             continue
-        entries = [e for e in manifest.get("files", []) if isinstance(e, dict)]
+        entries = draft_entries(manifest)
         lintable = {
             str(e["path"])
             for e in entries
