@@ -93,6 +93,9 @@ def test_placeholders_do_not_cover_an_item(
     assert (row["addressed"], row["waiting_for_brief"]) == ("NO", "yes")
     text = runner.invoke(app, ["coverage", str(out)])
     assert "waiting for the brief" in text.output
+    assert runner.invoke(app, ["preview", str(out)]).exit_code == 0
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert page.count("wacht op de brief") == report["waiting_for_brief"]
     # With the fact, the same drafts address it.
     full = tmp_path / "full"
     brief = write_brief(name="full.yaml")

@@ -102,6 +102,7 @@ class CoverageRow:
     id: str
     hits: list[bool]
     addressed: bool
+    waiting: bool = False  # its facts are all placeholders: the brief's gap
 
 
 @dataclass(frozen=True)
@@ -363,7 +364,13 @@ def _coverage(
         groups: list[tuple[str, list[CoverageRow]]] = []
         for kind, title in (("motivator", "Motivatoren"), ("drempel", "Drempels")):
             mine = [
-                CoverageRow(r.title, r.id, [r.channels[c] for c in coverage.channels], r.addressed)
+                CoverageRow(
+                    r.title,
+                    r.id,
+                    [r.channels[c] for c in coverage.channels],
+                    r.addressed,
+                    r.waiting,
+                )
                 for r in rows
                 if r.kind == kind
             ]
