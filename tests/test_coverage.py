@@ -70,3 +70,37 @@ def test_brief_gaps_group_by_persona(
     assert "travel: hoe ver moet je reizen?" in result.stdout
     complete = runner.invoke(app, ["brief", "check", str(write_brief(name="full.yaml"))])
     assert complete.exit_code == 0
+
+
+def test_placeholders_do_not_cover_an_item(
+    write_brief: Callable[..., Path], runner: CliRunner, tmp_path: Path
+) -> None:
+    """A draft whose only line about begeleiding is '[AANVULLEN: ...]' does not address it."""
+    out = tmp_path / "o"
+    brief = write_brief(drop=("guidance",))
+    args = ["generate", str(brief), "-o", str(out), "-p", "nieuwsgierige-student"]
+    assert runner.invoke(app, [*args, "-c", "flyer", "-c", "email"]).exit_code == 0
+    result = runner.invoke(app, ["coverage", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    item = next(i for i in report["items"] if i["id"] == "begeleiding")
+    assert item["channels"] == {"flyer": False, "email": False}
+    assert not item["addressed"] and item["waiting_for_brief"]
+    assert report["waiting_for_brief"] == sum(i["waiting_for_brief"] for i in report["items"])
+    assert report["waiting_for_brief"] >= 1 and report["unaddressed"] >= 1
+    rows = list(csv.DictReader((out / "coverage.csv").open(encoding="utf-8")))
+    row = next(r for r in rows if r["id"] == "begeleiding")
+    assert (row["addressed"], row["waiting_for_brief"]) == ("NO", "yes")
+    text = runner.invoke(app, ["coverage", str(out)])
+    assert "waiting for the brief" in text.output
+    assert runner.invoke(app, ["preview", str(out)]).exit_code == 0
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert page.count("wacht op de brief") == report["waiting_for_brief"]
+    # With the fact, the same drafts address it.
+    full = tmp_path / "full"
+    brief = write_brief(name="full.yaml")
+    args = ["generate", str(brief), "-o", str(full), "-p", "nieuwsgierige-student"]
+    assert runner.invoke(app, [*args, "-c", "flyer", "-c", "email"]).exit_code == 0
+    report = json.loads(runner.invoke(app, ["coverage", str(full), "--json"]).stdout)
+    item = next(i for i in report["items"] if i["id"] == "begeleiding")
+    assert item["addressed"] and not item["waiting_for_brief"]

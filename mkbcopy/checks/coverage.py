@@ -25,6 +25,9 @@ class Row:
     id: str
     title: str
     channels: dict[str, bool]
+    # Not addressed because every fact it needs is a placeholder in the drafts: the brief's
+    # gap, not the templates'.
+    waiting: bool = False
 
     @property
     def addressed(self) -> bool:
@@ -37,7 +40,11 @@ class Coverage:
     rows: list[Row]
 
     def gaps(self) -> list[Row]:
+        """Every item no draft addresses, including those waiting for the brief."""
         return [row for row in self.rows if not row.addressed]
+
+    def waiting(self) -> list[Row]:
+        return [row for row in self.rows if row.waiting]
 
 
 def load_manifest(out: Path) -> dict[str, Any]:
@@ -53,15 +60,17 @@ def compute_coverage(manifest: dict[str, Any], research: Research) -> Coverage:
     """One row per motivator and drempel of each persona that has drafts."""
     files = [f for f in manifest["files"] if isinstance(f, dict)]
     channels = list(dict.fromkeys(str(f.get("channel")) for f in files))
+    placeholders = manifest.get("missing_facts")
+    missing = placeholders if isinstance(placeholders, dict) else {}
     rows: list[Row] = []
     for persona in research.personas:
         mine = [f for f in files if f.get("persona") == persona.id]
         if not mine:
             continue
-        items = [("motivator", m.id, m.title) for m in persona.motivators] + [
-            ("drempel", d.id, d.description) for d in persona.drempels
+        items = [("motivator", m.id, m.title, m.needs) for m in persona.motivators] + [
+            ("drempel", d.id, d.description, d.needs) for d in persona.drempels
         ]
-        for kind, item_id, title in items:
+        for kind, item_id, title, needs in items:
             field = f"{kind}s"
             cells = {
                 channel: any(
@@ -69,17 +78,20 @@ def compute_coverage(manifest: dict[str, Any], research: Research) -> Coverage:
                 )
                 for channel in channels
             }
-            rows.append(Row(persona.id, kind, item_id, title, cells))
+            waiting = bool(needs) and all(persona.id in missing.get(key, ()) for key in needs)
+            waiting = waiting and not any(cells.values())
+            rows.append(Row(persona.id, kind, item_id, title, cells, waiting))
     return Coverage(channels=channels, rows=rows)
 
 
 def render_coverage_csv(coverage: Coverage) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["persona", "kind", "id", "title", *coverage.channels, "addressed"])
+    head = ["persona", "kind", "id", "title", *coverage.channels, "addressed", "waiting_for_brief"]
+    writer.writerow(head)
     for row in coverage.rows:
         cells = ["x" if row.channels[c] else "" for c in coverage.channels]
-        writer.writerow(
-            [row.persona, row.kind, row.id, row.title, *cells, "yes" if row.addressed else "NO"]
-        )
+        addressed = "yes" if row.addressed else "NO"
+        waiting = "yes" if row.waiting else ""
+        writer.writerow([row.persona, row.kind, row.id, row.title, *cells, addressed, waiting])
     return buffer.getvalue()

@@ -12,6 +12,7 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
+from mkbcopy.checks.mergetags import strip_merge_tags, strip_postcodes
 from mkbcopy.checks.readability import (
     PLACEHOLDER,
     WORD,
@@ -151,11 +152,11 @@ def apply_rules(document: Document, channel: ChannelMeta | None, terms: BriefTer
             match.group(),
         )
     _check_lengths(result, document, channel, subject, preheader)
-    _check_spelling(result, everything)
+    _check_spelling(result, strip_postcodes(everything))
     _check_readability(result, body, channel)
     checkable = PLACEHOLDER.sub(" ", everything)
     _check_spam(result, checkable)
-    _check_capitals(result, checkable, terms)
+    _check_capitals(result, strip_postcodes(checkable), terms)
     for sentence in split_sentences(checkable):
         if _EXCLAMATIONS.search(sentence):
             result.add("exclamation", "warning", "use at most one exclamation mark", sentence)
@@ -172,8 +173,11 @@ def apply_rules(document: Document, channel: ChannelMeta | None, terms: BriefTer
 
 
 def draft_text(subject: str | None, preheader: str | None, body: str) -> str:
-    """All a reader reads, subject and preheader first: what spelling and spam rules see."""
-    return "\n\n".join(t for t in (subject, preheader, body) if t)
+    """All a reader reads, subject and preheader first: what spelling and spam rules see.
+
+    A platform's merge tags are left out: the platform fills them in when it sends.
+    """
+    return strip_merge_tags("\n\n".join(t for t in (subject, preheader, body) if t))
 
 
 def _check_lengths(

@@ -92,6 +92,7 @@ def lint(
 
 def _print_per_draft(paths: list[Path], reports: list[LintReport]) -> None:
     """For an output folder, the counts per draft too: what generate and the preview show."""
+    from mkbcopy.checks.drafts import draft_entries
     from mkbcopy.checks.findings import Counts, first_format_per_draft
     from mkbcopy.writers.folder import read_manifest
 
@@ -100,7 +101,7 @@ def _print_per_draft(paths: list[Path], reports: list[LintReport]) -> None:
         manifest = read_manifest(folder) if folder.is_dir() else None
         if manifest is None:
             continue
-        entries = [e for e in manifest.get("files", []) if isinstance(e, dict)]
+        entries = draft_entries(manifest)
         lintable = {
             str(e["path"])
             for e in entries
@@ -217,6 +218,7 @@ def coverage(
                 "id": row.id,
                 "title": row.title,
                 "addressed": row.addressed,
+                "waiting_for_brief": row.waiting,
                 "channels": row.channels,
             }
             for row in result.rows
@@ -228,6 +230,7 @@ def coverage(
                 "channels": result.channels,
                 "items": items,
                 "unaddressed": len(result.gaps()),
+                "waiting_for_brief": len(result.waiting()),
             }
         )
         return
@@ -235,17 +238,32 @@ def coverage(
     if level > 0:
         _print_coverage(out, result, titles=level > 1)
     for row in gaps if level > 0 else []:
-        _warn(
-            _("%(persona)s: %(kind)s '%(id)s' is not addressed by any draft")
-            % {"persona": row.persona, "kind": row.kind, "id": row.id}
+        message = (
+            N_("%(persona)s: %(kind)s '%(id)s' waits for the brief: its facts are placeholders")
+            if row.waiting
+            else N_("%(persona)s: %(kind)s '%(id)s' is not addressed by any draft")
         )
+        _warn(_(message) % {"persona": row.persona, "kind": row.kind, "id": row.id})
+    counts = {"file": out / "coverage.csv", "count": len(gaps), "waiting": len(result.waiting())}
+    if result.waiting():
+        print(
+            ngettext(
+                "Wrote %(file)s; %(count)s item unaddressed, %(waiting)s of them waiting for "
+                "the brief's facts.",
+                "Wrote %(file)s; %(count)s items unaddressed, %(waiting)s of them waiting for "
+                "the brief's facts.",
+                len(gaps),
+            )
+            % counts
+        )
+        return
     print(
         ngettext(
             "Wrote %(file)s; %(count)s item unaddressed.",
             "Wrote %(file)s; %(count)s items unaddressed.",
             len(gaps),
         )
-        % {"file": out / "coverage.csv", "count": len(gaps)}
+        % counts
     )
 
 
@@ -265,7 +283,10 @@ def _print_coverage(out: Path, result: Coverage, *, titles: bool) -> None:
     for row in result.rows:
         marks = ["x" if row.channels[c] else "" for c in result.channels]
         label = f"{row.kind[0].upper()} {row.id}"
-        if not row.addressed:
+        if row.waiting:
+            waits = _("%(item)s (waiting for the brief)") % {"item": label}
+            label = f"[yellow]{waits}[/yellow]"
+        elif not row.addressed:
             label = "[red]" + _("%(item)s (unaddressed)") % {"item": label} + "[/red]"
         table.add_row(row.persona, label, *([row.title] if titles else []), *marks)
     out_console.print(table)

@@ -13,6 +13,7 @@ so marketers add channels without touching Python.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from pathlib import Path
@@ -164,7 +165,14 @@ def read_channel(path: Path) -> tuple[ChannelMeta | None, list[TemplateError]]:
             line = _header_line(source, str(err["loc"][0])) if err["loc"] else 1
             message = error_message(err)
             if err["type"] == "extra_forbidden":
-                message = _("unknown key (known: %(keys)s)") % {"keys": ", ".join(_HEADER_KEYS)}
+                close = difflib.get_close_matches(str(err["loc"][-1]), _HEADER_KEYS, n=1)
+                known = {"keys": ", ".join(_HEADER_KEYS)}
+                message = (
+                    _("unknown key; did you mean '%(close)s'? (known: %(keys)s)")
+                    % {**known, "close": close[0]}
+                    if close
+                    else _("unknown key (known: %(keys)s)") % known
+                )
             problems.append(
                 TemplateError(
                     _("metadata header: %(problem)s") % {"problem": f"{key}: {message}"},

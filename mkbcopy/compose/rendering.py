@@ -126,7 +126,9 @@ def render_draft(
     covered = [
         i
         for i in emphasis_order(persona, copy, subgroup, lead_id)
-        if i.id in recorder.tracked or (i.needs and set(i.needs) <= said)
+        if (i.id in recorder.tracked or (i.needs and set(i.needs) <= said))
+        # A placeholder is not the fact: an item whose facts all wait for the brief is open.
+        and not (i.needs and all(comp_facts[key].missing for key in i.needs))
     ]
     missing = [key for key in FACT_QUESTIONS if key in said and comp_facts[key].missing]
     needed = persona.needs(subgroup) if channel.placeholders else []

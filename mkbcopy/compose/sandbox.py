@@ -25,12 +25,13 @@ import jinja2
 import pydantic
 from jinja2 import filters as jf
 from jinja2 import nodes
+from jinja2.environment import TemplateModule
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import missing
 from jinja2.visitor import NodeTransformer
 
-from mkbcopy.compose.templatewords import field_message
+from mkbcopy.compose.templatewords import field_message, macro_message
 from mkbcopy.i18n import N_, _
 from mkbcopy.usercache import private_folder
 
@@ -192,6 +193,9 @@ class Undefined(jinja2.StrictUndefined):
             known = names_of(obj)
             if isinstance(name, str) and name in known:  # |attr on a dict; .name works there
                 return f"unknown field '{name}'; write .{name} instead of |attr('{name}')"
+            if isinstance(obj, TemplateModule) and isinstance(name, str):  # m.cta_linkk()
+                macros = [k for k in vars(obj) if not k.startswith("_")]
+                return macro_message(name, str(obj.__name__), macros)
             message = field_message(name, known)
         return message
 

@@ -29,11 +29,12 @@ from mkbcopy.compose.channels import (
 )
 from mkbcopy.compose.context import CONTEXT_NAMES, Recorder, build_context
 from mkbcopy.compose.copydeck import PersonaCopy, check_copydeck
+from mkbcopy.compose.optout import MARKERS, require_footer
 from mkbcopy.compose.rendering import render_draft
 from mkbcopy.compose.sandbox import KEPT_GLOBALS, TOO_LONG, names_of
 from mkbcopy.compose.templatewords import MSG_FIELDS, syntax_problem
 from mkbcopy.compose.templating import make_environment, unknown_name_message
-from mkbcopy.errors import MkbcopyError, OutputError, UsageError
+from mkbcopy.errors import MkbcopyError, OutputError, TemplateError, UsageError
 from mkbcopy.i18n import N_, _, ngettext
 from mkbcopy.research.brief import Brief, Facts, load_brief
 from mkbcopy.research.personas import Persona, Research, Subgroup
@@ -46,6 +47,10 @@ BLOCK_MACROS = ("fact_bullets", "intro", "motivator", "motivator_line", "drempel
 README = "templates-readme.md"
 _BARE = N_("with a brief that has no event, phone, brand or facts")
 
+
+# The channel batch writes each segment's email with.
+BATCH_CHANNEL = "email"
+MSG_BATCH_REFUSES = N_("batch will refuse this template: %(problem)s")
 
 _SEVERITY = {"error": N_("error"), "warning": N_("warning")}
 
@@ -107,6 +112,10 @@ def check_templates(
                 _render(data, persona, subgroup, channel, deck[persona.id], user_dir, label, found)
                 if any(_(TOO_LONG) in p.message for p in found.problems[before:]):
                     stopped.add(channel.name)
+    targets = _targets(research, deck)
+    for channel in parsed_channels:
+        if channel.name == BATCH_CHANNEL and targets:
+            _check_opt_out(brief, *targets[0], channel, deck, user_dir, found)
     return sorted(found.problems, key=lambda p: (p.path, p.line or 0))
 
 
@@ -396,6 +405,34 @@ def _attribute_message(value: Any, attr: str) -> str:
 def _first_line(tree: nodes.Template, name: str) -> int:
     lines = [n.lineno for n in tree.find_all(nodes.Name) if n.name == name and n.ctx == "load"]
     return min(lines, default=1)
+
+
+def _check_opt_out(
+    brief: Brief,
+    persona: Persona,
+    subgroup: Subgroup | None,
+    channel: ChannelMeta,
+    deck: dict[str, PersonaCopy],
+    user_dir: Path | None,
+    found: _Found,
+) -> None:
+    """The email template batch uses: warn now if batch would refuse it for its opt-out."""
+    try:
+        draft = render_draft(
+            brief,
+            persona,
+            channel,
+            deck[persona.id],
+            subgroup=subgroup,
+            user_dir=user_dir,
+            footer=MARKERS,
+        )
+    except MkbcopyError:
+        return  # the render's own problem is reported with the renders above
+    try:
+        require_footer(draft)
+    except TemplateError as exc:
+        found.add(channel.path, None, _(MSG_BATCH_REFUSES) % {"problem": exc.message}, "warning")
 
 
 def _bare(brief: Brief) -> Brief:

@@ -23,6 +23,10 @@ MSG_WRONG_END = N_(
     "close it with {{% end{tag} %}} first"
 )
 MSG_UNKNOWN_TAG = N_("unknown tag {{% {found} %}}{hint}")
+MSG_NOTHING_TO_CLOSE = N_(
+    "{{% {found} %}} here, but there is no {{% {tag} %}} open to close: "
+    "remove it, or add the {{% {tag} %}} it should close"
+)
 MSG_UNCLOSED_PRINT = N_("{{ is not closed: end it with }}")
 MSG_UNCLOSED_TAG = N_("{% is not closed: end it with %}")
 MSG_SINGLE_BRACE = N_("a single '}': close {{ ... }} with two braces")
@@ -35,6 +39,11 @@ MSG_UNKNOWN_FILTER = N_("unknown filter '{name}'{hint}")
 MSG_UNKNOWN_TEST = N_("unknown test '{name}'{hint}")
 MSG_UNKNOWN_FIELD = N_("unknown field '{name}'{hint}{fields}")
 MSG_NO_ITEM = N_("there is no item {name} here")
+MSG_EMPTY_VALUE = N_(
+    "'{base}.{name}': {base} is empty here{why}; wrap it in {{% if {base} %}} ... {{% endif %}}"
+)
+MSG_EMPTY_SUBGROUP = N_(" (a draft without --subgroup has none)")
+MSG_UNKNOWN_MACRO = N_("unknown block '{name}' of {template} (a macro there){hint}")
 MSG_DID_YOU_MEAN = N_("; did you mean '{close}'?")
 MSG_DID_YOU_MEAN_TAG = N_("; did you mean {{% {close} %}}?")
 MSG_FIELDS = N_(" (fields here: {names})")
@@ -73,6 +82,27 @@ def field_message(name: object, known: list[str]) -> str:
     )
 
 
+def macro_message(name: str, template: str, known: Iterable[str]) -> str:
+    """`m.cta_linkk()`: not a field but a macro the imported file lacks."""
+    return _(MSG_UNKNOWN_MACRO).format(
+        name=name, template=template, hint=_did_you_mean(name, known)
+    )
+
+
+def empty_value_message(message: str, line: str | None, empty: Iterable[str]) -> str | None:
+    """`{{ subgroup.name }}` where subgroup is None: say which value is empty and how to guard
+    it, from the template's line; None when the line shows no such lookup."""
+    field = re.match(r"unknown field '(\w+)'", message)
+    if field is None or not line:
+        return None
+    for found in re.finditer(r"\b(\w+)\s*\.\s*(\w+)", line):
+        base, name = found.groups()
+        if name == field.group(1) and base in empty:
+            why = _(MSG_EMPTY_SUBGROUP) if base == "subgroup" else ""
+            return _(MSG_EMPTY_VALUE).format(base=base, name=name, why=why)
+    return None
+
+
 def syntax_problem(
     message: str,
     line: int | None,
@@ -97,8 +127,10 @@ def syntax_problem(
             return line, _(MSG_WRONG_END).format(
                 found=found, tag=tag, line=starts[-1] if starts else "?"
             )
+        if found.startswith("end") and found[3:] in _BLOCK_TAGS:
+            return line, _(MSG_NOTHING_TO_CLOSE).format(found=found, tag=found[3:])
         wanted = re.findall(r"'(\w+)'", message.split("looking for", 1)[-1]) if innermost else []
-        hint = _did_you_mean(found, [*wanted, *_ALL_TAGS], tag=True)
+        hint = _did_you_mean(found, [t for t in (*wanted, *_ALL_TAGS) if t != found], tag=True)
         return line, _(MSG_UNKNOWN_TAG).format(found=found, hint=hint)
     named = re.match(r"No (filter|test) named '([^']+)'", message)
     if named:

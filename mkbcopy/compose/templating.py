@@ -20,7 +20,7 @@ from mkbcopy.compose.sandbox import (
     render_limits,
     template_loader,
 )
-from mkbcopy.compose.templatewords import syntax_problem
+from mkbcopy.compose.templatewords import MSG_UNKNOWN_MACRO, empty_value_message, syntax_problem
 from mkbcopy.document import escape_md
 from mkbcopy.errors import TemplateError
 from mkbcopy.i18n import _
@@ -66,9 +66,12 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
         ) from None
     except jinja2.UndefinedError as exc:
         path, line = _template_frame(exc)
-        raise TemplateError(
-            _undefined_message(str(exc.message), context), path=path, line=line
-        ) from None
+        message = _undefined_message(str(exc.message), context)
+        lines = (_read(path) or "").splitlines()
+        text = lines[line - 1] if line and 0 < line <= len(lines) else None
+        empty = [key for key, value in context.items() if value is None]
+        message = empty_value_message(message, text, empty) or message
+        raise TemplateError(message, path=path, line=line) from None
     except SecurityError as exc:
         path, line = _template_frame(exc)
         raise TemplateError(
@@ -111,6 +114,8 @@ def _undefined_message(message: str, context: dict[str, Any]) -> str:
     if match:
         return unknown_name_message(match.group(1), context)
     if message.startswith(_("unknown field")):  # field_message said it already
+        return message
+    if message.startswith(_(MSG_UNKNOWN_MACRO).split("{name}")[0]):  # so did macro_message
         return message
     return _("unknown field: %(problem)s") % {"problem": message}
 

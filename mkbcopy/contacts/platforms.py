@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Any, Final
 
 from mkbcopy.compose.campaign import render_file
+from mkbcopy.compose.optout import ADDRESS_MARKER as ADDRESS_MARKER
+from mkbcopy.compose.optout import UNSUBSCRIBE_MARKER as UNSUBSCRIBE_MARKER
+from mkbcopy.compose.optout import require_footer as require_footer
 from mkbcopy.compose.rendering import Draft, Variant
 from mkbcopy.contacts.addresses import normalise_email
 from mkbcopy.document import Document, Inline
-from mkbcopy.errors import TemplateError
 from mkbcopy.research.brief import Brief
 
 FILL_IN: Final = "<FILL IN: the id of the Brevo list you imported this folder's contacts.csv into>"
@@ -167,10 +169,6 @@ PLATFORMS = {
     ),
     "plain": Platform("", "", None, None),
 }
-# Stand-ins rendered where the platform's tags go: Markdown would percent-encode a tag
-# in a link, so the tags replace these in the parsed document instead.
-UNSUBSCRIBE_MARKER = "https://mkbcopy.invalid/unsubscribe"
-ADDRESS_MARKER = "MKBCOPYADDRESSMARKER"
 
 
 def fill_tags(document: Document, tags: dict[str, str]) -> Document:
@@ -197,16 +195,6 @@ def fill_tags(document: Document, tags: dict[str, str]) -> Document:
     ]
     meta = {k: text(v) for k, v in document.meta.items()}
     return Document(meta=meta, blocks=blocks, markdown=text(document.markdown))
-
-
-def require_footer(draft: Draft) -> None:
-    """A template of the user's that leaves out the opt-out would send mail without one."""
-    if UNSUBSCRIBE_MARKER not in draft.document.links():
-        raise TemplateError(
-            "the email template writes no opt-out link: add "
-            "[Meld je af](<{{ unsubscribe }}>) and {{ address }} (see the bundled email template)",
-            path=str(draft.channel.template),
-        )
 
 
 def write_campaign(

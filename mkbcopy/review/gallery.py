@@ -25,6 +25,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from mkbcopy.checks.coverage import Coverage, compute_coverage, load_manifest
+from mkbcopy.checks.drafts import draft_entries
 from mkbcopy.checks.findings import Counts, first_format_per_draft
 from mkbcopy.checks.lint import LintReport
 from mkbcopy.compose.channels import ChannelMeta, load_channel
@@ -101,6 +102,7 @@ class CoverageRow:
     id: str
     hits: list[bool]
     addressed: bool
+    waiting: bool = False  # its facts are all placeholders: the brief's gap
 
 
 @dataclass(frozen=True)
@@ -146,9 +148,7 @@ def build_preview(
     brief = brief or _manifest_brief(manifest)
     organisation = brief.organisation if brief else str(manifest.get("campaign") or "")
     accent = _accent(brief.brand.colour if brief and brief.brand else None)
-    entries = [
-        e for e in manifest["files"] if isinstance(e, dict) and isinstance(e.get("path"), str)
-    ]
+    entries = draft_entries(manifest)
     cards = group(entries)
     coverage = compute_coverage(manifest, research)
     channels = coverage.channels
@@ -364,7 +364,13 @@ def _coverage(
         groups: list[tuple[str, list[CoverageRow]]] = []
         for kind, title in (("motivator", "Motivatoren"), ("drempel", "Drempels")):
             mine = [
-                CoverageRow(r.title, r.id, [r.channels[c] for c in coverage.channels], r.addressed)
+                CoverageRow(
+                    r.title,
+                    r.id,
+                    [r.channels[c] for c in coverage.channels],
+                    r.addressed,
+                    r.waiting,
+                )
                 for r in rows
                 if r.kind == kind
             ]
