@@ -19,7 +19,7 @@ from mkbcopy.cli.common import (
     _print_json,
     _warn,
 )
-from mkbcopy.cli.help import Command
+from mkbcopy.cli.help import EXIT_CHECK, Command
 from mkbcopy.i18n import N_, _, ngettext
 
 brief_app = typer.Typer(
@@ -31,6 +31,7 @@ brief_app = typer.Typer(
 @brief_app.command(
     "check",
     cls=Command,
+    epilog=EXIT_CHECK,
     help=N_(
         "List the facts each persona's copy needs and the brief lacks; exit 1 if any.\n\n"
         "Example: mkbcopy brief check campaign.yaml"

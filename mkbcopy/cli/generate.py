@@ -180,6 +180,7 @@ def generate(
                 _("unknown paper size '%(value)s' (use %(choices)s)")
                 % {"value": paper, "choices": ", ".join(PAPER_SIZES)}
             )
+        brief = _default_brief(brief)
         loaded = load_brief(brief)
         study = study_path(personas_file, loaded.personas)
         research = load_personas(study)
@@ -241,6 +242,26 @@ def generate(
             )
         if fail_on is not None and any(r.fails(cast("Severity", fail_on)) for r in reports):
             raise typer.Exit(1)
+
+
+# The brief `mkbcopy init .` writes, which generate reads when no BRIEF is given.
+LOCAL_BRIEF = Path("campaign.yaml")
+
+
+def _default_brief(brief: Path | None) -> Path | None:
+    """No BRIEF: ./campaign.yaml if there, else the bundled example; one line says which."""
+    if brief is not None:
+        return brief
+    if LOCAL_BRIEF.is_file():
+        _warn(_("no BRIEF given; using %(brief)s in this folder") % {"brief": LOCAL_BRIEF})
+        return LOCAL_BRIEF
+    _warn(
+        _(
+            "no BRIEF given and no campaign.yaml here; using the bundled example brief of "
+            "a fictional route (Hogeschool Rivierland); start your own with: mkbcopy init ."
+        )
+    )
+    return None
 
 
 # What generate prints; one place, so the message catalogue can wrap them.
@@ -461,14 +482,22 @@ def _print_table(plan: Plan, out: Path, files: int) -> None:
 
 
 INIT_HELP = N_(
-    "Write a commented example brief (campaign.yaml) to edit.\n\n"
+    "Write a commented example brief to edit: DIR/campaign.yaml, or the file itself "
+    "when the path ends in .yaml or .yml (its folder is made if needed).\n\n"
     "Example: mkbcopy init mijn-campagne"
 )
 
 
 def init(
     folder: Annotated[
-        Path, typer.Argument(metavar="DIR", help=N_("Folder to create the brief in."))
+        Path,
+        typer.Argument(
+            metavar="PATH",
+            help=N_(
+                "Folder to create campaign.yaml in, or the brief file itself "
+                "(a name ending in .yaml or .yml)."
+            ),
+        ),
     ],
     force: Annotated[
         bool, typer.Option("--force", help=N_("Overwrite an existing brief."))
@@ -478,7 +507,8 @@ def init(
     from mkbcopy.research.brief import example_brief_path
     from mkbcopy.writers.folder import atomic_write
 
-    target = folder / "campaign.yaml"
+    is_file = folder.suffix.lower() in (".yaml", ".yml") and not folder.is_dir()
+    target = folder if is_file else folder / "campaign.yaml"
     if (target.exists() or target.is_symlink()) and not force:
         raise OutputError(_("already exists; use --force to overwrite it"), path=target)
     if target.is_dir():

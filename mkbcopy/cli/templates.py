@@ -21,7 +21,7 @@ from mkbcopy.cli.common import (
     _print_json,
     out_console,
 )
-from mkbcopy.cli.help import Command
+from mkbcopy.cli.help import EXIT_CHECK, Command
 from mkbcopy.i18n import N_, _
 
 templates_app = typer.Typer(
@@ -171,6 +171,7 @@ def templates_init(
 @templates_app.command(
     "check",
     cls=Command,
+    epilog=EXIT_CHECK,
     help=N_(
         "Render every template for every persona and subgroup; report every problem, "
         "exit 1 if any.\n\n"

@@ -20,6 +20,7 @@ from mkbcopy.compose.rendering import Draft, Variant
 from mkbcopy.contacts.addresses import normalise_email
 from mkbcopy.document import Document, Inline
 from mkbcopy.errors import TemplateError
+from mkbcopy.i18n import _
 from mkbcopy.research.brief import Brief
 
 FILL_IN: Final = "<FILL IN: the id of the Brevo list you imported this folder's contacts.csv into>"
@@ -203,8 +204,11 @@ def require_footer(draft: Draft) -> None:
     """A template of the user's that leaves out the opt-out would send mail without one."""
     if UNSUBSCRIBE_MARKER not in draft.document.links():
         raise TemplateError(
-            "the email template writes no opt-out link: add "
-            "[Meld je af](<{{ unsubscribe }}>) and {{ address }} (see the bundled email template)",
+            _(
+                "the email template writes no opt-out link: add %(link)s and %(address)s "
+                "(see the bundled email template)"
+            )
+            % {"link": "[Meld je af](<{{ unsubscribe }}>)", "address": "{{ address }}"},
             path=str(draft.channel.template),
         )
 
