@@ -20,6 +20,7 @@ from mkbcopy.cli.common import (
     _warn,
 )
 from mkbcopy.cli.help import EXIT_CHECK, Command
+from mkbcopy.errors import MkbcopyError, Problems, problems
 from mkbcopy.i18n import N_, _, ngettext
 
 brief_app = typer.Typer(
@@ -55,6 +56,7 @@ def brief_check(
         FACT_KEYS,
         FACT_QUESTIONS,
         MAIL_FIELDS,
+        brand_file_problems,
         load_brief,
         mail_gaps,
     )
@@ -62,7 +64,15 @@ def brief_check(
     from mkbcopy.research.study import load_personas, study_path
 
     level = _level(quiet, verbose)
-    loaded = load_brief(brief)
+    try:
+        loaded = load_brief(brief)
+        found = brand_file_problems(loaded, brief)
+        if found:
+            raise problems(found)
+    except MkbcopyError as exc:
+        if as_json:
+            _print_json(invalid_json(brief, exc))
+        raise
     research = load_personas(study_path(personas_file, loaded.personas))
     gaps = brief_gaps(loaded, research)
     mail_missing = mail_gaps(loaded)
@@ -122,3 +132,21 @@ def brief_check(
         file=sys.stderr,
     )
     raise typer.Exit(1)
+
+
+def invalid_json(brief: Path, error: MkbcopyError) -> dict[str, object]:
+    """brief check --json on a brief that cannot be read: every problem (README, JSON output)."""
+    found = error.problems if isinstance(error, Problems) else [error]
+    return {
+        "brief": str(brief),
+        "valid": False,
+        "errors": [
+            {
+                "path": str(e.path) if e.path is not None else None,
+                "line": e.line,
+                "key": e.key,
+                "message": e.message,
+            }
+            for e in found
+        ],
+    }

@@ -30,7 +30,7 @@ from mkbcopy.cli.common import (
     out_console,
 )
 from mkbcopy.cli.review import _print_lint
-from mkbcopy.errors import UsageError
+from mkbcopy.errors import MkbcopyError, Problems, TemplateError, UsageError, ValidationError
 from mkbcopy.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from mkbcopy.compose.campaign import Plan
     from mkbcopy.compose.rendering import Draft
     from mkbcopy.research.brief import Brief
+    from mkbcopy.research.personas import Research
 
 
 DEFAULT_OUT = Path("mkbcopy-output")
@@ -184,17 +185,23 @@ def generate(
         loaded = load_brief(brief)
         study = study_path(personas_file, loaded.personas)
         research = load_personas(study)
-        plan = plan_campaign(
-            loaded,
-            research,
-            personas=persona or (),
-            channels=channel or (),
-            formats=fmt or (),
-            subgroup=subgroup,
-            templates=templates,
-            variants=variants,
-            paper=paper,
-        )
+        try:
+            plan = plan_campaign(
+                loaded,
+                research,
+                personas=persona or (),
+                channels=channel or (),
+                formats=fmt or (),
+                subgroup=subgroup,
+                templates=templates,
+                variants=variants,
+                paper=paper,
+            )
+        except (TemplateError, ValidationError) as exc:
+            user_dir = templates or (Path(loaded.templates) if loaded.templates else None)
+            if user_dir is not None:
+                _count_the_rest(exc, user_dir, research, loaded)
+            raise
         with _progress(_("writing drafts"), len(plan.files), unit=_("files")) as step:
             manifest = write_campaign(
                 plan,
@@ -242,6 +249,24 @@ def generate(
             )
         if fail_on is not None and any(r.fails(cast("Severity", fail_on)) for r in reports):
             raise typer.Exit(1)
+
+
+def _count_the_rest(error: MkbcopyError, user_dir: Path, research: Research, brief: Brief) -> None:
+    """Generate stops at the first template problem; say how many more and where to see them."""
+    from mkbcopy.compose.templatecheck import check_templates
+
+    if isinstance(error, Problems):
+        return  # already every problem, one line each
+    try:
+        found = check_templates(user_dir, research=research, brief=brief)
+    except MkbcopyError:
+        return
+    more = sum(p.severity == "error" for p in found) - 1
+    if more > 0:
+        error.message += _(" (and %(count)s more; run mkbcopy templates check %(path)s)") % {
+            "count": more,
+            "path": user_dir,
+        }
 
 
 # The brief `mkbcopy init .` writes, which generate reads when no BRIEF is given.

@@ -72,6 +72,19 @@ def check_reference_docx(path: Path) -> None:
                     % {"size": f"{declared:,}", "limit": f"{MAX_DOCX_INFLATED:,}"},
                     path=path,
                 )
+            types = next((m for m in members if m.filename == "[Content_Types].xml"), None)
+            if (
+                types is not None
+                and types.file_size < 1_000_000
+                and b"template.main+xml" in archive.read(types)
+            ):
+                raise InputError(
+                    _(
+                        "is a Word template (.dotx), not a document; open it in Word "
+                        "and save it as a Word document (.docx)"
+                    ),
+                    path=path,
+                )
             for member in members:
                 if member.filename.endswith((".xml", ".rels")):
                     # ZipExtFile stops at the declared size, so this reads no more.

@@ -1,0 +1,198 @@
+"""The new-user journey: default brief, init paths, brief traps, exit codes, Dutch."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from mkbcopy.cli import app
+from mkbcopy.research.brief import example_brief_path
+
+
+def test_generate_without_brief_reads_campaign_yaml_here(
+    runner: CliRunner,
+    write_brief: Callable[..., Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    write_brief(organisation="Hogeschool Zuidkust")  # tmp_path/campaign.yaml
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["generate", "-c", "x", "-o", "out", "--no-lint"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == (
+        "warning: no BRIEF given; using campaign.yaml in this folder"
+    )
+    drafts = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "out").rglob("x.txt"))
+    assert "Zuidkust" in drafts and "Rivierland" not in drafts
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert "campaign.yaml" in json.dumps(manifest)
+
+
+def test_generate_without_any_brief_says_it_uses_the_example(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["generate", "-c", "x", "-o", "out", "--no-lint"])
+    assert result.exit_code == 0, result.output
+    note = [line for line in result.stderr.splitlines() if "example brief" in line]
+    assert len(note) == 1 and "Rivierland" in note[0] and "mkbcopy init" in note[0]
+    dutch = runner.invoke(app, ["--lang", "nl", "generate", "-c", "x", "-o", "nl", "--no-lint"])
+    assert "voorbeeldbrief" in dutch.stderr and "mkbcopy init" in dutch.stderr
+
+
+@pytest.mark.parametrize("name", ["campaign.yaml", "sub/mijn.yml", "Brief.YAML"])
+def test_init_with_a_yaml_path_writes_that_file(
+    runner: CliRunner, tmp_path: Path, name: str
+) -> None:
+    target = tmp_path / name
+    result = runner.invoke(app, ["init", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.is_file() and str(target) in result.stdout
+    assert yaml.safe_load(target.read_text(encoding="utf-8"))["campaign"]
+    again = runner.invoke(app, ["init", str(target)])
+    assert again.exit_code == 1 and "already exists" in again.stderr
+
+
+def test_init_with_a_folder_writes_campaign_yaml_in_it(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["init", str(tmp_path / "mijn-campagne")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "mijn-campagne" / "campaign.yaml").is_file()
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["-p", "onbekend"], "unknown persona 'onbekend' (known: "),
+        (["-c", "tiktok"], "unknown channel 'tiktok' (known: flyer, "),
+        (["-p", "nieuwsgierige-student", "-s", "35"], "has no subgroup '35' (known: "),
+        (["-s", "onbekend"], "no persona has subgroup 'onbekend'"),
+    ],
+)
+def test_unknown_names_are_wrong_usage(
+    runner: CliRunner, tmp_path: Path, args: list[str], needle: str
+) -> None:
+    brief = str(example_brief_path())
+    result = runner.invoke(app, ["generate", brief, *args, "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2, result.output
+    assert needle in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["batch"],
+        ["segment"],
+        ["lint"],
+        ["coverage"],
+        ["preview"],
+        ["personas", "list"],
+        ["personas", "show"],
+        ["personas", "check"],
+        ["brief", "check"],
+        ["templates", "check"],
+    ],
+    ids=" ".join,
+)
+def test_every_reporting_command_explains_its_exit_codes(
+    runner: CliRunner, command: list[str]
+) -> None:
+    english = runner.invoke(app, [*command, "--help"])
+    assert english.exit_code == 0
+    text = " ".join(english.stdout.split())
+    assert "Exit codes: 0 " in text and "2 wrong usage; 130 interrupted." in text
+    dutch = runner.invoke(app, ["--lang", "nl", *command, "--help"])
+    assert "Afsluitcodes: 0 " in " ".join(dutch.stdout.split())
+
+
+EXAMPLE = example_brief_path().read_text(encoding="utf-8")
+
+
+def _brief_check(runner: CliRunner, tmp_path: Path, text: str, *args: str) -> list[str]:
+    path = tmp_path / "campaign.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["brief", "check", str(path), *args])
+    assert result.exit_code == 1, result.output
+    return result.stderr.replace(str(path), "B").splitlines()
+
+
+def test_an_over_indented_line_gets_the_indentation_hint(runner: CliRunner, tmp_path: Path) -> None:
+    text = EXAMPLE.replace("\n  duration:", "\n   duration:", 1)
+    lines = _brief_check(runner, tmp_path, text)
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if t.startswith("   duration:"))
+    assert lines == [
+        f"mkbcopy: error: B:{line}: invalid YAML: this line is not indented like the lines "
+        "above it; check its spaces"
+    ]
+
+
+def test_every_yaml_trap_in_the_file_is_named(runner: CliRunner, tmp_path: Path) -> None:
+    text = (
+        "campaign: Zorg 2027\n"
+        "organisation: Hogeschool Zuidkust\n"
+        "programme: Bachelor Verpleegkunde\n"
+        "facts:\n"
+        "  weekly_schedule: Rooster: drie dagen werken.\n"
+        "  duration:Vier jaar.\n"
+        '  costs: "Het collegegeld is 1.300 euro.\n'
+        "  diploma: Je haalt een hbo-diploma.\n"
+        "\tsalary: 2400 euro\n"
+        "call_to_action:\n"
+        "  url: https://www.zuidkust.example/duaal\n"
+    )
+    lines = _brief_check(runner, tmp_path, text)
+    assert [line.split(": ")[2].split(":")[1] for line in lines[:-1]] == ["5", "6", "7", "9"]
+    assert "put the text in quotes" in lines[0]
+    assert "write 'duration: Vier jaar.'" in lines[1]
+    assert "a quote is opened but never closed" in lines[2]
+    assert "a tab is used for indentation" in lines[3]
+    assert lines[-1].startswith("mkbcopy: 4 problems in B;")
+
+
+def test_a_valid_example_has_no_false_traps() -> None:
+    from mkbcopy.research.yamlhints import traps
+
+    assert traps(EXAMPLE.splitlines()) == []
+
+
+def _brand_brief(tmp_path: Path) -> str:
+    dotx = tmp_path / "huisstijl.dotx"
+    with zipfile.ZipFile(dotx, "w") as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<Types><Override ContentType="application/vnd.openxmlformats-officedocument.'
+            'wordprocessingml.template.main+xml"/></Types>',
+        )
+    text = EXAMPLE.replace(
+        "\nbrand:\n", "\nbrand:\n  logo: weg.png\n  reference_docx: huisstijl.dotx\n"
+    )
+    assert "weg.png" in text
+    return text
+
+
+def test_brief_check_names_missing_brand_files(runner: CliRunner, tmp_path: Path) -> None:
+    lines = _brief_check(runner, tmp_path, _brand_brief(tmp_path))
+    assert lines[0].startswith("mkbcopy: error: B: brand.logo: ") and "logo not found" in lines[0]
+    assert lines[1].startswith("mkbcopy: error: B: brand.reference_docx: ")
+    assert "is a Word template (.dotx)" in lines[1] and "save it as a Word document" in lines[1]
+    dutch = runner.invoke(app, ["--lang", "nl", "brief", "check", str(tmp_path / "campaign.yaml")])
+    assert "logo niet gevonden" in dutch.stderr and "Word-sjabloon" in dutch.stderr
+
+
+def test_brief_check_json_on_an_invalid_brief(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "campaign.yaml"
+    path.write_text("campaign: x\norganisation:Hogeschool\nfacts:\n  duration:Vier\n")
+    result = runner.invoke(app, ["brief", "check", "--json", str(path)])
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["brief"] == str(path) and data["valid"] is False
+    assert [(e["line"], e["path"]) for e in data["errors"]] == [(2, str(path)), (4, str(path))]
+    assert set(data["errors"][0]) == {"path", "line", "key", "message"}
+    assert "no space after the colon" in data["errors"][0]["message"]
+    assert "mkbcopy: error:" in result.stderr
