@@ -17,6 +17,7 @@ import typer
 
 from mkbcopy import __version__
 from mkbcopy.cli import brief, contacts, generate, personas, review, templates
+from mkbcopy.cli.common import _complete_languages
 from mkbcopy.cli.help import EXIT_BATCH, EXIT_DONE, EXIT_LINT, Command, Group, usage_error
 from mkbcopy.errors import MkbcopyError, Problems, UsageError, one_line, os_error
 from mkbcopy.i18n import LANGUAGES, N_, _, set_language
@@ -134,6 +135,7 @@ def _root(
             "--lang",
             metavar="LANG",
             callback=_language,
+            autocompletion=_complete_languages,
             is_eager=True,
             help=N_(
                 "Language of messages: en or nl. Default: MKBCOPY_LANG, else your locale "

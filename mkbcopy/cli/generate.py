@@ -20,7 +20,9 @@ from mkbcopy.cli.common import (
     QuietOpt,
     StrictOpt,
     _complete_channels,
+    _complete_levels,
     _complete_personas,
+    _complete_subgroups,
     _level,
     _listed,
     _plural,
@@ -94,7 +96,13 @@ def generate(
     ] = None,
     subgroup: Annotated[
         str | None,
-        typer.Option("--subgroup", "-s", metavar="ID", help=N_("Subgroup id, e.g. 35+ or hbo.")),
+        typer.Option(
+            "--subgroup",
+            "-s",
+            metavar="ID",
+            help=N_("Subgroup id, e.g. 35+ or hbo."),
+            autocompletion=_complete_subgroups,
+        ),
     ] = None,
     out: Annotated[
         Path, typer.Option("--out", "-o", metavar="DIR", help=N_("Output folder."))
@@ -149,6 +157,7 @@ def generate(
             "--fail-on",
             metavar="LEVEL",
             help=N_("Exit 1 (after writing) when lint finds this or worse: error or warning."),
+            autocompletion=_complete_levels,
         ),
     ] = None,
     as_json: JsonOpt = False,
