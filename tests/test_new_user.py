@@ -12,6 +12,7 @@ import yaml
 from typer.testing import CliRunner
 
 from mkbcopy.cli import app
+from mkbcopy.i18n import _
 from mkbcopy.research.brief import example_brief_path
 
 
@@ -108,7 +109,7 @@ def test_every_reporting_command_explains_its_exit_codes(
     text = " ".join(english.stdout.split())
     assert "Exit codes: 0 " in text and "2 wrong usage; 130 interrupted." in text
     dutch = runner.invoke(app, ["--lang", "nl", *command, "--help"])
-    assert "Afsluitcodes: 0 " in " ".join(dutch.stdout.split())
+    assert "Exitcodes: 0 " in " ".join(dutch.stdout.split())
 
 
 EXAMPLE = example_brief_path().read_text(encoding="utf-8")
@@ -196,3 +197,130 @@ def test_brief_check_json_on_an_invalid_brief(runner: CliRunner, tmp_path: Path)
     assert set(data["errors"][0]) == {"path", "line", "key", "message"}
     assert "no space after the colon" in data["errors"][0]["message"]
     assert "mkbcopy: error:" in result.stderr
+
+
+def test_no_raise_carries_a_literal_english_message() -> None:
+    """Every message a user can read goes through the catalogue: no raise X("text")."""
+    import ast
+
+    package = Path(__file__).parent.parent / "mkbcopy"
+    bare = []
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and node.exc.args:
+                first = node.exc.args[0]
+                if isinstance(first, ast.JoinedStr) or (
+                    isinstance(first, ast.Constant) and isinstance(first.value, str)
+                ):
+                    bare.append(f"{path.relative_to(package)}:{node.lineno}")
+    assert not bare, f"wrap these in _(): {bare}"
+
+
+def test_refusals_from_contacts_and_brand_files_are_dutch(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    contacts = tmp_path / "leden.csv"
+    contacts.write_text(
+        "Voornaam;E-mailadres;Leeftijd;Opleidingsniveau;Werksituatie\n"
+        "Sanne;sanne@example.nl;19;havo;scholier\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "seg1.csv"
+    out.write_text("al hier\n", encoding="utf-8")
+    result = runner.invoke(app, ["--lang", "nl", "segment", str(contacts), "--out", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"mkbcopy: fout: {out}: bestaat al; gebruik --force om het te overschrijven, "
+        "of kies een andere --out\n"
+    )
+    own = tmp_path / "mine" / "email"
+    own.mkdir(parents=True)
+    bundled = Path(__file__).parent.parent / "campaign_templates" / "email" / "template.md.j2"
+    text = bundled.read_text(encoding="utf-8")
+    (own / "template.md.j2").write_text(text.split("{% if unsubscribe %}")[0], encoding="utf-8")
+    args = ["batch", str(contacts), "--example", "-t", str(own.parent), "-o", str(tmp_path / "b")]
+    batch = runner.invoke(app, ["--lang", "nl", *args])
+    assert batch.exit_code == 1, batch.output
+    assert "de e-mailtemplate schrijft geen afmeldlink: voeg [Meld je af]" in batch.stderr
+
+
+def test_generate_names_how_many_template_errors_follow(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "mijn-templates"
+    assert runner.invoke(app, ["templates", "init", str(folder)]).exit_code == 0
+    for channel in ("x", "linkedin", "facebook"):
+        path = folder / channel / "template.md.j2"
+        path.write_text(path.read_text(encoding="utf-8") + "{{ opening | upperr }}\n")
+    brief = str(example_brief_path())
+    result = runner.invoke(app, ["generate", brief, "-t", str(folder), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "unknown filter 'upperr'" in lines[0]
+    assert lines[0].endswith(f" (and 2 more; run mkbcopy templates check {folder})")
+
+
+def _complete(words: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What Tab offers after `words` (bash), through Typer's own completion."""
+    import subprocess
+    import sys
+
+    env = {
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)),
+        "_MKBCOPY_COMPLETE": "complete_bash",
+    }
+    import os
+
+    done = subprocess.run(
+        [sys.executable, "-c", "from mkbcopy.cli import main; main()"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return done.stdout.split()
+
+
+def test_shell_completion_of_option_values(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    assert _complete("mkbcopy generate -s ", monkeypatch) == ["16-34", "35+", "havo-vwo-mbo", "hbo"]
+    assert _complete("mkbcopy generate -p nieuwsgierige-student -s h", monkeypatch) == [
+        "havo-vwo-mbo",
+        "hbo",
+    ]
+    assert _complete("mkbcopy batch c.csv b.yaml --merge-tags ", monkeypatch) == [
+        "mailchimp",
+        "brevo",
+        "listmonk",
+        "plain",
+    ]
+    assert _complete("mkbcopy --lang ", monkeypatch) == ["en", "nl"]
+    assert _complete("mkbcopy lint --fail-on w", monkeypatch) == ["warning"]
+    book = Workbook()
+    assert book.active is not None
+    book.active.title = "Uitleg"
+    book.create_sheet("Leden")
+    book.save(tmp_path / "leden.xlsx")
+    assert _complete(f"mkbcopy segment {tmp_path / 'leden.xlsx'} --sheet ", monkeypatch) == [
+        "Uitleg",
+        "Leden",
+    ]
+
+
+def test_dutch_tables_line_up_and_count_right(runner: CliRunner, tmp_path: Path) -> None:
+    draft = tmp_path / "x.txt"
+    draft.write_text(
+        "Meld je NU aan. Meld je NU aan. Het is GRATIS en [AANVULLEN: wat kost het?]\n",
+        encoding="utf-8",
+    )
+    lint = runner.invoke(app, ["--lang", "nl", "lint", str(draft)])
+    rows = [line for line in lint.stdout.splitlines() if line.startswith("  ") and "> " not in line]
+    severities = {row.split()[0] for row in rows}
+    assert {"fout", "waarschuwing"} <= severities, lint.stdout
+    assert len({row.index(row.split()[1]) for row in rows}) == 1, lint.stdout  # one rule column
+    listed = runner.invoke(app, ["--lang", "nl", "templates", "list"])
+    assert "Flyer (één pagina, Word" in listed.stdout and "(one page" not in listed.stdout
+    assert "1 hashtag" in listed.stdout and "1 hashtags" not in listed.stdout
+    assert "(gewogen zoals X" in listed.stdout and "X-weighted" not in listed.stdout
+    over = _("%(folder)s (over the built-ins)", "nl") % {"folder": "mijn"}
+    assert over == "mijn (aangevuld met de ingebouwde templates)"

@@ -91,9 +91,14 @@ def personas_show(
     as_json: JsonOpt = False,
     personas_file: PersonasOpt = None,
 ) -> None:
+    from mkbcopy.errors import UsageError, ValidationError
     from mkbcopy.research.study import load_personas
 
-    p = load_personas(personas_file).persona(persona_id)
+    research = load_personas(personas_file)
+    try:
+        p = research.persona(persona_id)
+    except ValidationError as exc:  # an id the user typed: wrong usage, exit 2
+        raise UsageError(exc.message) from None
     if as_json:
         _print_json(p.model_dump(mode="json"))
         return
