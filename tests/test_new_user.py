@@ -324,3 +324,32 @@ def test_dutch_tables_line_up_and_count_right(runner: CliRunner, tmp_path: Path)
     assert "(gewogen zoals X" in listed.stdout and "X-weighted" not in listed.stdout
     over = _("%(folder)s (over the built-ins)", "nl") % {"folder": "mijn"}
     assert over == "mijn (aangevuld met de ingebouwde templates)"
+
+
+def test_init_writes_dutch_comments_in_dutch_and_the_same_brief(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    from mkbcopy.research.brief import commented_example_path
+
+    english = commented_example_path("en").read_text(encoding="utf-8")
+    dutch = commented_example_path("nl").read_text(encoding="utf-8")
+    assert yaml.safe_load(dutch) == yaml.safe_load(english)
+
+    def data_lines(text: str) -> list[str]:  # commented-out keys too: they are examples
+        return [
+            line
+            for line in text.splitlines()
+            if not line.lstrip().startswith("#") or ": " in line.lstrip("# ")[:20]
+        ]
+
+    assert [line for line in data_lines(dutch) if not line.lstrip().startswith("#")] == [
+        line for line in data_lines(english) if not line.lstrip().startswith("#")
+    ]
+    comments = [line for line in english.splitlines() if line.lstrip().startswith("# ")]
+    translated = [line for line in dutch.splitlines() if line.lstrip().startswith("# ")]
+    assert len(comments) == len(translated)
+    assert len(set(comments) & set(translated)) <= 4  # the commented-out example keys
+    result = runner.invoke(app, ["--lang", "nl", "init", str(tmp_path / "mijn.yaml")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "mijn.yaml").read_text(encoding="utf-8") == dutch
+    assert "mkbcopy verzint nooit een feit" in dutch

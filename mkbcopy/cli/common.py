@@ -225,7 +225,7 @@ BriefArg = Annotated[
     Path | None,
     typer.Argument(
         metavar="BRIEF",
-        help=N_("The campaign brief (YAML). Default: the bundled example brief."),
+        help=N_("The campaign brief (YAML). Default: ./campaign.yaml, else the bundled example."),
         show_default=False,
     ),
 ]

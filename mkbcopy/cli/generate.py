@@ -538,7 +538,8 @@ def init(
     ] = False,
 ) -> None:
     from mkbcopy.errors import OutputError
-    from mkbcopy.research.brief import example_brief_path
+    from mkbcopy.i18n import language
+    from mkbcopy.research.brief import commented_example_path
     from mkbcopy.writers.folder import atomic_write
 
     is_file = folder.suffix.lower() in (".yaml", ".yml") and not folder.is_dir()
@@ -548,7 +549,7 @@ def init(
     if target.is_dir():
         raise OutputError(_("is a folder"), path=target)
     # atomic_write replaces a symbolic link, never the file it points to.
-    atomic_write(target, example_brief_path().read_bytes())
+    atomic_write(target, commented_example_path(language()).read_bytes())
     print(
         _("Wrote %(file)s. Edit the facts, then run: mkbcopy generate %(file)s") % {"file": target}
     )

@@ -278,6 +278,12 @@ def example_brief_path() -> Path:
     return Path(str(resources.files("mkbcopy") / "data" / "example-brief.yaml"))
 
 
+def commented_example_path(lang: str) -> Path:
+    """The example brief `init` writes, its comments in `lang`; the data is the same."""
+    dutch = Path(str(resources.files("mkbcopy") / "data" / "example-brief.nl.yaml"))
+    return dutch if lang == "nl" else example_brief_path()
+
+
 def load_brief(path: Path | None = None) -> Brief:
     """Read and validate a brief; None means the bundled example."""
     path = path or example_brief_path()
