@@ -56,12 +56,12 @@ def brief_check(
         FACT_KEYS,
         FACT_QUESTIONS,
         MAIL_FIELDS,
-        brand_file_problems,
         load_brief,
         mail_gaps,
     )
     from mkbcopy.research.gaps import brief_gaps
     from mkbcopy.research.study import load_personas, study_path
+    from mkbcopy.writers.brandfiles import brand_file_problems
 
     level = _level(quiet, verbose)
     try:

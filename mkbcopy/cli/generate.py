@@ -190,7 +190,7 @@ def generate(
                 _("unknown paper size '%(value)s' (use %(choices)s)")
                 % {"value": paper, "choices": ", ".join(PAPER_SIZES)}
             )
-        brief = _default_brief(brief)
+        brief, note = _default_brief(brief)
         loaded = load_brief(brief)
         study = study_path(personas_file, loaded.personas)
         research = load_personas(study)
@@ -222,6 +222,8 @@ def generate(
                 personas_path=study,
                 progress=step,
             )
+        if note is not None:
+            _warn(note)
         reports: list[LintReport] = []
         if not no_lint:
             from mkbcopy.checks.findings import draft_documents
@@ -282,20 +284,21 @@ def _count_the_rest(error: MkbcopyError, user_dir: Path, research: Research, bri
 LOCAL_BRIEF = Path("campaign.yaml")
 
 
-def _default_brief(brief: Path | None) -> Path | None:
-    """No BRIEF: ./campaign.yaml if there, else the bundled example; one line says which."""
+def _default_brief(brief: Path | None) -> tuple[Path | None, str | None]:
+    """No BRIEF: ./campaign.yaml if there, else the bundled example; and the line saying which.
+
+    The line goes to stderr once the drafts are written (a failed run has its error to say).
+    """
     if brief is not None:
-        return brief
+        return brief, None
     if LOCAL_BRIEF.is_file():
-        _warn(_("no BRIEF given; using %(brief)s in this folder") % {"brief": LOCAL_BRIEF})
-        return LOCAL_BRIEF
-    _warn(
-        _(
-            "no BRIEF given and no campaign.yaml here; using the bundled example brief of "
-            "a fictional route (Hogeschool Rivierland); start your own with: mkbcopy init ."
-        )
+        return LOCAL_BRIEF, _("no BRIEF given; using %(brief)s in this folder") % {
+            "brief": LOCAL_BRIEF
+        }
+    return None, _(
+        "no BRIEF given and no campaign.yaml here; using the bundled example brief of "
+        "a fictional route (Hogeschool Rivierland); start your own with: mkbcopy init ."
     )
-    return None
 
 
 # What generate prints; one place, so the message catalogue can wrap them.

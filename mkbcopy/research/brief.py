@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
-from mkbcopy.errors import InputError, MkbcopyError, ValidationError
+from mkbcopy.errors import InputError, ValidationError
 from mkbcopy.i18n import N_, _
 from mkbcopy.research.text import Strict, Text
 from mkbcopy.research.yamlfile import load_yaml, validate
@@ -183,33 +183,6 @@ def mail_gaps(brief: Brief) -> list[str]:
     return [key for key in MAIL_FIELDS if getattr(brief.contact, key) is None]
 
 
-def brand_file_problems(brief: Brief, path: Path) -> list[MkbcopyError]:
-    """The brand's logo and reference document, checked as the Word writer checks them.
-
-    So that `brief check` names a missing logo or a .dotx before `generate` fails on it.
-    """
-    from mkbcopy.writers.brandfiles import check_logo, check_reference_docx
-
-    brand = brief.brand
-    if brand is None:
-        return []
-    found: list[MkbcopyError] = []
-    docx = (
-        brand.reference_docx if brand.reference_docx and not _is_web(brand.reference_docx) else None
-    )
-    for key, value, check in (
-        ("brand.logo", brand.logo_file(), check_logo),
-        ("brand.reference_docx", docx, check_reference_docx),
-    ):
-        if value is None:
-            continue
-        try:
-            check(Path(value))
-        except MkbcopyError as exc:  # said of the brief, which names the file
-            found.append(InputError(f"{exc.path}: {exc.message}", path=path, key=key))
-    return found
-
-
 def check_mail_fields(brief: Brief, path: Path | None = None) -> None:
     """Refuse to write mail without an opt-out and a postal address, and say what to add."""
     missing = mail_gaps(brief)
@@ -246,6 +219,11 @@ class Brand(Strict):
     def logo_file(self) -> str | None:
         """A logo file, which the Word flyer embeds."""
         return self.logo if self.logo and not _is_web(self.logo) else None
+
+    def reference_file(self) -> str | None:
+        """A local reference .docx; brief check reads it as the Word writer will."""
+        docx = self.reference_docx
+        return docx if docx and not _is_web(docx) else None
 
 
 def _is_web(value: str) -> bool:

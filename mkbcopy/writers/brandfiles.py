@@ -13,8 +13,9 @@ import struct
 import zipfile
 from pathlib import Path
 
-from mkbcopy.errors import InputError
+from mkbcopy.errors import InputError, MkbcopyError
 from mkbcopy.i18n import N_, _
+from mkbcopy.research.brief import Brief
 
 MAX_DOCX_BYTES = 20_000_000  # the .docx file itself
 MAX_DOCX_INFLATED = 100_000_000  # all its parts, by the sizes its zip directory declares
@@ -125,3 +126,25 @@ def check_logo(path: Path) -> None:
                 % {"width": width, "height": height, "limit": MAX_LOGO_PIXELS},
                 path=path,
             )
+
+
+def brand_file_problems(brief: Brief, path: Path) -> list[MkbcopyError]:
+    """The brand's logo and reference document, checked as the Word writer checks them.
+
+    So that `brief check` names a missing logo or a .dotx before `generate` fails on it.
+    """
+    brand = brief.brand
+    if brand is None:
+        return []
+    found: list[MkbcopyError] = []
+    for key, value, check in (
+        ("brand.logo", brand.logo_file(), check_logo),
+        ("brand.reference_docx", brand.reference_file(), check_reference_docx),
+    ):
+        if value is None:
+            continue
+        try:
+            check(Path(value))
+        except MkbcopyError as exc:  # said of the brief, which names the file
+            found.append(InputError(f"{exc.path}: {exc.message}", path=path, key=key))
+    return found
