@@ -133,7 +133,7 @@ def test_personas_list_and_show(runner: CliRunner) -> None:
     assert shown.exit_code == 0
     assert "Omscholen" in shown.stdout and "35+" in shown.stdout
     unknown = runner.invoke(app, ["personas", "show", "nobody"])
-    assert unknown.exit_code == 1 and "unknown persona 'nobody'" in unknown.stderr
+    assert unknown.exit_code == 2 and "unknown persona 'nobody'" in unknown.stderr
 
 
 def test_python_dash_m_and_lazy_docx_import(tmp_path: Path) -> None:

@@ -313,7 +313,9 @@ def _spawn(binary: str, dictionary: Path, mode: list[str]) -> subprocess.Popen[s
             env={**os.environ, "LC_ALL": "C.UTF-8"},
         )
     except OSError as exc:
-        raise MkbcopyError(f"hunspell could not check spelling: {exc}") from None
+        raise MkbcopyError(
+            _("hunspell could not check spelling: %(reason)s") % {"reason": exc}
+        ) from None
 
 
 def _finish(process: subprocess.Popen[str], lines: list[str]) -> str:
@@ -324,8 +326,12 @@ def _finish(process: subprocess.Popen[str], lines: list[str]) -> str:
     except (OSError, subprocess.TimeoutExpired) as exc:
         process.kill()
         process.communicate()
-        raise MkbcopyError(f"hunspell could not check spelling: {exc}") from None
+        raise MkbcopyError(
+            _("hunspell could not check spelling: %(reason)s") % {"reason": exc}
+        ) from None
     if process.returncode != 0:
         detail = stderr.strip().splitlines()[-1:] or [f"exit status {process.returncode}"]
-        raise MkbcopyError(f"hunspell could not check spelling: {detail[0]}")
+        raise MkbcopyError(
+            _("hunspell could not check spelling: %(reason)s") % {"reason": detail[0]}
+        )
     return stdout

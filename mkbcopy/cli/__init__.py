@@ -17,7 +17,8 @@ import typer
 
 from mkbcopy import __version__
 from mkbcopy.cli import brief, contacts, generate, personas, review, templates
-from mkbcopy.cli.help import Command, Group, usage_error
+from mkbcopy.cli.common import _complete_languages
+from mkbcopy.cli.help import EXIT_BATCH, EXIT_DONE, EXIT_LINT, Command, Group, usage_error
 from mkbcopy.errors import MkbcopyError, Problems, UsageError, one_line, os_error
 from mkbcopy.i18n import LANGUAGES, N_, _, set_language
 
@@ -134,6 +135,7 @@ def _root(
             "--lang",
             metavar="LANG",
             callback=_language,
+            autocompletion=_complete_languages,
             is_eager=True,
             help=N_(
                 "Language of messages: en or nl. Default: MKBCOPY_LANG, else your locale "
@@ -152,12 +154,12 @@ def _root(
 app.command(cls=Command, help=generate.GENERATE_HELP)(generate.generate)
 app.command(cls=Command, help=generate.INIT_HELP)(generate.init)
 app.add_typer(personas.personas_app, name="personas", cls=_Group)
-app.command(cls=Command, help=review.LINT_HELP)(review.lint)
-app.command(cls=Command, help=contacts.SEGMENT_HELP)(contacts.segment)
-app.command(cls=Command, help=contacts.BATCH_HELP)(contacts.batch)
+app.command(cls=Command, help=review.LINT_HELP, epilog=EXIT_LINT)(review.lint)
+app.command(cls=Command, help=contacts.SEGMENT_HELP, epilog=EXIT_DONE)(contacts.segment)
+app.command(cls=Command, help=contacts.BATCH_HELP, epilog=EXIT_BATCH)(contacts.batch)
 app.add_typer(brief.brief_app, name="brief", cls=_Group)
-app.command(cls=Command, help=review.COVERAGE_HELP)(review.coverage)
-app.command(cls=Command, help=review.PREVIEW_HELP)(review.preview)
+app.command(cls=Command, help=review.COVERAGE_HELP, epilog=EXIT_DONE)(review.coverage)
+app.command(cls=Command, help=review.PREVIEW_HELP, epilog=EXIT_DONE)(review.preview)
 app.add_typer(templates.templates_app, name="templates", cls=_Group)
 
 

@@ -19,7 +19,8 @@ from mkbcopy.cli.common import (
     _print_json,
     _warn,
 )
-from mkbcopy.cli.help import Command
+from mkbcopy.cli.help import EXIT_CHECK, Command
+from mkbcopy.errors import MkbcopyError, Problems, problems
 from mkbcopy.i18n import N_, _, ngettext
 
 brief_app = typer.Typer(
@@ -31,6 +32,7 @@ brief_app = typer.Typer(
 @brief_app.command(
     "check",
     cls=Command,
+    epilog=EXIT_CHECK,
     help=N_(
         "List the facts each persona's copy needs and the brief lacks; exit 1 if any. "
         "Warn about facts that will read badly in copy (notes, abbreviations).\n\n"
@@ -61,9 +63,18 @@ def brief_check(
     )
     from mkbcopy.research.gaps import brief_gaps
     from mkbcopy.research.study import load_personas, study_path
+    from mkbcopy.writers.brandfiles import brand_file_problems
 
     level = _level(quiet, verbose)
-    loaded = load_brief(brief)
+    try:
+        loaded = load_brief(brief)
+        found = brand_file_problems(loaded, brief)
+        if found:
+            raise problems(found)
+    except MkbcopyError as exc:
+        if as_json:
+            _print_json(invalid_json(brief, exc))
+        raise
     research = load_personas(study_path(personas_file, loaded.personas))
     gaps = brief_gaps(loaded, research)
     mail_missing = mail_gaps(loaded)
@@ -129,3 +140,21 @@ def brief_check(
         file=sys.stderr,
     )
     raise typer.Exit(1)
+
+
+def invalid_json(brief: Path, error: MkbcopyError) -> dict[str, object]:
+    """brief check --json on a brief that cannot be read: every problem (README, JSON output)."""
+    found = error.problems if isinstance(error, Problems) else [error]
+    return {
+        "brief": str(brief),
+        "valid": False,
+        "errors": [
+            {
+                "path": str(e.path) if e.path is not None else None,
+                "line": e.line,
+                "key": e.key,
+                "message": e.message,
+            }
+            for e in found
+        ],
+    }

@@ -97,6 +97,68 @@ def _progress(
         yield step
 
 
+def _complete_subgroups(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Subgroup ids of the chosen personas (all when none), from --personas or the bundled study."""
+    from mkbcopy.research.study import load_personas
+
+    study = ctx.params.get("personas_file")
+    chosen = ctx.params.get("persona") or ()
+    try:
+        research = load_personas(study)
+    except Exception:  # a Tab must never print a traceback
+        return []
+    ids = {s.id for p in research.personas if not chosen or p.id in chosen for s in p.subgroups}
+    return sorted(i for i in ids if i.startswith(incomplete))
+
+
+def _complete_platforms(incomplete: str) -> list[str]:
+    """Mail platforms --merge-tags knows."""
+    from mkbcopy.contacts.platforms import PLATFORMS
+
+    return [name for name in PLATFORMS if name.startswith(incomplete)]
+
+
+def _complete_languages(incomplete: str) -> list[str]:
+    from mkbcopy.i18n import LANGUAGES
+
+    return [lang for lang in LANGUAGES if lang.startswith(incomplete)]
+
+
+def _complete_levels(incomplete: str) -> list[str]:
+    """--fail-on levels."""
+    return [level for level in ("warning", "error") if level.startswith(incomplete)]
+
+
+def _complete_sheets(incomplete: str) -> list[str]:
+    """The sheets of the workbook given as CONTACTS, read without loading its rows.
+
+    From the words typed, as the shell script hands them over (bash: COMP_WORDS; zsh,
+    fish, PowerShell: _TYPER_COMPLETE_ARGS): Click leaves CONTACTS unset while --sheet
+    lacks its value, and Typer passes no words to the function.
+    """
+    import os
+    import shlex
+
+    typed = os.environ.get("COMP_WORDS") or os.environ.get("_TYPER_COMPLETE_ARGS") or ""
+    try:
+        words = shlex.split(typed)
+    except ValueError:  # a quote still open while typing
+        words = typed.split()
+    contacts = next((w for w in words if w.lower().endswith((".xlsx", ".xlsm"))), None)
+    if contacts is None:
+        return []
+    try:
+        from openpyxl import load_workbook
+
+        with Path(contacts).open("rb") as handle:
+            book = load_workbook(handle, read_only=True, keep_links=False)
+            names = list(book.sheetnames)
+            book.close()
+    except Exception:  # a damaged or missing file: nothing to offer
+        return []
+    return [name for name in names if name.lower().startswith(incomplete.lower())]
+
+
 ForceOpt = Annotated[
     bool, typer.Option("--force", help=N_("Write into a folder that holds other files."))
 ]
@@ -139,6 +201,7 @@ SheetOpt = Annotated[
         "--sheet",
         metavar="NAME",
         help=N_("The sheet to read when CONTACTS is an Excel workbook. Default: the first."),
+        autocompletion=_complete_sheets,
     ),
 ]
 QuietOpt = Annotated[
@@ -162,7 +225,7 @@ BriefArg = Annotated[
     Path | None,
     typer.Argument(
         metavar="BRIEF",
-        help=N_("The campaign brief (YAML). Default: the bundled example brief."),
+        help=N_("The campaign brief (YAML). Default: ./campaign.yaml, else the bundled example."),
         show_default=False,
     ),
 ]

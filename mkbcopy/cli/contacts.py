@@ -20,6 +20,7 @@ from mkbcopy.cli.common import (
     QuietOpt,
     SheetOpt,
     StrictOpt,
+    _complete_platforms,
     _level,
     _listed,
     _plural,
@@ -228,6 +229,7 @@ def batch(
                 "Mail platform the segment folders are for (merge tags, contacts.csv "
                 "columns): mailchimp, brevo, listmonk or plain."
             ),
+            autocompletion=_complete_platforms,
         ),
     ] = "mailchimp",
     per_recipient: Annotated[

@@ -20,7 +20,9 @@ from mkbcopy.cli.common import (
     QuietOpt,
     StrictOpt,
     _complete_channels,
+    _complete_levels,
     _complete_personas,
+    _complete_subgroups,
     _level,
     _listed,
     _plural,
@@ -30,7 +32,7 @@ from mkbcopy.cli.common import (
     out_console,
 )
 from mkbcopy.cli.review import _print_lint
-from mkbcopy.errors import UsageError
+from mkbcopy.errors import MkbcopyError, Problems, TemplateError, UsageError, ValidationError
 from mkbcopy.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
     from mkbcopy.compose.campaign import Plan
     from mkbcopy.compose.rendering import Draft
     from mkbcopy.research.brief import Brief
+    from mkbcopy.research.personas import Research
 
 
 DEFAULT_OUT = Path("mkbcopy-output")
@@ -93,7 +96,13 @@ def generate(
     ] = None,
     subgroup: Annotated[
         str | None,
-        typer.Option("--subgroup", "-s", metavar="ID", help=N_("Subgroup id, e.g. 35+ or hbo.")),
+        typer.Option(
+            "--subgroup",
+            "-s",
+            metavar="ID",
+            help=N_("Subgroup id, e.g. 35+ or hbo."),
+            autocompletion=_complete_subgroups,
+        ),
     ] = None,
     out: Annotated[
         Path, typer.Option("--out", "-o", metavar="DIR", help=N_("Output folder."))
@@ -148,6 +157,7 @@ def generate(
             "--fail-on",
             metavar="LEVEL",
             help=N_("Exit 1 (after writing) when lint finds this or worse: error or warning."),
+            autocompletion=_complete_levels,
         ),
     ] = None,
     as_json: JsonOpt = False,
@@ -180,20 +190,27 @@ def generate(
                 _("unknown paper size '%(value)s' (use %(choices)s)")
                 % {"value": paper, "choices": ", ".join(PAPER_SIZES)}
             )
+        brief, note = _default_brief(brief)
         loaded = load_brief(brief)
         study = study_path(personas_file, loaded.personas)
         research = load_personas(study)
-        plan = plan_campaign(
-            loaded,
-            research,
-            personas=persona or (),
-            channels=channel or (),
-            formats=fmt or (),
-            subgroup=subgroup,
-            templates=templates,
-            variants=variants,
-            paper=paper,
-        )
+        try:
+            plan = plan_campaign(
+                loaded,
+                research,
+                personas=persona or (),
+                channels=channel or (),
+                formats=fmt or (),
+                subgroup=subgroup,
+                templates=templates,
+                variants=variants,
+                paper=paper,
+            )
+        except (TemplateError, ValidationError) as exc:
+            user_dir = templates or (Path(loaded.templates) if loaded.templates else None)
+            if user_dir is not None:
+                _count_the_rest(exc, user_dir, research, loaded)
+            raise
         with _progress(_("writing drafts"), len(plan.files), unit=_("files")) as step:
             manifest = write_campaign(
                 plan,
@@ -205,6 +222,8 @@ def generate(
                 personas_path=study,
                 progress=step,
             )
+        if note is not None:
+            _warn(note)
         reports: list[LintReport] = []
         if not no_lint:
             from mkbcopy.checks.findings import draft_documents
@@ -241,6 +260,45 @@ def generate(
             )
         if fail_on is not None and any(r.fails(cast("Severity", fail_on)) for r in reports):
             raise typer.Exit(1)
+
+
+def _count_the_rest(error: MkbcopyError, user_dir: Path, research: Research, brief: Brief) -> None:
+    """Generate stops at the first template problem; say how many more and where to see them."""
+    from mkbcopy.compose.templatecheck import check_templates
+
+    if isinstance(error, Problems):
+        return  # already every problem, one line each
+    try:
+        found = check_templates(user_dir, research=research, brief=brief)
+    except MkbcopyError:
+        return
+    more = sum(p.severity == "error" for p in found) - 1
+    if more > 0:
+        error.message += _(" (and %(count)s more; run mkbcopy templates check %(path)s)") % {
+            "count": more,
+            "path": user_dir,
+        }
+
+
+# The brief `mkbcopy init .` writes, which generate reads when no BRIEF is given.
+LOCAL_BRIEF = Path("campaign.yaml")
+
+
+def _default_brief(brief: Path | None) -> tuple[Path | None, str | None]:
+    """No BRIEF: ./campaign.yaml if there, else the bundled example; and the line saying which.
+
+    The line goes to stderr once the drafts are written (a failed run has its error to say).
+    """
+    if brief is not None:
+        return brief, None
+    if LOCAL_BRIEF.is_file():
+        return LOCAL_BRIEF, _("no BRIEF given; using %(brief)s in this folder") % {
+            "brief": LOCAL_BRIEF
+        }
+    return None, _(
+        "no BRIEF given and no campaign.yaml here; using the bundled example brief of "
+        "a fictional route (Hogeschool Rivierland); start your own with: mkbcopy init ."
+    )
 
 
 # What generate prints; one place, so the message catalogue can wrap them.
@@ -482,30 +540,40 @@ def _print_table(plan: Plan, out: Path, files: int) -> None:
 
 
 INIT_HELP = N_(
-    "Write a commented example brief (campaign.yaml) to edit.\n\n"
+    "Write a commented example brief to edit: DIR/campaign.yaml, or the file itself "
+    "when the path ends in .yaml or .yml (its folder is made if needed).\n\n"
     "Example: mkbcopy init mijn-campagne"
 )
 
 
 def init(
     folder: Annotated[
-        Path, typer.Argument(metavar="DIR", help=N_("Folder to create the brief in."))
+        Path,
+        typer.Argument(
+            metavar="PATH",
+            help=N_(
+                "Folder to create campaign.yaml in, or the brief file itself "
+                "(a name ending in .yaml or .yml)."
+            ),
+        ),
     ],
     force: Annotated[
         bool, typer.Option("--force", help=N_("Overwrite an existing brief."))
     ] = False,
 ) -> None:
     from mkbcopy.errors import OutputError
-    from mkbcopy.research.brief import example_brief_path
+    from mkbcopy.i18n import language
+    from mkbcopy.research.brief import commented_example_path
     from mkbcopy.writers.folder import atomic_write
 
-    target = folder / "campaign.yaml"
+    is_file = folder.suffix.lower() in (".yaml", ".yml") and not folder.is_dir()
+    target = folder if is_file else folder / "campaign.yaml"
     if (target.exists() or target.is_symlink()) and not force:
         raise OutputError(_("already exists; use --force to overwrite it"), path=target)
     if target.is_dir():
         raise OutputError(_("is a folder"), path=target)
     # atomic_write replaces a symbolic link, never the file it points to.
-    atomic_write(target, example_brief_path().read_bytes())
+    atomic_write(target, commented_example_path(language()).read_bytes())
     print(
         _("Wrote %(file)s. Edit the facts, then run: mkbcopy generate %(file)s") % {"file": target}
     )

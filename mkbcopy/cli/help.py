@@ -77,6 +77,13 @@ class _Translated:
             with formatter.indentation():
                 formatter.write_text(text)
 
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        text = translated(getattr(self, "epilog", None))
+        if text:
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(text)
+
     def get_short_help_str(self, limit: int = 45) -> str:
         return short_help(translated(self.help), limit)
 
@@ -108,6 +115,24 @@ class Command(_Translated, TyperCommand):
 
 class Group(_Translated, TyperGroup):
     """A command group whose --help, and its list of commands, speak the user's language."""
+
+
+# What the exit codes mean, shown below a command's options (epilog=); one text per meaning.
+EXIT_DONE = N_(
+    "Exit codes: 0 done; 1 an error (nothing half-written); 2 wrong usage; 130 interrupted."
+)
+EXIT_CHECK = N_(
+    "Exit codes: 0 no problems found; 1 problems found (listed above), or an error; "
+    "2 wrong usage; 130 interrupted."
+)
+EXIT_LINT = N_(
+    "Exit codes: 0 no finding at the --fail-on level (default: error); 1 findings at "
+    "that level, or an error; 2 wrong usage; 130 interrupted."
+)
+EXIT_BATCH = N_(
+    "Exit codes: 0 drafts written; 1 nothing written (an error, or --strict and a draft "
+    "would say [AANVULLEN: ...]); 2 wrong usage; 130 interrupted."
+)
 
 
 # Click's and Typer's usage errors, by their English wording; the msgids say the same.

@@ -21,7 +21,7 @@ from mkbcopy.cli.common import (
     _print_json,
     out_console,
 )
-from mkbcopy.cli.help import Command
+from mkbcopy.cli.help import EXIT_CHECK, EXIT_DONE, Command
 from mkbcopy.i18n import N_, _, ngettext
 
 personas_app = typer.Typer(
@@ -36,6 +36,7 @@ personas_app = typer.Typer(
 @personas_app.command(
     "list",
     cls=Command,
+    epilog=EXIT_DONE,
     help=N_(
         "List the personas with their share of the target group.\n\n"
         "Example: mkbcopy personas list --personas mijn-studie.yaml --json"
@@ -77,6 +78,7 @@ def personas_list(personas_file: PersonasOpt = None, as_json: JsonOpt = False) -
 @personas_app.command(
     "show",
     cls=Command,
+    epilog=EXIT_DONE,
     help=N_(
         "Show everything the research says about one persona.\n\n"
         "Example: mkbcopy personas show onafhankelijke-zij-instromer"
@@ -89,9 +91,14 @@ def personas_show(
     as_json: JsonOpt = False,
     personas_file: PersonasOpt = None,
 ) -> None:
+    from mkbcopy.errors import UsageError, ValidationError
     from mkbcopy.research.study import load_personas
 
-    p = load_personas(personas_file).persona(persona_id)
+    research = load_personas(personas_file)
+    try:
+        p = research.persona(persona_id)
+    except ValidationError as exc:  # an id the user typed: wrong usage, exit 2
+        raise UsageError(exc.message) from None
     if as_json:
         _print_json(p.model_dump(mode="json"))
         return
@@ -138,6 +145,7 @@ def personas_show(
 @personas_app.command(
     "check",
     cls=Command,
+    epilog=EXIT_CHECK,
     help=N_(
         "Validate a persona study; list every problem with file, line and key, exit 1 "
         "if any.\n\n"

@@ -14,6 +14,7 @@ from rich.table import Table
 from mkbcopy.cli.common import (
     JsonOpt,
     QuietOpt,
+    _complete_levels,
     _level,
     _plural,
     _print_json,
@@ -60,6 +61,7 @@ def lint(
             "--fail-on",
             metavar="LEVEL",
             help=N_("Exit 1 on a finding at this level or worse: warning or error."),
+            autocompletion=_complete_levels,
         ),
     ] = "error",
     quiet: QuietOpt = False,
@@ -140,6 +142,8 @@ def _print_lint(
     from mkbcopy.checks.lint import SEVERITY_LABELS
     from mkbcopy.checks.spelling import unavailable_reason
 
+    # The rule column lines up in every language ("fout", "waarschuwing").
+    width = max(len(_(label)) for label in SEVERITY_LABELS.values())
     for report in reports if files else []:
         stats = report.readability
         about = [report.channel or _("no channel")]
@@ -153,9 +157,9 @@ def _print_lint(
             _print_readability(stats)
         for f in report.findings:
             severity = _(SEVERITY_LABELS[f.severity])
-            out_console.print(f"  {severity:<7} {f.rule:<22} {f.text()}", markup=False)
+            out_console.print(f"  {severity:<{width}} {f.rule:<22} {f.text()}", markup=False)
             if f.excerpt:
-                out_console.print(f"  {'':<30} > {f.excerpt}", markup=False)
+                out_console.print(f"  {'':<{width + 23}} > {f.excerpt}", markup=False)
     if not summary:
         return
     totals = {s: sum(r.count(s) for r in reports) for s in ("error", "warning", "info")}

@@ -21,8 +21,8 @@ from mkbcopy.cli.common import (
     _print_json,
     out_console,
 )
-from mkbcopy.cli.help import Command
-from mkbcopy.i18n import N_, _
+from mkbcopy.cli.help import EXIT_CHECK, Command
+from mkbcopy.i18n import N_, _, ngettext
 
 templates_app = typer.Typer(
     help=(
@@ -34,6 +34,10 @@ templates_app = typer.Typer(
     no_args_is_help=True,
 )
 
+
+# The built-in channels' labels (their metadata headers) that are not Dutch already,
+# so that `templates list` shows them in the user's language.
+BUILTIN_LABELS = (N_("Flyer (one page, Word and PDF)"),)
 
 TemplatesOpt = Annotated[
     Path | None,
@@ -94,13 +98,18 @@ def templates_list(templates: TemplatesOpt = None, as_json: JsonOpt = False) -> 
         meta = info.meta
         limits = []
         if meta and meta.limit:
-            limits.append(f"{meta.limit}{' (X-weighted)' if meta.counting == 'x' else ''}")
+            weighted = _(" (X-weighted)") if meta.counting == "x" else ""
+            limits.append(f"{meta.limit}{weighted}")
         if meta and meta.hashtags is not None:
-            limits.append(_("%(count)s hashtags") % {"count": meta.hashtags})
+            limits.append(
+                ngettext("%(count)s hashtag", "%(count)s hashtags", meta.hashtags)
+                % {"count": meta.hashtags}
+            )
         if meta and meta.subject_limit:
             limits.append(_("subject %(limit)s") % {"limit": meta.subject_limit})
         problem = _("error: %(problem)s") % {"problem": info.problem}
-        label = Text(meta.label) if meta else Text(problem, style="red")
+        shown = _(meta.label) if meta and info.builtin else meta.label if meta else ""
+        label = Text(shown) if meta else Text(problem, style="red")
         table.add_row(
             info.name,
             label,
@@ -171,6 +180,7 @@ def templates_init(
 @templates_app.command(
     "check",
     cls=Command,
+    epilog=EXIT_CHECK,
     help=N_(
         "Render every template for every persona and subgroup; report every problem, "
         "exit 1 if any.\n\n"

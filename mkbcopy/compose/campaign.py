@@ -17,7 +17,7 @@ from mkbcopy import __version__
 from mkbcopy.compose.channels import ChannelMeta, load_channel, load_channels
 from mkbcopy.compose.copydeck import load_copydeck
 from mkbcopy.compose.rendering import Draft, plan_variants, render_draft
-from mkbcopy.errors import MissingFactsError, OutputError, UsageError
+from mkbcopy.errors import MissingFactsError, OutputError, UsageError, ValidationError
 from mkbcopy.i18n import N_, _, ngettext
 from mkbcopy.research.brief import FACT_QUESTIONS, Brief
 from mkbcopy.research.personas import Persona, Research, Subgroup
@@ -76,11 +76,15 @@ def _templates_dir(brief: Brief, templates: Path | None) -> Path | None:
 def _targets(
     research: Research, persona_ids: Sequence[str], subgroup_id: str | None
 ) -> list[tuple[Persona, Subgroup | None]]:
-    personas = [research.persona(p) for p in persona_ids] if persona_ids else research.personas
-    if subgroup_id is None:
-        return [(p, None) for p in personas]
-    if persona_ids:
-        return [(p, p.subgroup(subgroup_id)) for p in personas]
+    """The personas and subgroup asked for; an unknown id is wrong usage (exit 2)."""
+    try:
+        personas = [research.persona(p) for p in persona_ids] if persona_ids else research.personas
+        if subgroup_id is None:
+            return [(p, None) for p in personas]
+        if persona_ids:
+            return [(p, p.subgroup(subgroup_id)) for p in personas]
+    except ValidationError as exc:
+        raise UsageError(str(exc)) from None
     chosen: list[tuple[Persona, Subgroup | None]] = [
         (p, s) for p in personas for s in p.subgroups if s.id == subgroup_id
     ]

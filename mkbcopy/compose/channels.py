@@ -24,7 +24,7 @@ import yaml
 from pydantic import Field
 
 from mkbcopy.bundle import bundled_path
-from mkbcopy.errors import InputError, TemplateError
+from mkbcopy.errors import InputError, TemplateError, UsageError
 from mkbcopy.i18n import _
 from mkbcopy.research.text import Slug, Strict
 from mkbcopy.research.yamlfile import BoundedLoader, error_message
@@ -130,7 +130,7 @@ def load_channel(name: str, user_dir: Path | None = None) -> ChannelMeta:
                 raise problems[0]
             assert meta is not None
             return meta
-    raise TemplateError(
+    raise UsageError(  # a name the user typed (-c): wrong usage, exit 2
         _("unknown channel '%(name)s' (known: %(known)s)")
         % {"name": name, "known": ", ".join(channel_names(user_dir))}
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from mkbcopy.compose.copydeck import COPY_FILE
 from mkbcopy.errors import OutputError
+from mkbcopy.i18n import _
 from mkbcopy.research.personas import Motivator, Research
 from mkbcopy.writers.folder import atomic_write
 
@@ -77,7 +78,7 @@ def write_deck_skeleton(
     """Write FOLDER/_shared/copy.yaml; an existing deck is replaced only with `force`."""
     target = folder / COPY_FILE
     if (target.exists() or target.is_symlink()) and not force:
-        raise OutputError("exists already; use --force to overwrite it", path=target)
+        raise OutputError(_("already exists; use --force to overwrite it"), path=target)
     text = render_deck_skeleton(research, str(study), str(folder))
     atomic_write(target, text.encode("utf-8"))
     return target

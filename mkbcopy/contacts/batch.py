@@ -45,7 +45,7 @@ from mkbcopy.contacts.rowcount import Progress
 from mkbcopy.contacts.safecsv import BOM, SafeCsvWriter
 from mkbcopy.contacts.segments import open_to_place, rejects_columns, segment_rows
 from mkbcopy.errors import MissingFactsError, OutputError
-from mkbcopy.i18n import language, ngettext
+from mkbcopy.i18n import _, language, ngettext
 from mkbcopy.research.brief import FACT_QUESTIONS, Brief, check_mail_fields
 from mkbcopy.research.personas import Research
 from mkbcopy.writers.filewriter import FolderWriter
@@ -431,10 +431,13 @@ def _refuse_foreign_in_folders(out: Path) -> None:
             if not (_RECIPIENT.match(e.name) and e.is_file(follow_symlinks=False))
         ]
     if foreign:
-        more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
+        more = _(" and %(count)s more") % {"count": len(foreign) - 1} if len(foreign) > 1 else ""
         raise OutputError(
-            f"'{foreign[0]}'{more} was not written by mkbcopy, and this run would replace "
-            "its folder; --force never does: move it away, or choose another --out",
+            _(
+                "'%(name)s'%(more)s was not written by mkbcopy, and this run would replace "
+                "its folder; --force never does: move it away, or choose another --out"
+            )
+            % {"name": foreign[0], "more": more},
             path=out,
         )
 
@@ -451,5 +454,7 @@ def _check_results(work: Path, report: BatchReport, per_recipient: bool) -> None
             gone.append(f"recipients ({count} of {report.recipients} drafts)")
     if gone:
         raise OutputError(
-            f"'{gone[0]}' was removed while mkbcopy wrote; run the command again", path=work
+            _("'%(name)s' was removed while mkbcopy wrote; run the command again")
+            % {"name": gone[0]},
+            path=work,
         )

@@ -388,22 +388,26 @@ def _check_targets(source: Path, out: Path, rejects: Path, *, force: bool) -> No
     for target in (out, rejects):
         if target.is_dir():
             raise OutputError(
-                "is a folder; give a file name such as contacts-segmented.csv", path=target
+                _("is a folder; give a file name such as contacts-segmented.csv"), path=target
             )
         if target.exists() and source.exists() and target.samefile(source):
-            raise OutputError("is the contact list being read; choose another --out", path=target)
+            raise OutputError(
+                _("is the contact list being read; choose another --out"), path=target
+            )
     if out.resolve() == rejects.resolve():
-        raise OutputError("the output and the rejects file are the same file", path=out)
+        raise OutputError(_("the output and the rejects file are the same file"), path=out)
     for target in (out, rejects):
         if target.exists() and not target.is_symlink() and not target.is_file():
             raise OutputError(
-                "is not a regular file (a device, pipe or socket); mkbcopy replaces only "
-                "files; choose another --out",
+                _(
+                    "is not a regular file (a device, pipe or socket); mkbcopy replaces only "
+                    "files; choose another --out"
+                ),
                 path=target,
             )
         if not force and (target.exists() or target.is_symlink()):
             raise OutputError(
-                "already exists; use --force to overwrite it, or choose another --out",
+                _("already exists; use --force to overwrite it, or choose another --out"),
                 path=target,
             )
         remove_stale_temps(target.parent, [target.name])

@@ -220,6 +220,11 @@ class Brand(Strict):
         """A logo file, which the Word flyer embeds."""
         return self.logo if self.logo and not _is_web(self.logo) else None
 
+    def reference_file(self) -> str | None:
+        """A local reference .docx; brief check reads it as the Word writer will."""
+        docx = self.reference_docx
+        return docx if docx and not _is_web(docx) else None
+
 
 def _is_web(value: str) -> bool:
     return value.lower().startswith(("https://", "http://"))
@@ -249,6 +254,12 @@ class Brief(Strict):
 def example_brief_path() -> Path:
     """The bundled example brief for a fictional route."""
     return Path(str(resources.files("mkbcopy") / "data" / "example-brief.yaml"))
+
+
+def commented_example_path(lang: str) -> Path:
+    """The example brief `init` writes, its comments in `lang`; the data is the same."""
+    dutch = Path(str(resources.files("mkbcopy") / "data" / "example-brief.nl.yaml"))
+    return dutch if lang == "nl" else example_brief_path()
 
 
 def load_brief(path: Path | None = None) -> Brief:

@@ -20,7 +20,7 @@ import yaml
 
 from mkbcopy.errors import InputError, MkbcopyError, ValidationError, problems
 from mkbcopy.i18n import N_, _, ngettext
-from mkbcopy.research.yamlhints import explain
+from mkbcopy.research.yamlhints import explain, traps
 from mkbcopy.suggest import did_you_mean
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -134,9 +134,16 @@ def load_yaml(path: Path, *, what: str = N_("YAML file"), text: str | None = Non
     except RecursionError:  # the limits above should make this unreachable
         raise InputError(_too_deep(), path=path) from None
     except yaml.MarkedYAMLError as exc:
-        where, problem = explain(exc, text.splitlines())
-        raise InputError(
-            _("invalid YAML: %(problem)s") % {"problem": problem}, path=path, line=where
+        lines = text.splitlines()
+        where, problem = explain(exc, lines)
+        found = {where: problem}  # PyYAML stops at the first; the other traps too, by line
+        for at, hint in traps(lines):
+            found.setdefault(at, hint)
+        raise problems(
+            [
+                InputError(_("invalid YAML: %(problem)s") % {"problem": hint}, path=path, line=at)
+                for at, hint in sorted(found.items(), key=lambda item: item[0] or 0)
+            ]
         ) from None
     except yaml.YAMLError as exc:
         raise InputError(

@@ -59,6 +59,8 @@ def explain(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int | None, st
             "a tab after a colon or in a value; use a space, or put the text in quotes"
         )
     if problem == "mapping values are not allowed here":
+        if _over_indented(at, lines):
+            return at + 1, _plain("expected <block end>")
         if before is not None and (bad := _NO_SPACE.match(lines[before])):
             return before + 1, _no_space(*bad.groups())
         if found := _KEY_VALUE.match(lines[at]):
@@ -124,3 +126,90 @@ def _no_space(key: str, value: str) -> str:
 
 def _comment(line: str) -> bool:
     return line.lstrip().startswith("#")
+
+
+_KEY_LINE = re.compile(r"^(\s*)(- )?([A-Za-z_][\w-]*):(?:\s|$)")
+_STRICT_NO_SPACE = re.compile(r"^\s*(?:- )?([A-Za-z_][\w-]*):([^\s:/].*)$")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _over_indented(at: int, lines: list[str]) -> bool:
+    """A `key:` line indented deeper than the `key: value` line above it.
+
+    YAML reads it as more of that value, then trips over its colon: the colon is not
+    the mistake, the spaces are.
+    """
+    above = next(
+        (i for i in range(at - 1, -1, -1) if lines[i].strip() and not _comment(lines[i])), None
+    )
+    here = _KEY_LINE.match(lines[at])
+    if above is None or here is None or here.group(2):
+        return False
+    found = _KEY_VALUE.match(lines[above])
+    if found is None or found.group(2).startswith(("|", ">", "#")):
+        return False
+    depth = _indent(lines[above]) + (2 if lines[above].lstrip().startswith("- ") else 0)
+    return _indent(lines[at]) > depth
+
+
+def traps(lines: list[str]) -> list[tuple[int, str]]:
+    """Every line that falls into a known trap, for the lines after PyYAML's first error.
+
+    PyYAML stops at its first problem; a marketer fixing a brief wants all of them at
+    once. Conservative on purpose: a line is named only when its trap is unmistakable.
+    """
+    found: list[tuple[int, str]] = []
+    block: int | None = None  # the indent of a `key: |` block scalar being skipped
+    for at, line in enumerate(lines):
+        if not line.strip() or _comment(line):
+            continue
+        if block is not None and _indent(line) > block:
+            continue
+        block = None
+        indent = line[: len(line) - len(line.lstrip())]
+        if "\t" in indent:
+            found.append((at + 1, _("a tab is used for indentation; use spaces")))
+            continue
+        if bad := _STRICT_NO_SPACE.match(line):
+            found.append((at + 1, _no_space(*bad.groups())))
+            continue
+        if _over_indented(at, lines):
+            found.append((at + 1, _plain("expected <block end>")))
+            continue
+        pair = _KEY_VALUE.match(line)
+        if pair is None:
+            continue
+        key, value = pair.groups()
+        if value.startswith(("|", ">")):
+            block = _indent(line)
+        elif value[0] in "\"'" and _never_closed(at, lines, value):
+            found.append((at + 1, _plain("found unexpected end of stream")))
+        elif value[0] not in "\"'[{" and ": " in value.split(" #")[0]:
+            example = f'{key}: "{value}"' if len(value) <= 50 else f'{key}: "..."'
+            found.append(
+                (
+                    at + 1,
+                    _(
+                        "a colon followed by a space inside a value starts a new key; "
+                        "put the text in quotes: %(example)s"
+                    )
+                    % {"example": example},
+                )
+            )
+    return found
+
+
+def _never_closed(at: int, lines: list[str], value: str) -> bool:
+    """A quoted value whose quote closes neither on its line nor before the next key."""
+    quote = value[0]
+    if quote in value[1:]:
+        return False
+    for line in lines[at + 1 :]:
+        if quote in line:
+            return False
+        if _KEY_LINE.match(line) and _indent(line) <= _indent(lines[at]):
+            return True
+    return True

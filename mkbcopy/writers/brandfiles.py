@@ -13,7 +13,9 @@ import struct
 import zipfile
 from pathlib import Path
 
-from mkbcopy.errors import InputError
+from mkbcopy.errors import InputError, MkbcopyError
+from mkbcopy.i18n import N_, _
+from mkbcopy.research.brief import Brief
 
 MAX_DOCX_BYTES = 20_000_000  # the .docx file itself
 MAX_DOCX_INFLATED = 100_000_000  # all its parts, by the sizes its zip directory declares
@@ -29,33 +31,59 @@ def _regular(path: Path, what: str, limit: int) -> int:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise InputError(f"{what} not found", path=path) from None
+        raise InputError(_("%(what)s not found") % {"what": _(what)}, path=path) from None
     except OSError as exc:
-        raise InputError(f"cannot read the {what}: {exc.strerror}", path=path) from None
+        raise InputError(
+            _("cannot read the %(what)s: %(reason)s") % {"what": _(what), "reason": exc.strerror},
+            path=path,
+        ) from None
     if not stat.S_ISREG(info.st_mode):
-        raise InputError(f"{what} is not a regular file (a device, pipe or folder)", path=path)
+        raise InputError(
+            _("%(what)s is not a regular file (a device, pipe or folder)") % {"what": _(what)},
+            path=path,
+        )
     if info.st_size > limit:
-        raise InputError(f"{what} is {info.st_size:,} bytes; at most {limit:,} are read", path=path)
+        raise InputError(
+            _("%(what)s is %(size)s bytes; at most %(limit)s are read")
+            % {"what": _(what), "size": f"{info.st_size:,}", "limit": f"{limit:,}"},
+            path=path,
+        )
     return info.st_size
 
 
 def check_reference_docx(path: Path) -> None:
     """A real, modest .docx whose XML declares no DTD or entities."""
-    _regular(path, "reference document", MAX_DOCX_BYTES)
+    _regular(path, N_("reference document"), MAX_DOCX_BYTES)
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
             if len(members) > MAX_DOCX_PARTS:
                 raise InputError(
-                    f"reference document has {len(members)} parts; at most "
-                    f"{MAX_DOCX_PARTS} are read",
+                    _("reference document has %(parts)s parts; at most %(limit)s are read")
+                    % {"parts": len(members), "limit": MAX_DOCX_PARTS},
                     path=path,
                 )
             declared = sum(m.file_size for m in members)
             if declared > MAX_DOCX_INFLATED:
                 raise InputError(
-                    f"reference document unpacks to {declared:,} bytes (at most "
-                    f"{MAX_DOCX_INFLATED:,}); is it a zip bomb?",
+                    _(
+                        "reference document unpacks to %(size)s bytes (at most %(limit)s); "
+                        "is it a zip bomb?"
+                    )
+                    % {"size": f"{declared:,}", "limit": f"{MAX_DOCX_INFLATED:,}"},
+                    path=path,
+                )
+            types = next((m for m in members if m.filename == "[Content_Types].xml"), None)
+            if (
+                types is not None
+                and types.file_size < 1_000_000
+                and b"template.main+xml" in archive.read(types)
+            ):
+                raise InputError(
+                    _(
+                        "is a Word template (.dotx), not a document; open it in Word "
+                        "and save it as a Word document (.docx)"
+                    ),
                     path=path,
                 )
             for member in members:
@@ -66,26 +94,57 @@ def check_reference_docx(path: Path) -> None:
                         data = data.decode("utf-16").encode("utf-8")
                     if _DTD.search(data):
                         raise InputError(
-                            f"reference document declares a DTD or entities in "
-                            f"{member.filename}; Word never writes one: save it again "
-                            "from Word, or use another file",
+                            _(
+                                "reference document declares a DTD or entities in "
+                                "%(part)s; Word never writes one: save it again "
+                                "from Word, or use another file"
+                            )
+                            % {"part": member.filename},
                             path=path,
                         )
     except zipfile.BadZipFile:
-        raise InputError("cannot use as reference document: not a .docx file", path=path) from None
+        raise InputError(
+            _("cannot use as reference document: %(reason)s") % {"reason": _("not a .docx file")},
+            path=path,
+        ) from None
     except (UnicodeDecodeError, NotImplementedError, RuntimeError) as exc:
-        raise InputError(f"cannot use as reference document: {exc}", path=path) from None
+        raise InputError(
+            _("cannot use as reference document: %(reason)s") % {"reason": exc}, path=path
+        ) from None
 
 
 def check_logo(path: Path) -> None:
     """A modest PNG or JPEG file whose header declares a sensible size."""
-    _regular(path, "logo", MAX_LOGO_BYTES)
+    _regular(path, N_("logo"), MAX_LOGO_BYTES)
     with path.open("rb") as handle:
         head = handle.read(32)
     if head.startswith(b"\x89PNG\r\n\x1a\n") and len(head) >= 24:
         width, height = struct.unpack(">II", head[16:24])
         if max(width, height) > MAX_LOGO_PIXELS:
             raise InputError(
-                f"logo declares {width} x {height} pixels; at most {MAX_LOGO_PIXELS} a side",
+                _("logo declares %(width)s x %(height)s pixels; at most %(limit)s a side")
+                % {"width": width, "height": height, "limit": MAX_LOGO_PIXELS},
                 path=path,
             )
+
+
+def brand_file_problems(brief: Brief, path: Path) -> list[MkbcopyError]:
+    """The brand's logo and reference document, checked as the Word writer checks them.
+
+    So that `brief check` names a missing logo or a .dotx before `generate` fails on it.
+    """
+    brand = brief.brand
+    if brand is None:
+        return []
+    found: list[MkbcopyError] = []
+    for key, value, check in (
+        ("brand.logo", brand.logo_file(), check_logo),
+        ("brand.reference_docx", brand.reference_file(), check_reference_docx),
+    ):
+        if value is None:
+            continue
+        try:
+            check(Path(value))
+        except MkbcopyError as exc:  # said of the brief, which names the file
+            found.append(InputError(f"{exc.path}: {exc.message}", path=path, key=key))
+    return found

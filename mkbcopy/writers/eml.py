@@ -9,6 +9,7 @@ from email.policy import SMTP
 from email.utils import formatdate, make_msgid
 
 from mkbcopy.errors import ValidationError
+from mkbcopy.i18n import _
 from mkbcopy.research.text import BAD_CHARS
 
 MAX_NAME = 200  # characters of a display name in From: and To:
@@ -64,14 +65,17 @@ _ADDRESS = re.compile(r'^[^@\s<>(),;:"\[\]\\]+@[^@\s<>(),;:"\[\]\\]+$')
 
 
 def _address(name: str, email: str) -> Address:
-    local, _, domain = email.strip().rpartition("@")
+    local, _at, domain = email.strip().rpartition("@")
     try:
         if not _ADDRESS.match(email.strip()):
-            raise ValueError("not one address")
+            raise ValueError(_("not one address"))
         if not local.isascii():
-            raise ValueError("a draft cannot carry letters such as 'ö' before the @")
+            raise ValueError(_("a draft cannot carry letters such as 'ö' before the @"))
         # An unbreakable name of 2,000 letters would pass the 998-octet line limit.
         display = _one_line(name)[:MAX_NAME]
         return Address(display_name=display, username=local, domain=ascii_domain(domain))
     except (ValueError, IndexError) as exc:  # UnicodeError (IDNA) is a ValueError
-        raise ValidationError(f"'{email}' is not a usable email address: {exc}") from None
+        raise ValidationError(
+            _("'%(email)s' is not a usable email address: %(reason)s")
+            % {"email": email, "reason": exc}
+        ) from None

@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from mkbcopy.errors import ToolError
+from mkbcopy.i18n import _
 
 TIMEOUT = 120.0  # a cold start on a slow laptop takes ~10 s; a hung soffice never ends
 INSTALL_HINT = (
@@ -43,7 +44,9 @@ def require_soffice() -> str:
     """Fail before anything is written, with the install command, where LibreOffice is missing."""
     found = find_soffice()
     if found is None:
-        raise ToolError(f"PDF needs LibreOffice, which is not installed; {INSTALL_HINT}")
+        raise ToolError(
+            _("PDF needs LibreOffice, which is not installed; %(hint)s") % {"hint": INSTALL_HINT}
+        )
     return found
 
 
@@ -70,7 +73,10 @@ def docx_to_pdf(docx: bytes, *, name: str = "flyer.pdf", timeout: float = TIMEOU
         target = folder / "pdf" / "flyer.pdf"
         data = target.read_bytes() if target.is_file() else b""
     if not data.startswith(b"%PDF"):
-        raise ToolError(f"LibreOffice made no PDF ({detail or 'no message'})", path=name)
+        raise ToolError(
+            _("LibreOffice made no PDF (%(reason)s)") % {"reason": detail or _("no message")},
+            path=name,
+        )
     return data
 
 
@@ -85,13 +91,16 @@ def _run(command: list[str], *, timeout: float, name: str) -> str:
             start_new_session=True,
         )
     except OSError as exc:
-        raise ToolError(f"cannot start LibreOffice: {exc.strerror or exc}", path=name) from None
+        raise ToolError(
+            _("cannot start LibreOffice: %(reason)s") % {"reason": exc.strerror or exc}, path=name
+        ) from None
     try:
         stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         _kill(process)
         raise ToolError(
-            f"LibreOffice did not finish the PDF within {timeout:.0f} s; nothing written",
+            _("LibreOffice did not finish the PDF within %(seconds)s s; nothing written")
+            % {"seconds": f"{timeout:.0f}"},
             path=name,
         ) from None
     lines = (stderr + stdout).decode("utf-8", "replace").splitlines()

@@ -17,6 +17,7 @@ from docx.text.paragraph import Paragraph
 
 from mkbcopy.document import Inline
 from mkbcopy.errors import InputError
+from mkbcopy.i18n import _
 from mkbcopy.research.text import BAD_CHARS
 from mkbcopy.writers.brandfiles import check_logo
 
@@ -50,10 +51,12 @@ def _add_logo(doc: Any, logo: Path) -> None:
     try:
         doc.add_picture(str(logo), width=Cm(4))
     except FileNotFoundError:
-        raise InputError("logo not found", path=logo) from None
+        raise InputError(_("%(what)s not found") % {"what": _("logo")}, path=logo) from None
     except Exception as exc:
         detail = f" ({exc})" if str(exc) else ""
-        raise InputError(f"logo is not a PNG or JPEG image{detail}", path=logo) from None
+        raise InputError(
+            _("logo is not a PNG or JPEG image%(detail)s") % {"detail": detail}, path=logo
+        ) from None
 
 
 def _add_runs(

@@ -14,6 +14,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from mkbcopy.document import Document
 from mkbcopy.errors import InputError
+from mkbcopy.i18n import _
 from mkbcopy.writers.brandfiles import check_reference_docx
 from mkbcopy.writers.colours import readable
 from mkbcopy.writers.docx.elements import (
@@ -141,9 +142,10 @@ def _open(reference_docx: Path | None) -> Any:
     try:
         doc = new_docx(str(reference_docx))
     except Exception as exc:  # python-docx raises several types for a bad package
-        detail = "not a .docx file" if "Package not found" in str(exc) else str(exc)
+        detail = _("not a .docx file") if "Package not found" in str(exc) else str(exc)
         raise InputError(
-            f"cannot use as reference document: {detail}", path=reference_docx
+            _("cannot use as reference document: %(reason)s") % {"reason": detail},
+            path=reference_docx,
         ) from None
     # Keep styles, headers and footers; drop the example body text.
     body = doc.element.body
