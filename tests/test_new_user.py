@@ -24,12 +24,13 @@ def test_generate_without_brief_reads_campaign_yaml_here(
 ) -> None:
     write_brief(organisation="Hogeschool Zuidkust")  # tmp_path/campaign.yaml
     monkeypatch.chdir(tmp_path)
-    result = runner.invoke(app, ["generate", "-c", "x", "-o", "out", "--no-lint"])
+    result = runner.invoke(app, ["generate", "-c", "linkedin", "-o", "out", "--no-lint"])
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines()[0] == (
         "warning: no BRIEF given; using campaign.yaml in this folder"
     )
-    drafts = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "out").rglob("x.txt"))
+    posts = (tmp_path / "out").rglob("linkedin.txt")
+    drafts = "".join(p.read_text(encoding="utf-8") for p in posts)
     assert "Zuidkust" in drafts and "Rivierland" not in drafts
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert "campaign.yaml" in json.dumps(manifest)
