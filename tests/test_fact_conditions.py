@@ -6,6 +6,7 @@ import pytest
 
 from mkbcopy.compose.campaign import plan_campaign
 from mkbcopy.compose.measure import body_text, channel_length
+from mkbcopy.document import inline_text
 from mkbcopy.research.brief import FACT_KEYS, Brief
 from mkbcopy.research.personas import Research
 from mkbcopy.research.qualifiers import qualifies, safe_short, sentences
@@ -178,6 +179,8 @@ def test_a_fragment_is_never_a_subject_and_the_preview_line_adds_news(
         preheader = str(draft.document.meta["preheader"])
         assert subject.rstrip(".") != "Nee", draft.slug
         assert not preheader.startswith(subject.rstrip(".")), (draft.slug, subject, preheader)
+        opening = inline_text(draft.document.blocks[1].spans)  # after "Hoi,"
+        assert not any(s in preheader for s in sentences(opening)), (draft.slug, preheader)
 
 
 def test_a_bare_yes_or_no_gets_its_question_and_never_opens(
@@ -190,4 +193,6 @@ def test_a_bare_yes_or_no_gets_its_question_and_never_opens(
     for draft in plan.drafts:
         plain = " ".join(body_text(draft.document).split())
         assert "? Nee." not in plain or "Kun je eerst leren en later gaan werken? Nee." in plain
+        if draft.channel.name == "linkedin":  # a post has no room to say what a "no" costs
+            assert "Nee." not in plain, draft.slug
         assert not plain.startswith("Eerst leren of meteen aan de slag?"), draft.slug

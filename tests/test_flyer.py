@@ -151,7 +151,7 @@ def test_word_flyer_has_headline_facts_cta_with_qr_and_footer(
         "Duur",
         "Je week",
         "Salaris en zekerheid",  # a point that says two facts names both
-        "Wie betaalt wat",
+        "Kosten en wie betaalt",
     }
     cta_text = cta.rows[0].cells[0].text
     assert "Meld je aan voor een kennismaking" in cta_text

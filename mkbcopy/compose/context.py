@@ -138,7 +138,7 @@ def _shown_points(comp: Composition, channel: ChannelMeta) -> list[Point]:
     if channel.placeholders:
         return comp.points
     shown = [Point(p.item, [f for f in p.facts if not f.missing]) for p in comp.points]
-    return [p for p in shown if p.facts]
+    return [p for p in shown if p.facts and not p.bare_answer]
 
 
 def build_context(
@@ -264,7 +264,7 @@ def _fill(
     comp = shared.comp
     copy = shared.values["copy"]
     if len(shown) < len(shared.shown):  # the preview line may only say what the body says
-        copy = {**copy, "preheader": preheader(shown, comp.subject_said_lead, comp.lead.vraag)}
+        copy = {**copy, "preheader": preheader(shown, comp.lead.vraag, answers=comp.variant_lead)}
     context = {
         **shared.values,
         "copy": copy,

@@ -104,12 +104,17 @@ class Point:
     def missing(self) -> bool:
         return all(f.missing for f in self.facts)
 
+    @property
+    def bare_answer(self) -> bool:
+        """Only a yes or no: said where there is room (email, flyer), last; never in a post."""
+        return all(not _opens(f.value) for f in self.facts) and not self.missing
+
 
 # Facts a reader takes together, in the order they read best: the pay before the contract
-# it rests on, who pays before the price.
+# it rests on, the price before who pays it.
 FACT_GROUPS = (
     ("salary", "job_security"),
-    ("paid_by", "costs"),  # never a price without who pays it
+    ("costs", "paid_by"),  # the price, then who pays it: never one without the other
     ("employer_match", "travel"),
     ("programme_content", "duration"),
 )
@@ -119,7 +124,7 @@ INSEPARABLE = frozenset({"paid_by", "costs"})
 # A point that says two facts is labelled for both ("Salaris: ... contract ..." misleads).
 GROUP_LABELS = {
     ("salary", "job_security"): "Salaris en zekerheid",
-    ("paid_by", "costs"): "Wie betaalt wat",
+    ("costs", "paid_by"): "Kosten en wie betaalt",
     ("employer_match", "travel"): "Werkgever en reistijd",
     ("programme_content", "duration"): "Wat je leert en hoe lang",
 }
@@ -139,8 +144,8 @@ class Composition:
     items: list[Item]  # every motivator and drempel, in emphasis order
     offer: str
     subject: str
-    subject_said_lead: bool  # the subject is the lead fact's first sentence
     preheader: str  # for the whole composition; a fit that drops points makes its own
+    variant_lead: bool  # an A/B variant: the preview line answers the subject's question
     facts: dict[str, Fact]
 
 
@@ -256,24 +261,30 @@ def compose(
         group = [k for k in group if k not in gaps]
         parts = [group, *([g] for g in gaps)]
         points += [Point(item, [facts[k] for k in part]) for part in parts if part]
-    # What the brief says reads first; its gaps stay visible, after it.
-    points = [p for p in points if not p.missing] + [p for p in points if p.missing]
+    # What the brief says reads first; a bare "Nee." after it (never sold as a plus), then
+    # its gaps, visible.
+    said_points = [p for p in points if not p.missing]
+    points = (
+        [p for p in said_points if not p.bare_answer]
+        + [p for p in said_points if p.bare_answer]
+        + [p for p in points if p.missing]
+    )
     lead = ordered[0]
     lead_facts = points[0].facts if points else []
     limit = subject_limit or DEFAULT_SUBJECT_LIMIT
     if variant_lead and len(lead.vraag) <= limit:
         # An A/B test asks which question pulls: the subject asks it, the preheader answers.
-        subject, used = lead.vraag, None
+        subject = lead.vraag
     else:
-        subject, used = _subject(lead_facts, [lead.vraag, copy.onderwerp], limit)
+        subject = _subject(lead_facts, [lead.vraag, copy.onderwerp], limit)
     return Composition(
         lead=lead,
         points=points,
         items=items,
         offer=_offer(copy.aanbod, brief, lead_facts),
         subject=subject,
-        subject_said_lead=used is not None,
-        preheader=preheader(points, used is not None, lead.vraag),
+        preheader=preheader(points, lead.vraag, answers=variant_lead),
+        variant_lead=variant_lead,
         facts=facts,
     )
 
@@ -307,7 +318,7 @@ def _standalone(fact: Fact) -> str | None:
     return first if len(first.split()) >= 4 else None
 
 
-def _subject(lead_facts: list[Fact], framing: list[str], limit: int) -> tuple[str, str | None]:
+def _subject(lead_facts: list[Fact], framing: list[str], limit: int) -> str:
     """The lead's first fact sentence if it fits the subject line, else the deck's question.
 
     Only the lead's first fact: every fit opens with it, while a short fit drops its partners,
@@ -316,19 +327,19 @@ def _subject(lead_facts: list[Fact], framing: list[str], limit: int) -> tuple[st
     for fact in lead_facts[:1]:
         sentence = _standalone(fact)
         if sentence and len(sentence.rstrip(".")) <= limit:
-            return escape_md(sentence.rstrip(".")), sentence
-    return next((line for line in framing if len(line) <= limit), framing[-1]), None
+            return escape_md(sentence.rstrip("."))
+    return next((line for line in framing if len(line) <= limit), framing[-1])
 
 
-def preheader(points: list[Point], subject_said_lead: bool, question: str) -> str:
+def preheader(points: list[Point], question: str, *, answers: bool = False) -> str:
     """40 to 100 characters for the inbox's preview line, of facts the body shows.
 
-    When the subject says the lead fact, the body's opening says it again: the preview line
-    then takes the next points, so the inbox shows something new.
+    Not the lead: the subject is its question or its fact, and the body opens with both; the
+    preview line shows what comes next. An A/B variant's preview line `answers` its question.
     """
     low, high = PREHEADER_RANGE
     text = ""
-    for fact in (f for point in points[1 if subject_said_lead else 0 :] for f in point.facts):
+    for fact in (f for point in points[0 if answers else 1 :] for f in point.facts):
         sentence = _standalone(fact)
         if not sentence:
             continue
