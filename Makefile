@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 demo: $(VENV)/.installed
-	$(BIN)/mkbcopy generate --out $(OUT) --preview
+	$(BIN)/mkbcopy generate mkbcopy/data/example-brief.yaml --out $(OUT) --preview
 	@echo "Open $(OUT)/index.html in a browser to review the drafts."
 
 lint: $(VENV)/.installed
